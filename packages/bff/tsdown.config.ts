@@ -1,0 +1,16 @@
+import { defineConfig } from 'tsdown';
+
+export default defineConfig({
+  entry: {
+    index: 'src/index.ts',
+    node: 'src/adapters/node.ts',
+    next: 'src/adapters/next.ts',
+    testing: 'src/testing/index.ts',
+    redis: 'src/redis-store.ts',
+  },
+  format: 'esm',
+  dts: true,
+  platform: 'neutral',
+  target: 'es2022',
+  external: ['ioredis', /^node:/],
+});

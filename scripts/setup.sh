@@ -1,0 +1,22 @@
+#!/bin/sh
+# Everything a fresh machine of this kind (Node 20 + npm, Debian) needs, and nothing when it is already there.
+set -eu
+cd "$(dirname "$0")/.."
+
+as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
+
+# pnpm is not on a fresh machine, and `corepack enable` fails here ("No compatible signature found").
+command -v pnpm >/dev/null 2>&1 || npm install -g pnpm@12.21.0 >/dev/null
+
+# Debian's Chromium drives the browser tests (never a downloaded browser), redis-server backs the Redis store tests.
+missing=""
+[ -x /usr/bin/chromium ] || missing="$missing chromium"
+command -v redis-server >/dev/null 2>&1 || missing="$missing redis-server"
+if [ -n "$missing" ]; then
+  echo "setup: installing$missing from Debian"
+  as_root apt-get update -qq >/dev/null
+  # apt starts nothing in a container; the test scripts start redis-server themselves on a free loopback port.
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $missing >/dev/null
+fi
+
+pnpm install --reporter=silent

@@ -1,0 +1,57 @@
+import react from '@vitejs/plugin-react';
+import { playwright } from '@vitest/browser-playwright';
+import { defineConfig } from 'vitest/config';
+
+// Debian's Chromium, never a downloaded one (this machine has no network beyond the registries). Without the
+// background-networking flags Chromium floods the closed network with refused connections.
+export const chromium = playwright({
+  launchOptions: {
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+      '--disable-quic',
+    ],
+  },
+});
+
+// Workspace packages resolve to their TypeScript source (the "source" export condition), so tests and Storybook
+// need no build.
+const resolve = { conditions: ['source', 'module', 'browser', 'development|production'] };
+
+export default defineConfig({
+  plugins: [react()],
+  resolve,
+  test: {
+    projects: [
+      {
+        extends: true,
+        resolve: { conditions: ['source', 'node', 'import', 'default'] },
+        test: { name: 'bff', environment: 'node', include: ['packages/bff/src/**/*.test.ts'], testTimeout: 20_000 },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'react',
+          environment: 'jsdom',
+          include: ['packages/react/src/**/*.test.{ts,tsx}'],
+          exclude: ['packages/react/src/**/*.browser.test.{ts,tsx}'],
+          setupFiles: ['packages/react/vitest.setup.ts'],
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'browser',
+          include: ['packages/react/src/**/*.browser.test.{ts,tsx}'],
+          browser: { enabled: true, headless: true, provider: chromium, instances: [{ browser: 'chromium' }] },
+        },
+      },
+    ],
+  },
+});
