@@ -143,6 +143,8 @@ export interface OtpStore {
   /** Atomically: if every rule still has room at `now`, counts one hit on each and returns ok; else nothing is
    * counted and the longest wait is returned. */
   take(rules: LimitRule[], now: number): Promise<TakeResult>;
+  /** Forgets the given limit counters (reopens the resend gate when the provider refused to deliver). */
+  release(keys: string[]): Promise<void>;
 }
 
 /** Optional structured logger. It never receives secrets, codes, message ids or unmasked numbers. */
