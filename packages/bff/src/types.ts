@@ -85,6 +85,8 @@ export interface VerificationRecord {
   /** Full recipient (needed for UniMTX verify and for per-number limits). Never logged unmasked. */
   to: string;
   channel: Channel;
+  /** The locale of the first send, reused by resends (the resend body carries only the verification id). */
+  locale?: Locale | undefined;
   /** Provider message id ('provider' mode). */
   messageId?: string | undefined;
   /** Keyed hash of the code ('local' mode); the code itself is never stored. */
@@ -130,9 +132,11 @@ export interface OtpStore {
   delete(id: string): Promise<boolean>;
   /**
    * Atomically checks the record (exists, not verified, not expired at `now`, attempts < maxAttempts) and the
-   * number's failure count (< `maxFailures` under `failureKey`), and if all pass reserves one attempt.
+   * number's failure count (< `maxFailures` under the key `failurePrefix + record.to`), and if all pass reserves
+   * one attempt. The store builds the failure key from the record itself because the caller only knows the
+   * verification id: reading the record first and reserving second would be two calls, and not atomic.
    */
-  reserveAttempt(id: string, now: number, failureKey: string, maxFailures: number): Promise<ReserveResult>;
+  reserveAttempt(id: string, now: number, failurePrefix: string, maxFailures: number): Promise<ReserveResult>;
   /**
    * Finishes a reserved attempt. `ok`: marks the record verified (atomically; false if it already was).
    * Not ok: adds one to the number's failure count under `failureKey`, kept for `failureTtlMs`.

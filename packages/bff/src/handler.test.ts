@@ -1,0 +1,545 @@
+import { describe, expect, it, vi } from 'vitest';
+import { OtpError } from './errors.js';
+import { createOtpHandler } from './handler.js';
+import { memoryStore } from './memory-store.js';
+import { BASE, MODES, SECRET, setup, wrong } from './test-harness.js';
+import type { OtpStore } from './types.js';
+
+const TO = '+8618701235678';
+
+describe.each(MODES)('%s', (mode) => {
+  it('send answers the contract body', async () => {
+    const t = setup(mode);
+    const res = await t.post('send', { to: TO, locale: 'en' });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('cache-control')).toBe('no-store');
+    expect(res.headers.get('content-type')).toMatch(/^application\/json/);
+    expect(Object.keys(res.body).sort()).toEqual(
+      ['attemptsLeft', 'channel', 'codeLength', 'expiresAt', 'resendAt', 'to', 'verificationId'].sort(),
+    );
+    expect(res.body.verificationId).toMatch(/^[A-Za-z0-9_-]{22,}$/);
+    expect(res.body.to).toBe('+86*******5678');
+    expect(res.body.channel).toBe('sms');
+    expect(res.body.attemptsLeft).toBe(5);
+    expect(res.body.codeLength).toBe(6);
+    expect(Date.parse(res.body.expiresAt)).toBe(t.clock.now() + 300_000);
+    // EngageLab refuses a second send while the code is valid (3004), so resendAt is never before expiry there.
+    const wait = t.provider.blocksResendWhileValid ? 300_000 : 60_000;
+    expect(Date.parse(res.body.resendAt)).toBe(t.clock.now() + wait);
+    expect(t.providerSends()).toBe(1);
+  });
+
+  it('verify with the right code answers a proof the server can check, after onVerified ran', async () => {
+    const onVerified = vi.fn();
+    const t = setup(mode, { onVerified });
+    const { id, code } = await t.sendCode(TO);
+    const res = await t.post('verify', { verificationId: id, code });
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({ verified: true, proof: expect.any(String) });
+    expect(onVerified).toHaveBeenCalledOnce();
+    expect(onVerified.mock.calls[0]?.[0].to).toBe(TO);
+    expect(onVerified.mock.calls[0]?.[0].request).toBeInstanceOf(Request);
+    expect(await t.otp.verifyProof(res.body.proof)).toEqual({
+      to: TO,
+      verificationId: id,
+      verifiedAt: t.clock.now(),
+      expiresAt: t.clock.now() + 600_000,
+    });
+    t.clock.advance(601);
+    expect(await t.otp.verifyProof(res.body.proof)).toBeNull();
+  });
+
+  it('verify with a wrong code answers verified:false with the attempts left, then the right code still works', async () => {
+    const t = setup(mode);
+    const { id, code } = await t.sendCode(TO);
+    const res = await t.post('verify', { verificationId: id, code: wrong(code) });
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({ verified: false, attemptsLeft: 4 });
+    const again = await t.post('verify', { verificationId: id, code: wrong(code) });
+    expect(again.body).toEqual({ verified: false, attemptsLeft: 3 });
+    expect((await t.post('verify', { verificationId: id, code })).body.verified).toBe(true);
+  });
+
+  it('a second verify after success is 409 already_verified', async () => {
+    const t = setup(mode);
+    const { id, code } = await t.sendCode(TO);
+    await t.post('verify', { verificationId: id, code });
+    const res = await t.post('verify', { verificationId: id, code });
+    expect(res.status).toBe(409);
+    expect(res.body.error.code).toBe('already_verified');
+  });
+
+  it('two concurrent right answers give exactly one proof', async () => {
+    const t = setup(mode);
+    const { id, code } = await t.sendCode(TO);
+    const results = await Promise.all([
+      t.post('verify', { verificationId: id, code }),
+      t.post('verify', { verificationId: id, code }),
+    ]);
+    expect(results.filter((r) => r.body.verified === true)).toHaveLength(1);
+    // The loser hears 409 from our store, or (UniMTX consumes a code on success) a plain "wrong".
+    const loser = results.find((r) => r.body.verified !== true);
+    expect(loser?.status === 409 ? loser.body.error.code : loser?.body).toEqual(
+      loser?.status === 409 ? 'already_verified' : { verified: false, attemptsLeft: 3 },
+    );
+  });
+
+  it('a verify after the code lifetime is 410 expired, without asking the provider', async () => {
+    const t = setup(mode);
+    const { id, code } = await t.sendCode(TO);
+    t.clock.advance(300);
+    const res = await t.post('verify', { verificationId: id, code });
+    expect(res.status).toBe(410);
+    expect(res.body.error.code).toBe('expired');
+    expect(t.providerVerifies()).toBe(0);
+  });
+
+  it('after maxAttempts wrong codes: 429 too_many_attempts and the provider is not called', async () => {
+    const t = setup(mode);
+    const { id, code } = await t.sendCode(TO);
+    for (let i = 0; i < 5; i++) await t.post('verify', { verificationId: id, code: wrong(code) });
+    const before = t.providerVerifies();
+    const res = await t.post('verify', { verificationId: id, code });
+    expect(res.status).toBe(429);
+    expect(res.body.error.code).toBe('too_many_attempts');
+    expect(t.providerVerifies()).toBe(before);
+  });
+
+  it('an unknown verification id is 404 not_found', async () => {
+    const t = setup(mode);
+    const res = await t.post('verify', { verificationId: 'AAAAAAAAAAAAAAAAAAAAAA', code: '123456' });
+    expect(res.status).toBe(404);
+    expect(res.body.error.code).toBe('not_found');
+  });
+
+  it('a code that is not digits of the right length is 400 before the store or provider is touched', async () => {
+    const t = setup(mode);
+    const { id, code } = await t.sendCode(TO);
+    for (const bad of [code.slice(1), `${code}1`, 'abcdef', ' 12345', '１２３４５６']) {
+      const res = await t.post('verify', { verificationId: id, code: bad });
+      expect(res.status).toBe(400);
+      expect(res.body.error.code).toBe('invalid_request');
+    }
+    expect(t.providerVerifies()).toBe(0);
+    // No attempt was spent.
+    expect((await t.post('verify', { verificationId: id, code: wrong(code) })).body.attemptsLeft).toBe(4);
+  });
+
+  it('resend: 429 with the real wait before resendAt, then a new id; the old one is cancelled', async () => {
+    const t = setup(mode);
+    const first = await t.sendCode(TO);
+    const wait = (Date.parse(first.body.resendAt) - t.clock.now()) / 1000;
+    t.clock.advance(10);
+    const early = await t.post('resend', { verificationId: first.id });
+    expect(early.status).toBe(429);
+    expect(early.body.error).toMatchObject({ code: 'rate_limited', retryAfter: wait - 10 });
+    expect(early.headers.get('retry-after')).toBe(String(wait - 10));
+
+    t.clock.advance(wait - 10);
+    const res = await t.post('resend', { verificationId: first.id });
+    expect(res.status).toBe(200);
+    expect(res.body.verificationId).not.toBe(first.id);
+    expect(res.body.to).toBe('+86*******5678');
+    const code = t.sim.lastCode(TO) as string;
+    expect((await t.post('verify', { verificationId: first.id, code: first.code })).status).toBe(404);
+    expect((await t.post('verify', { verificationId: res.body.verificationId, code })).body.verified).toBe(true);
+  });
+
+  it('the resend cooldown doubles with each resend (at least)', async () => {
+    const t = setup(mode, { codeTtlSeconds: 30, resendCooldownSeconds: 60 });
+    let { id } = await t.sendCode(TO);
+    const waits: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      t.clock.advance(600);
+      const res = await t.post('resend', { verificationId: id });
+      expect(res.status).toBe(200);
+      waits.push((Date.parse(res.body.resendAt) - t.clock.now()) / 1000);
+      id = res.body.verificationId;
+    }
+    expect(waits).toEqual([120, 240, 480]);
+  });
+
+  it('resend of an unknown id is 404', async () => {
+    const t = setup(mode);
+    const res = await t.post('resend', { verificationId: 'nope' });
+    expect(res.status).toBe(404);
+    expect(res.body.error.code).toBe('not_found');
+  });
+});
+
+describe('request checks', () => {
+  it('other methods are 405 with Allow: POST', async () => {
+    const t = setup('unimtx');
+    for (const method of ['GET', 'PUT', 'DELETE', 'OPTIONS']) {
+      const res = await t.call('send', { method });
+      expect(res.status).toBe(405);
+      expect(res.headers.get('allow')).toBe('POST');
+      expect(res.body.error.code).toBe('method_not_allowed');
+    }
+  });
+
+  it('routes on the last path segment wherever it is mounted; unknown segments are 404', async () => {
+    const t = setup('unimtx');
+    for (const url of ['https://app.test/send', 'https://app.test/a/b/c/send/', 'https://app.test/send?x=1']) {
+      const res = await t.otp.handle(
+        new Request(url, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ to: `+1415555010${url.length % 10}` }),
+        }),
+      );
+      expect(res.status).toBe(200);
+    }
+    const res = await t.post('sendd', { to: TO });
+    expect(res.status).toBe(404);
+    expect(res.body.error.code).toBe('not_found');
+    expect((await t.post('__proto__', { to: TO })).status).toBe(404);
+  });
+
+  it('content types other than application/json are 415; parameters are fine', async () => {
+    const t = setup('unimtx');
+    for (const type of [
+      'text/plain',
+      'application/x-www-form-urlencoded',
+      'multipart/form-data',
+      'application/jsonx',
+    ]) {
+      const res = await t.post('send', { to: TO }, { headers: { 'content-type': type } });
+      expect(res.status).toBe(415);
+      expect(res.body.error.code).toBe('unsupported_media_type');
+    }
+    const missing = await t.call('send', { body: JSON.stringify({ to: TO }) });
+    expect(missing.status).toBe(415);
+    const ok = await t.post('send', { to: TO }, { headers: { 'content-type': 'Application/JSON; charset=utf-8' } });
+    expect(ok.status).toBe(200);
+  });
+
+  it('a Content-Length over 2048 is 413', async () => {
+    const t = setup('unimtx');
+    const res = await t.call('send', {
+      headers: { 'content-type': 'application/json', 'content-length': '4096' },
+      body: JSON.stringify({ to: TO }),
+    });
+    expect(res.status).toBe(413);
+    expect(res.body.error.code).toBe('payload_too_large');
+  });
+
+  it('a body of exactly 2048 bytes is read; 2049 bytes is 413', async () => {
+    const t = setup('unimtx');
+    const body = (n: number) => `{"to":"${TO}"${' '.repeat(n - 23)}}`;
+    expect(new TextEncoder().encode(body(2048)).byteLength).toBe(2048);
+    const ok = await t.call('send', { headers: { 'content-type': 'application/json' }, body: body(2048) });
+    expect(ok.status).toBe(200);
+    const big = await t.call('send', { headers: { 'content-type': 'application/json' }, body: body(2049) });
+    expect(big.status).toBe(413);
+  });
+
+  it('malformed JSON and strict field violations are 400 invalid_request', async () => {
+    const t = setup('unimtx');
+    const raw = (body: string) => t.call('send', { headers: { 'content-type': 'application/json' }, body });
+    for (const res of [
+      await raw('{"to":'),
+      await raw(''),
+      await raw('null'),
+      await raw('[]'),
+      await raw('"+8618701235678"'),
+      await t.post('send', {}),
+      await t.post('send', { to: 8618701235678 }),
+      await t.post('send', { to: TO, templateId: 'x' }),
+      await t.post('send', { to: TO, locale: 'fr' }),
+      await t.post('send', { to: TO, locale: null }),
+      await t.post('verify', { verificationId: 'x' }),
+      await t.post('verify', { verificationId: 'x', code: 123456 }),
+      await t.post('resend', { verificationId: ['x'] }),
+      await t.post('resend', { verificationId: '' }),
+    ]) {
+      expect(res.status).toBe(400);
+      expect(res.body.error.code).toBe('invalid_request');
+    }
+    // Invalid UTF-8 is not quietly repaired into something else.
+    const bad = await t.call('send', {
+      headers: { 'content-type': 'application/json' },
+      body: new Uint8Array([0x7b, 0x22, 0x74, 0x6f, 0x22, 0x3a, 0x22, 0xff, 0x22, 0x7d]),
+    });
+    expect(bad.body.error.code).toBe('invalid_request');
+    expect(t.providerSends()).toBe(0);
+  });
+
+  it('a number that is not E.164 is 400 invalid_phone; e-mail only when enabled', async () => {
+    const t = setup('engagelab platform');
+    for (const to of [
+      '8618701235678',
+      '+0123456789',
+      '+123456',
+      '+1234567890123456',
+      '+86 187 0123 5678',
+      'jane@example.com',
+    ]) {
+      const res = await t.post('send', { to });
+      expect(res.status).toBe(400);
+      expect(res.body.error.code).toBe('invalid_phone');
+    }
+    const e = setup('engagelab platform', { allowEmail: true });
+    const res = await e.post('send', { to: 'jane@example.com' });
+    expect(res.status).toBe(200);
+    expect(res.body.to).toBe('j***@example.com');
+    expect(res.body.channel).toBe('email');
+  });
+
+  it('numbers outside allowedCountries are 403 forbidden and nothing is sent', async () => {
+    const t = setup('unimtx', { allowedCountries: ['+1', '+44'] });
+    const res = await t.post('send', { to: TO });
+    expect(res.status).toBe(403);
+    expect(res.body.error.code).toBe('forbidden');
+    expect(t.providerSends()).toBe(0);
+    expect((await t.post('send', { to: '+447700900123' })).status).toBe(200);
+  });
+
+  it('Origin: own and allow-listed origins pass, others are 403; Sec-Fetch-Site cross-site needs an allowed Origin', async () => {
+    const t = setup('unimtx', { allowedOrigins: ['https://admin.example.com/'] });
+    const send = (headers: Record<string, string>, to: string) => t.post('send', { to }, { headers });
+    expect((await send({ origin: 'https://app.test' }, '+14155550101')).status).toBe(200);
+    expect((await send({ origin: 'https://admin.example.com' }, '+14155550102')).status).toBe(200);
+    expect(
+      (await send({ origin: 'https://admin.example.com', 'sec-fetch-site': 'cross-site' }, '+14155550103')).status,
+    ).toBe(200);
+    expect((await send({ 'sec-fetch-site': 'same-origin' }, '+14155550104')).status).toBe(200);
+    for (const headers of [
+      { origin: 'https://evil.example' },
+      { origin: 'http://app.test' },
+      { origin: 'null' },
+      { 'sec-fetch-site': 'cross-site' },
+      { origin: 'https://evil.example', 'sec-fetch-site': 'same-origin' },
+    ] as Record<string, string>[]) {
+      const res = await send(headers, '+14155550105');
+      expect(res.status).toBe(403);
+      expect(res.body.error.code).toBe('forbidden');
+    }
+  });
+
+  it('checks run in order: method, route, origin, content type, size, JSON', async () => {
+    const t = setup('unimtx');
+    const h = (init: RequestInit, path = 'send') =>
+      t.otp.handle(new Request(`${BASE}/${path}`, init)).then((r) => r.status);
+    expect(await h({ method: 'GET', headers: { origin: 'https://evil.example' } }, 'nope')).toBe(405);
+    expect(await h({ method: 'POST', headers: { origin: 'https://evil.example' } }, 'nope')).toBe(404);
+    expect(await h({ method: 'POST', headers: { origin: 'https://evil.example', 'content-type': 'text/plain' } })).toBe(
+      403,
+    );
+    expect(await h({ method: 'POST', headers: { 'content-type': 'text/plain', 'content-length': '9999' } })).toBe(415);
+    expect(
+      await h({ method: 'POST', headers: { 'content-type': 'application/json' }, body: `{${' '.repeat(3000)}` }),
+    ).toBe(413);
+  });
+});
+
+describe('limits', () => {
+  it('per number: 5 sends per 10 minutes, then 429 with the wait', async () => {
+    const t = setup('unimtx', { resendCooldownSeconds: 1 });
+    for (let i = 0; i < 5; i++) {
+      expect((await t.post('send', { to: TO })).status).toBe(200);
+      t.clock.advance(2);
+    }
+    const res = await t.post('send', { to: TO });
+    expect(res.status).toBe(429);
+    expect(res.body.error).toMatchObject({ code: 'rate_limited', retryAfter: 600 - 10 });
+    expect(res.headers.get('retry-after')).toBe('590');
+    expect(t.providerSends()).toBe(5);
+    t.clock.advance(590);
+    expect((await t.post('send', { to: TO })).status).toBe(200);
+  });
+
+  it('a second send to the same number waits for the gate (EngageLab: until the code expires)', async () => {
+    const t = setup('engagelab platform');
+    await t.sendCode(TO);
+    t.clock.advance(100);
+    const res = await t.post('send', { to: TO });
+    expect(res.status).toBe(429);
+    expect(res.body.error.retryAfter).toBe(200);
+    expect(t.providerSends()).toBe(1);
+    t.clock.advance(200);
+    expect((await t.post('send', { to: TO })).status).toBe(200);
+  });
+
+  it('per IP: the socket address by default; X-Forwarded-For is ignored unless trusted', async () => {
+    const t = setup('unimtx', { ipLimit: { limit: 2, windowSeconds: 3600 } });
+    const spoof = (n: number) => ({ headers: { 'x-forwarded-for': `198.51.100.${n}` } });
+    expect((await t.post('send', { to: '+14155550101' }, spoof(1))).status).toBe(200);
+    expect((await t.post('send', { to: '+14155550102' }, spoof(2))).status).toBe(200);
+    expect((await t.post('send', { to: '+14155550103' }, spoof(3))).status).toBe(429);
+    expect((await t.post('send', { to: '+14155550103' }, { ip: '203.0.113.8' })).status).toBe(200);
+  });
+
+  it('trustProxy: the LAST X-Forwarded-For entry (the one our proxy appended) is the client', async () => {
+    const t = setup('unimtx', { ipLimit: { limit: 1, windowSeconds: 3600 }, trustProxy: true });
+    const xff = (v: string) => ({ headers: { 'x-forwarded-for': v }, ip: '10.0.0.1' });
+    expect((await t.post('send', { to: '+14155550101' }, xff('1.1.1.1, 192.0.2.9'))).status).toBe(200);
+    expect((await t.post('send', { to: '+14155550102' }, xff('2.2.2.2, 192.0.2.9'))).status).toBe(429);
+    expect((await t.post('send', { to: '+14155550103' }, xff('192.0.2.9, 192.0.2.10'))).status).toBe(200);
+  });
+
+  it('trustProxy as a function decides the client IP', async () => {
+    const t = setup('unimtx', {
+      ipLimit: { limit: 1, windowSeconds: 3600 },
+      trustProxy: (request) => request.headers.get('cf-connecting-ip') ?? undefined,
+    });
+    const cf = (v: string) => ({ headers: { 'cf-connecting-ip': v } });
+    expect((await t.post('send', { to: '+14155550101' }, cf('192.0.2.1'))).status).toBe(200);
+    expect((await t.post('send', { to: '+14155550102' }, cf('192.0.2.1'))).status).toBe(429);
+    expect((await t.post('send', { to: '+14155550103' }, cf('192.0.2.2'))).status).toBe(200);
+  });
+
+  it('without any client IP the IP limit is skipped with a single warning', async () => {
+    const t = setup('unimtx', { ipLimit: { limit: 1, windowSeconds: 3600 } });
+    const send = (to: string) =>
+      t.otp.handle(
+        new Request(`${BASE}/send`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ to }),
+        }),
+      );
+    expect((await send('+14155550101')).status).toBe(200);
+    expect((await send('+14155550102')).status).toBe(200);
+    expect(t.logs.filter((l) => l.level === 'warn')).toHaveLength(1);
+  });
+
+  it('a number locked out by failures cannot get a new code', async () => {
+    const t = setup('unimtx', { maxFailuresPerNumber: 3, maxAttempts: 5 });
+    const { id, code } = await t.sendCode(TO);
+    const results = [];
+    for (let i = 0; i < 3; i++) results.push((await t.post('verify', { verificationId: id, code: wrong(code) })).body);
+    expect(results.map((r) => r.attemptsLeft)).toEqual([2, 1, 0]);
+    expect((await t.post('verify', { verificationId: id, code })).body.error.code).toBe('too_many_attempts');
+    t.clock.advance(120);
+    const res = await t.post('send', { to: TO });
+    expect(res.status).toBe(429);
+    expect(res.body.error.code).toBe('rate_limited');
+    expect(res.body.error.retryAfter).toBeGreaterThan(0);
+  });
+});
+
+describe('upstream and store failures', () => {
+  it('an undeliverable number is 422 and reopens the resend gate (nothing went out)', async () => {
+    const t = setup('engagelab platform');
+    t.sim.inject({ code: 5012 } as never);
+    const res = await t.post('send', { to: TO });
+    expect(res.status).toBe(422);
+    expect(res.body.error.code).toBe('undeliverable');
+    expect((await t.post('send', { to: TO })).status).toBe(200);
+  });
+
+  it('a timeout is 503 and keeps the gate closed (the SMS may have gone out)', async () => {
+    const t = setup('engagelab platform', { timeoutMs: 50 });
+    t.sim.inject('hang');
+    const res = await t.post('send', { to: TO });
+    expect(res.status).toBe(503);
+    expect(res.body.error.code).toBe('provider_unavailable');
+    expect((await t.post('send', { to: TO })).status).toBe(429);
+  });
+
+  it('EngageLab 3004 on send is 429 with our own retryAfter', async () => {
+    const t = setup('engagelab platform');
+    t.sim.inject({ code: 3004 } as never);
+    const res = await t.post('send', { to: TO });
+    expect(res.status).toBe(429);
+    expect(res.body.error.code).toBe('rate_limited');
+    expect(res.body.error.retryAfter).toBe(300);
+    expect(res.headers.get('retry-after')).toBe('300');
+  });
+
+  it('bad credentials are 502 provider_error: logged loudly, no detail to the browser', async () => {
+    const t = setup('engagelab platform');
+    t.sim.inject({ code: 2001 } as never);
+    const res = await t.post('send', { to: TO });
+    expect(res.status).toBe(502);
+    expect(res.body).toEqual({
+      error: { code: 'provider_error', message: 'The verification provider rejected the request.' },
+    });
+    expect(t.logs.some((l) => l.level === 'error')).toBe(true);
+  });
+
+  it('EngageLab 3003 on verify is 410 expired when our record is not verified; the attempt stays spent', async () => {
+    const t = setup('engagelab platform');
+    const { id, code } = await t.sendCode(TO);
+    t.sim.inject({ code: 3003 } as never, { path: '/v1/verifications' } as never);
+    const res = await t.post('verify', { verificationId: id, code });
+    expect(res.status).toBe(410);
+    expect(res.body.error.code).toBe('expired');
+    expect((await t.post('verify', { verificationId: id, code: wrong(code) })).body.attemptsLeft).toBe(3);
+  });
+
+  it('a provider timeout on verify is 503 and the attempt stays spent', async () => {
+    const t = setup('unimtx', { timeoutMs: 50 });
+    const { id, code } = await t.sendCode(TO);
+    t.sim.inject('hang');
+    expect((await t.post('verify', { verificationId: id, code })).status).toBe(503);
+    expect((await t.post('verify', { verificationId: id, code: wrong(code) })).body.attemptsLeft).toBe(3);
+  });
+
+  it('a store that is down is 503 provider_unavailable', async () => {
+    const inner = memoryStore();
+    const down = new Proxy(inner, {
+      get: () => async () => {
+        throw new Error('connect ECONNREFUSED 127.0.0.1:6379');
+      },
+    }) as OtpStore;
+    const t = setup('unimtx', { store: down });
+    const send = await t.post('send', { to: TO });
+    expect(send.status).toBe(503);
+    expect(send.body.error.code).toBe('provider_unavailable');
+    const verify = await t.post('verify', { verificationId: 'x', code: '123456' });
+    expect(verify.status).toBe(503);
+    expect(JSON.stringify(send.body)).not.toContain('ECONNREFUSED');
+  });
+
+  it('a bug is 500 internal_error with a generic message and no stack; an OtpError from onVerified passes through', async () => {
+    const boom = setup('unimtx', {
+      onVerified: () => {
+        throw new TypeError('cannot read properties of undefined (at /srv/app.js:12)');
+      },
+    });
+    const first = await boom.sendCode(TO);
+    const res = await boom.post('verify', { verificationId: first.id, code: first.code });
+    expect(res.status).toBe(500);
+    expect(res.body).toEqual({ error: { code: 'internal_error', message: 'Something went wrong.' } });
+    expect(boom.logs.some((l) => l.level === 'error')).toBe(true);
+
+    const refuse = setup('unimtx', {
+      onVerified: () => {
+        throw new OtpError('forbidden', 'This number belongs to a blocked account.');
+      },
+    });
+    const second = await refuse.sendCode(TO);
+    const res2 = await refuse.post('verify', { verificationId: second.id, code: second.code });
+    expect(res2.status).toBe(403);
+  });
+});
+
+describe('createOtpHandler options', () => {
+  const { provider } = setup('unimtx');
+  it('refuses a secret under 32 bytes and bad numbers at creation', () => {
+    expect(() => createOtpHandler({ provider, secret: 'short' })).toThrow(/32 bytes/);
+    expect(() => createOtpHandler({ provider, secret: new Uint8Array(31) })).toThrow(/32 bytes/);
+    expect(() => createOtpHandler({ provider, secret: SECRET, maxAttempts: 0 })).toThrow(/maxAttempts/);
+    expect(() => createOtpHandler({ provider, secret: SECRET, codeTtlSeconds: 1.5 })).toThrow(/codeTtlSeconds/);
+    expect(() => createOtpHandler({ provider, secret: SECRET, numberLimit: { limit: -1, windowSeconds: 1 } })).toThrow(
+      /numberLimit/,
+    );
+    expect(() => createOtpHandler({ provider, secret: SECRET, allowedOrigins: ['app.example.com'] })).toThrow(
+      /allowedOrigins/,
+    );
+    expect(() => createOtpHandler({ provider, secret: SECRET, allowedCountries: ['44'] })).toThrow(/allowedCountries/);
+    expect(() => createOtpHandler({ provider: undefined as never, secret: SECRET })).toThrow(/provider/);
+    expect(() => createOtpHandler({ provider, secret: new Uint8Array(32) })).not.toThrow();
+  });
+
+  it('verifyProof refuses proofs of another secret', async () => {
+    const a = setup('unimtx');
+    const { id, code } = await a.sendCode(TO);
+    const { proof } = (await a.post('verify', { verificationId: id, code })).body;
+    const b = createOtpHandler({ provider, secret: `${SECRET}-other`, now: a.clock.now });
+    expect(await b.verifyProof(proof)).toBeNull();
+    expect(await a.otp.verifyProof(proof)).not.toBeNull();
+  });
+});
