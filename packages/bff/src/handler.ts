@@ -325,6 +325,11 @@ export function createOtpHandler(options: OtpHandlerOptions): OtpHandler {
         if (current?.verified) throw new OtpError('already_verified', 'This verification already succeeded.');
         throw new OtpError('expired', 'The code has expired. Request a new one.');
       }
+      if (error instanceof OtpError && error.code === 'rate_limited' && error.extra.retryAfter === undefined) {
+        // UniMTX's LimitExceed (105300) carries no wait, but the contract promises `retryAfter` on every
+        // rate_limited. Its rate-limit extension counts per minute at the finest, so a minute is an honest wait.
+        throw new OtpError('rate_limited', error.message, { retryAfter: 60 });
+      }
       throw error;
     }
 

@@ -1,0 +1,163 @@
+import { OtpError } from '../errors.js';
+import type { Channel, Locale, OtpProvider } from '../types.js';
+import {
+  type ErrorRow,
+  type FetchFn,
+  isObject,
+  platformFetch,
+  postJson,
+  providerError,
+  unreadable,
+} from './fetch-json.js';
+
+export interface EngageLabOptions {
+  devKey: string;
+  /** Sent only in the Authorization header of server-side requests. */
+  devSecret: string;
+  /** The OTP template to send. Server configuration, never taken from the browser. */
+  templateId: string;
+  /** Template language when the browser asks for none. @defaultValue 'default' */
+  language?: Locale;
+  /** Values for the template's custom `{{vars}}` (a var left out is sent literally as `{{var}}`). */
+  params?: Record<string, string>;
+  /** @defaultValue 'https://otp.api.engagelab.cc' */
+  baseUrl?: string;
+  /** The template's `verify_code_len` in 'platform' mode; the length the BFF generates in 'custom' mode.
+   * @defaultValue 6 */
+  codeLength?: number;
+  /** 'platform': EngageLab generates and checks the code (/v1/messages, /v1/verifications). 'custom': the BFF
+   * generates and checks it, EngageLab only delivers it (/v1/codes). @defaultValue 'platform' */
+  mode?: 'platform' | 'custom';
+  /** @defaultValue globalThis.fetch */
+  fetch?: FetchFn;
+}
+
+const NAME = 'EngageLab';
+
+/**
+ * EngageLab error codes (error tables of the Verify OTP and Custom OTP Code Delivery pages) -> the contract.
+ * Send and verify share it; VERIFY_ERRORS overrides the codes that mean something else on /v1/verifications.
+ */
+const ERRORS: Record<string, ErrorRow> = {
+  // "Internal error" (HTTP 500), retryable later: the user can try again.
+  1000: ['provider_unavailable', 'internal error'],
+  // Credentials, permissions and malformed requests are our configuration or our bug: the user cannot fix them.
+  2001: ['provider_error', 'authentication failed (wrong dev key or secret)'],
+  2002: ['provider_error', 'authentication failed (key expired or disabled)'],
+  2004: ['provider_error', 'no permission to call this API'],
+  3001: ['provider_error', 'request body is not valid JSON'],
+  3002: ['provider_error', 'invalid request parameters'],
+  // On send, "related business validation failed" (the verify meaning is in VERIFY_ERRORS).
+  3003: ['provider_error', 'business validation failed'],
+  // "For the same template and the same target user, delivery cannot be made again within the verification code
+  // validity period": the provider's own frequency limit. The handler adds the wait (it knows when the code ends).
+  3004: ['rate_limited', 'a code for this recipient is still valid'],
+  // "Verification code expired" (Verify table only; listed here too in case a send ever returns it).
+  3011: ['expired', 'verification code expired'],
+  // On send: the template does not exist, a configuration error.
+  4001: ['provider_error', 'template not found'],
+  // The recipient cannot get this message now; the user can fix it (another number, unblock) or not at all.
+  5001: ['undeliverable', 'sending failed'],
+  5011: ['invalid_phone', 'invalid phone number format'],
+  5012: ['undeliverable', 'target unreachable'],
+  5013: ['undeliverable', 'number blacklisted'],
+  // Our template's content was refused: configuration.
+  5014: ['provider_error', 'template content does not comply with specifications'],
+  // The carrier intercepted or rejected this message to this recipient.
+  5015: ['undeliverable', 'message intercepted or rejected'],
+  // "Internal sending error", retryable: a provider-side failure.
+  5016: ['provider_unavailable', 'internal sending error'],
+  // The account may not send to mainland China: configuration (or a country allow-list to set up).
+  5017: ['provider_error', 'no sending permission for mainland China'],
+  5018: ['undeliverable', 'phone powered off or service suspended'],
+  5019: ['undeliverable', 'recipient unsubscribed'],
+  5020: ['invalid_phone', 'number not registered or invalid'],
+};
+
+const VERIFY_ERRORS: Record<string, ErrorRow> = {
+  ...ERRORS,
+  // "Verification code has expired or has been verified": the handler tells the two apart from its own record
+  // (types.ts, OtpProvider.verify), so 'expired' here.
+  3003: ['expired', 'code expired or already verified'],
+  3011: ['expired', 'verification code expired'],
+  // "The message does not exist". The browser never holds message ids (only our record does), so our record
+  // points at a message the provider no longer knows (purged after its lifetime, or a different account):
+  // for the user the code is gone, which is what 'expired' says; they must request a new one.
+  4001: ['expired', 'message not found'],
+};
+
+const CHANNELS = new Set<string>(['sms', 'whatsapp', 'email', 'voice']);
+
+/** Basic auth over the UTF-8 bytes (btoa alone throws on non-Latin-1 characters). */
+function basicAuth(devKey: string, devSecret: string): string {
+  const bytes = new TextEncoder().encode(`${devKey}:${devSecret}`);
+  return `Basic ${btoa(String.fromCharCode(...bytes))}`;
+}
+
+/** EngageLab OTP (https://otp.api.engagelab.cc), with platform-generated codes or codes the BFF generates. */
+export function engagelab(options: EngageLabOptions): OtpProvider {
+  const { devKey, devSecret, templateId, mode = 'platform', codeLength = 6 } = options;
+  for (const [key, value] of Object.entries({ devKey, devSecret, templateId })) {
+    if (typeof value !== 'string' || value === '') throw new TypeError(`engagelab(): \`${key}\` is required.`);
+  }
+  if (mode !== 'platform' && mode !== 'custom') throw new TypeError("engagelab(): `mode` is 'platform' or 'custom'.");
+  // The template's verify_code_len is 4-10.
+  if (!Number.isInteger(codeLength) || codeLength < 4 || codeLength > 10) {
+    throw new TypeError('engagelab(): `codeLength` must be an integer from 4 to 10.');
+  }
+  const baseUrl = (options.baseUrl ?? 'https://otp.api.engagelab.cc').replace(/\/+$/, '');
+  const fetch = options.fetch ?? platformFetch;
+  const headers = { authorization: basicAuth(devKey, devSecret) };
+
+  async function call(path: string, body: unknown, signal: AbortSignal, errors: Record<string, ErrorRow>) {
+    const { status, body: reply } = await postJson(NAME, fetch, `${baseUrl}${path}`, headers, body, signal);
+    // Failures are "HTTP 4xx or 5xx" with `{code: int, message}`.
+    if (status >= 200 && status < 300 && isObject(reply)) return reply;
+    if (status >= 400 && isObject(reply) && Number.isInteger(reply.code)) {
+      throw providerError(NAME, errors, reply.code as number, status);
+    }
+    throw unreadable(NAME, status);
+  }
+
+  const provider: OtpProvider = {
+    name: mode === 'custom' ? 'engagelab-custom' : 'engagelab',
+    codeSource: mode === 'custom' ? 'local' : 'provider',
+    // 3004 for the same template and recipient while a code is valid, in both modes (both endpoints list it).
+    blocksResendWhileValid: true,
+    codeLength,
+
+    async send({ to, locale, code, signal }) {
+      if (mode === 'custom' && code === undefined) {
+        throw new OtpError('internal_error', 'engagelab custom mode needs the code to deliver.');
+      }
+      const template = { id: templateId, language: locale ?? options.language ?? 'default', params: options.params };
+      const reply =
+        mode === 'custom'
+          ? await call('/v1/codes', { to, code, template }, signal, ERRORS)
+          : await call('/v1/messages', { to, template }, signal, ERRORS);
+      const { message_id, send_channel } = reply;
+      if (typeof message_id !== 'string' || message_id === '') throw unreadable(NAME, 200);
+      // send_channel is "the channel currently in use" (whatsapp|sms|email|voice). A value outside that list is
+      // not worth failing a send that already went out for; report 'sms', the default strategy.
+      const channel = (
+        typeof send_channel === 'string' && CHANNELS.has(send_channel) ? send_channel : 'sms'
+      ) as Channel;
+      return { messageId: message_id, channel };
+    },
+  };
+
+  if (mode === 'platform') {
+    provider.verify = async ({ messageId, code, signal }) => {
+      const reply = await call(
+        '/v1/verifications',
+        { message_id: messageId, verify_code: code },
+        signal,
+        VERIFY_ERRORS,
+      );
+      // A wrong code is HTTP 200 with `verified: false`.
+      if (typeof reply.verified !== 'boolean') throw unreadable(NAME, 200);
+      return reply.verified;
+    };
+  }
+  return provider;
+}

@@ -1,0 +1,279 @@
+import { createHmac } from 'node:crypto';
+import { afterEach, describe, expect, it } from 'vitest';
+import { ERROR_STATUS, type ErrorCode } from '../errors.js';
+import { createOtpHandler } from '../handler.js';
+import { createUniMtxSimulator, type LoopbackServer, type UniMtxSimulatorOptions } from '../testing/index.js';
+import { importUniMtxKey, signUniMtxQuery, type UniMtxOptions, unimtx } from './unimtx.js';
+
+const TO = '+12068800123';
+const SECRET = 'unimtx-test-secret-9f8e7d6c5b4a';
+
+/** Every UniMTX code in providers.md (the vendor's table; codes are strings), plus undocumented ones. */
+const ROWS: [string, ErrorCode, number?][] = [
+  ['101000', 'provider_unavailable'],
+  ['101301', 'provider_unavailable'],
+  ['101303', 'provider_unavailable'],
+  ['104001', 'provider_error'],
+  ['104002', 'provider_error'],
+  ['104003', 'provider_error'],
+  ['104110', 'provider_error'],
+  ['104111', 'provider_error'],
+  ['104201', 'provider_error'],
+  ['104202', 'provider_error'],
+  ['105001', 'provider_error'],
+  ['105100', 'provider_error'],
+  ['105300', 'rate_limited'],
+  ['105400', 'provider_error'],
+  ['107111', 'invalid_phone'],
+  ['107120', 'provider_error'],
+  ['107121', 'provider_error'],
+  ['107122', 'provider_error'],
+  ['107123', 'provider_error'],
+  ['107141', 'provider_error'],
+  ['107143', 'provider_error'],
+  ['107144', 'provider_error'],
+  ['107145', 'provider_error'],
+  // Branch on the code, not the status: a documented code with an odd status keeps its meaning ...
+  ['104111', 'provider_error', 500],
+  // ... and an unknown code falls back to the status.
+  ['999999', 'provider_error', 400],
+  ['999999', 'provider_unavailable', 503],
+];
+
+interface Body {
+  error: { code: ErrorCode; message: string; retryAfter?: number };
+  verificationId: string;
+  verified?: boolean;
+  [key: string]: unknown;
+}
+
+function setup(opts: { sim?: UniMtxSimulatorOptions; provider?: Partial<UniMtxOptions> } = {}) {
+  const sim = createUniMtxSimulator({ accessKeySecret: SECRET, ...opts.sim });
+  const logs: string[] = [];
+  const bodies: string[] = [];
+  const provider = unimtx({
+    accessKeyId: sim.accessKeyId,
+    accessKeySecret: SECRET,
+    fetch: sim.fetch,
+    ...opts.provider,
+  });
+  const log = (message: string, fields?: Record<string, unknown>) => logs.push(`${message} ${JSON.stringify(fields)}`);
+  const otp = createOtpHandler({
+    provider,
+    secret: 'unimtx-handler-secret-0123456789abcdef',
+    logger: { info: log, warn: log, error: log },
+    timeoutMs: 200,
+  });
+  async function post(route: string, body: unknown) {
+    const response = await otp.handle(
+      new Request(`https://app.test/api/otp/${route}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      }),
+      { clientIp: '203.0.113.9' },
+    );
+    const text = await response.text();
+    bodies.push(text);
+    return { status: response.status, body: JSON.parse(text) as Body };
+  }
+  function assertNoLeaks() {
+    for (const text of [...bodies, ...logs]) {
+      expect(text).not.toContain(SECRET);
+      for (const m of sim.messages) {
+        expect(text).not.toContain(m.id);
+        expect(text.replace(/[\w-]{16,}/g, '')).not.toMatch(new RegExp(`\\b${m.code}\\b`));
+      }
+    }
+  }
+  return { sim, post, logs, assertNoLeaks };
+}
+
+describe('unimtx through the handler', () => {
+  it('sends a signed otp.send and verifies by number + code, once', async () => {
+    const t = setup({ provider: { intent: 'login', codeLength: 8 } });
+    const sent = await t.post('send', { to: TO });
+    expect(sent.status).toBe(200);
+    expect(sent.body).toMatchObject({ channel: 'sms', codeLength: 8 });
+    expect(t.sim.messages).toMatchObject([{ to: TO, intent: 'login' }]);
+    const code = t.sim.lastCode(TO)!;
+    expect(code).toMatch(/^\d{8}$/);
+    const wrong = code === '00000000' ? '11111111' : '00000000';
+    expect(await t.post('verify', { verificationId: sent.body.verificationId, code: wrong })).toEqual({
+      status: 200,
+      body: { verified: false, attemptsLeft: 4 },
+    });
+    const hit = await t.post('verify', { verificationId: sent.body.verificationId, code });
+    expect(hit.body.verified).toBe(true);
+    expect(t.sim.calls).toEqual({ send: 1, verify: 2 });
+    t.assertNoLeaks();
+  });
+
+  it.each(ROWS)('send: UniMTX %s -> %s (HTTP status %s)', async (providerCode, expected, status) => {
+    const t = setup();
+    t.sim.inject({ code: providerCode, ...(status ? { status } : {}) }, { path: 'otp.send' });
+    const { status: got, body } = await t.post('send', { to: TO });
+    expect(got).toBe(ERROR_STATUS[expected]);
+    expect(body.error.code).toBe(expected);
+    if (expected === 'rate_limited') expect(body.error.retryAfter).toBeGreaterThan(0);
+    if (expected === 'provider_error') {
+      expect(t.logs.join('\n')).toContain(`UniMTX error ${providerCode}`);
+      expect(JSON.stringify(body)).not.toContain(providerCode);
+    }
+    t.assertNoLeaks();
+  });
+
+  it.each(ROWS)('verify: UniMTX %s -> %s (HTTP status %s)', async (providerCode, expected, status) => {
+    const t = setup();
+    const sent = await t.post('send', { to: TO });
+    t.sim.inject({ code: providerCode, ...(status ? { status } : {}) }, { path: 'otp.verify' });
+    const { status: got, body } = await t.post('verify', {
+      verificationId: sent.body.verificationId,
+      code: t.sim.lastCode(TO),
+    });
+    expect(got).toBe(ERROR_STATUS[expected]);
+    expect(body.error.code).toBe(expected);
+    // The contract promises a wait on every rate_limited, even where UniMTX gives none.
+    if (expected === 'rate_limited') expect(body.error.retryAfter).toBeGreaterThan(0);
+    t.assertNoLeaks();
+  });
+
+  it('a hang beyond timeoutMs is 503, garbage is 502, a bare HTTP 500 is 503, on send and verify', async () => {
+    const t = setup();
+    // A new number per send: the handler's resend gate would answer 429 before the provider is asked.
+    let n = 0;
+    const run = async (path: 'otp.send' | 'otp.verify') => {
+      const to = `+1206880${String(1000 + n++)}`;
+      if (path === 'otp.send') return t.post('send', { to });
+      const sent = await t.post('send', { to });
+      return t.post('verify', { verificationId: sent.body.verificationId, code: '000000' });
+    };
+    for (const path of ['otp.send', 'otp.verify'] as const) {
+      t.sim.inject('hang', { path });
+      expect(await run(path)).toMatchObject({ status: 503, body: { error: { code: 'provider_unavailable' } } });
+      t.sim.inject('garbage', { path });
+      expect(await run(path)).toMatchObject({ status: 502, body: { error: { code: 'provider_error' } } });
+      t.sim.inject('http500', { path });
+      expect(await run(path)).toMatchObject({ status: 503, body: { error: { code: 'provider_unavailable' } } });
+    }
+    t.assertNoLeaks();
+  });
+
+  it('a wrong secret (104201) or an unknown key id (104111) is 502 and the log names the code, not the secret', async () => {
+    const wrongSecret = setup({ provider: { accessKeySecret: 'not-the-secret-at-all' } });
+    expect((await wrongSecret.post('send', { to: TO })).status).toBe(502);
+    expect(wrongSecret.logs.join('\n')).toContain('UniMTX error 104201');
+    expect(wrongSecret.logs.join('\n')).not.toContain('not-the-secret-at-all');
+    const unsigned = setup({ provider: { accessKeySecret: undefined } });
+    expect((await unsigned.post('send', { to: TO })).status).toBe(502);
+    const wrongId = setup({ provider: { accessKeyId: 'someone-else' } });
+    expect((await wrongId.post('send', { to: TO })).status).toBe(502);
+    expect(wrongId.logs.join('\n')).toContain('UniMTX error 104111');
+  });
+});
+
+describe('UniMTX HMAC-SHA256 signing', () => {
+  it('matches the documented algorithm for a known input (computed here with node:crypto)', async () => {
+    const query = await signUniMtxQuery(
+      { action: 'otp.send', accessKeyId: 'key id/1' },
+      await importUniMtxKey('s3cr3t'),
+      1_700_000_000_123,
+      'n0nce+value',
+    );
+    // Sorted by key, values through encodeURIComponent, joined by &; the signature itself is left out.
+    const stringToSign =
+      'accessKeyId=key%20id%2F1&action=otp.send&algorithm=hmac-sha256&nonce=n0nce%2Bvalue&timestamp=1700000000123';
+    const expected = createHmac('sha256', 's3cr3t').update(stringToSign).digest('base64');
+    expect(query.get('signature')).toBe(expected);
+    expect(Object.fromEntries(query)).toEqual({
+      action: 'otp.send',
+      accessKeyId: 'key id/1',
+      algorithm: 'hmac-sha256',
+      timestamp: '1700000000123',
+      nonce: 'n0nce+value',
+      signature: expected,
+    });
+    // URL-encoded on the wire: base64's + / = must not be read back as a space or a separator.
+    expect(new URLSearchParams(query.toString()).get('signature')).toBe(expected);
+  });
+
+  it('is accepted by the simulator, and a tampered signature is rejected (104201)', async () => {
+    const sim = createUniMtxSimulator({ accessKeySecret: SECRET });
+    const key = await importUniMtxKey(SECRET);
+    const query = await signUniMtxQuery(
+      { action: 'otp.send', accessKeyId: sim.accessKeyId },
+      key,
+      Date.now(),
+      'abcdefgh12',
+    );
+    const post = (q: URLSearchParams) =>
+      sim
+        .fetch(`https://api.unimtx.com/?${q}`, { method: 'POST', body: JSON.stringify({ to: TO }) })
+        .then((r) => r.json());
+    expect(await post(query)).toMatchObject({ code: '0' });
+    const signature = query.get('signature')!;
+    const tampered = new URLSearchParams(query);
+    tampered.set('signature', (signature[0] === 'A' ? 'B' : 'A') + signature.slice(1));
+    expect(await post(tampered)).toMatchObject({ code: '104201' });
+    const replayedElsewhere = new URLSearchParams(query);
+    replayedElsewhere.set('action', 'otp.verify');
+    expect(await post(replayedElsewhere)).toMatchObject({ code: '104201' });
+  });
+
+  it('uses a fresh nonce and timestamp per request', async () => {
+    const urls: string[] = [];
+    const sim = createUniMtxSimulator({ accessKeySecret: SECRET });
+    const provider = unimtx({
+      accessKeyId: sim.accessKeyId,
+      accessKeySecret: SECRET,
+      fetch: (input, init) => {
+        urls.push(input);
+        return sim.fetch(input, init);
+      },
+    });
+    for (const to of [TO, '+12068800124'])
+      await provider.send({ to, ttlSeconds: 300, codeLength: 6, signal: AbortSignal.timeout(5000) });
+    const nonces = urls.map((u) => new URL(u).searchParams.get('nonce'));
+    expect(nonces[0]).toMatch(/^[0-9a-f]{32}$/);
+    expect(nonces[0]).not.toBe(nonces[1]);
+  });
+});
+
+describe('unimtx provider', () => {
+  let server: LoopbackServer | undefined;
+  afterEach(async () => {
+    await server?.close();
+    server = undefined;
+  });
+
+  it('talks to the simulator over real HTTP with the platform fetch (unsigned key)', async () => {
+    const sim = createUniMtxSimulator();
+    server = await sim.listen();
+    const provider = unimtx({ accessKeyId: sim.accessKeyId, baseUrl: server.url });
+    const signal = AbortSignal.timeout(5000);
+    const sent = await provider.send({ to: TO, ttlSeconds: 300, codeLength: 6, signal });
+    expect(sent).toEqual({ messageId: sim.messages[0]?.id, channel: 'sms' });
+    const input = { messageId: sent.messageId, to: TO, ttlSeconds: 300, signal };
+    expect(await provider.verify!({ ...input, code: sim.lastCode(TO)! })).toBe(true);
+    // Consumed after one success.
+    expect(await provider.verify!({ ...input, code: sim.lastCode(TO)! })).toBe(false);
+  });
+
+  it('treats only the string "0" as success', async () => {
+    const provider = unimtx({
+      accessKeyId: 'k',
+      fetch: async () => new Response(JSON.stringify({ code: 0, message: 'Success', data: { id: 'x', to: TO } })),
+    });
+    await expect(
+      provider.send({ to: TO, ttlSeconds: 300, codeLength: 6, signal: AbortSignal.timeout(5000) }),
+    ).rejects.toMatchObject({
+      code: 'provider_error',
+    });
+  });
+
+  it('rejects bad options at creation', () => {
+    expect(() => unimtx({ accessKeyId: '' })).toThrow(/accessKeyId/);
+    expect(() => unimtx({ accessKeyId: 'k', codeLength: 9 })).toThrow(/codeLength/);
+    expect(() => unimtx({ accessKeyId: 'k', intent: 'x'.repeat(37) })).toThrow(/intent/);
+  });
+});

@@ -1,0 +1,230 @@
+import type { Channel } from '../types.js';
+import {
+  decodeBasic,
+  type Fault,
+  FaultQueue,
+  faultResponse,
+  type InjectOptions,
+  json,
+  randomDigits,
+} from './faults.js';
+import { type LoopbackServer, listenLoopback } from './loopback.js';
+
+export type EngageLabPath = '/v1/messages' | '/v1/codes' | '/v1/verifications';
+
+/** HTTP status and message of each documented EngageLab error code (seeds: Verify OTP and Custom OTP Code
+ * Delivery error tables; 3011 from the Verify table). Unknown codes are answered with HTTP 400. */
+const ERRORS: Record<number, [status: number, message: string]> = {
+  1000: [500, 'Internal error'],
+  2001: [401, 'Authentication failed, incorrect token carried'],
+  2002: [401, 'Authentication failed, token has expired or been disabled'],
+  2004: [403, 'No permission to call this API'],
+  3001: [400, 'Invalid request parameter format'],
+  3002: [400, 'Incorrect request parameters'],
+  3003: [400, 'verify code has expired'],
+  3004: [400, 'Frequency limit exceeded'],
+  3011: [400, 'Verification code expired'],
+  4001: [400, 'The related resource does not exist'],
+  5001: [400, 'sms send fail'],
+  5011: [400, 'Invalid phone number format'],
+  5012: [400, 'Target unreachable'],
+  5013: [400, 'Number has been blacklisted'],
+  5014: [400, 'Content does not comply with specifications'],
+  5015: [400, 'Message intercepted/rejected'],
+  5016: [400, 'Internal sending error'],
+  5017: [400, 'No sending permission for mainland China'],
+  5018: [400, 'Phone malfunction (powered off/service suspended)'],
+  5019: [400, 'User has unsubscribed'],
+  5020: [400, 'Number not registered/invalid number'],
+};
+
+const LANGUAGES = new Set(['default', 'zh_CN', 'zh_HK', 'en', 'ja', 'th', 'es']);
+const RECIPIENT = /^(\+[1-9]\d{6,14}|[^\s@]+@[^\s@]+\.[^\s@]+)$/;
+
+export interface EngageLabTemplate {
+  /** The template's `verify_code_len` (4-10). @defaultValue 6 */
+  codeLength?: number;
+  /** The template's `verify_code_ttl`, in seconds here (the console takes minutes). @defaultValue 300 */
+  ttlSeconds?: number;
+}
+
+export interface SimulatedEngageLabMessage {
+  /** The `message_id` answered (lets tests assert it never reaches the browser). */
+  messageId: string;
+  to: string;
+  code: string;
+  templateId: string;
+  language: string;
+  channel: Channel;
+  /** Epoch ms (from the simulator's clock). */
+  at: number;
+}
+
+export interface EngageLabSimulatorOptions {
+  /** @defaultValue 'sim-dev-key' */
+  devKey?: string;
+  /** @defaultValue a fixed 40-character secret */
+  devSecret?: string;
+  /** The default template's id. @defaultValue 'otpkit-demo' */
+  templateId?: string;
+  /** Known templates. @defaultValue `{ [templateId]: { codeLength: 6, ttlSeconds: 300 } }` */
+  templates?: Record<string, EngageLabTemplate>;
+  /** Recipients whose sends fail with the given error code, e.g. `{ '+15550000000': 5012 }`. */
+  undeliverable?: Record<string, number>;
+  /** `send_channel` reported for phone numbers (e-mail addresses always get 'email'). @defaultValue 'sms' */
+  channel?: Channel;
+  /** Clock in epoch ms, for expiry tests without sleeping. @defaultValue Date.now */
+  now?: () => number;
+  /** Called for every delivered message (the demo prints the code to the terminal). */
+  onSend?: (message: SimulatedEngageLabMessage) => void;
+}
+
+interface StoredMessage {
+  to: string;
+  code: string;
+  templateId: string;
+  expiresAt: number;
+  verified: boolean;
+  /** Sent through /v1/codes: "there is no need to call a verification API", so /v1/verifications knows it not. */
+  custom: boolean;
+}
+
+export type EngageLabSimulator = ReturnType<typeof createEngageLabSimulator>;
+
+/**
+ * A fake EngageLab OTP API that behaves as its documentation says, served by `fetch` on any base URL (so it also
+ * works in a browser) or by `listen()` as a real loopback server.
+ */
+export function createEngageLabSimulator(options: EngageLabSimulatorOptions = {}) {
+  const devKey = options.devKey ?? 'sim-dev-key';
+  const devSecret = options.devSecret ?? 'sim-secret-7f3a9c1e5b2d8f4a6c0e9b1d3f5a7';
+  const templateId = options.templateId ?? 'otpkit-demo';
+  const templates = options.templates ?? { [templateId]: {} };
+  const now = options.now ?? Date.now;
+  const faults = new FaultQueue<number, EngageLabPath>();
+  const byId = new Map<string, StoredMessage>();
+  /** `${templateId}\n${to}` -> message id of the last code, for the 3004 frequency limit. */
+  const live = new Map<string, string>();
+  const messages: SimulatedEngageLabMessage[] = [];
+  const calls = { messages: 0, codes: 0, verifications: 0 };
+
+  const error = (code: number, status?: number) => {
+    const [documented, message] = ERRORS[code] ?? [400, 'Request failed'];
+    return json(status ?? documented, { code, message });
+  };
+
+  const newMessageId = () => {
+    // Ids look like the docs' "1725407449772531712": 19 decimal digits.
+    let id: string;
+    do id = `1${randomDigits(18)}`;
+    while (byId.has(id));
+    return id;
+  };
+
+  function send(body: Record<string, unknown>, custom: boolean): Response {
+    const { to, template, code } = body;
+    if (typeof to !== 'string' || typeof template !== 'object' || template === null) return error(3002);
+    const { id, language = 'default' } = template as Record<string, unknown>;
+    if (typeof id !== 'string' || typeof language !== 'string' || !LANGUAGES.has(language)) return error(3002);
+    if (custom && (typeof code !== 'string' || !/^[0-9A-Za-z]{4,10}$/.test(code))) return error(3002);
+    const tpl = templates[id];
+    if (tpl === undefined) return error(4001);
+    if (!RECIPIENT.test(to)) return error(5011);
+    const failure = options.undeliverable?.[to];
+    if (failure !== undefined) return error(failure);
+    // 3004: "For the same template and the same target user, delivery cannot be made again within the
+    // verification code validity period" (it still blocks after a successful verify: the period has not ended).
+    const key = `${id}\n${to}`;
+    const previous = byId.get(live.get(key) ?? '');
+    if (previous !== undefined && now() < previous.expiresAt) return error(3004);
+
+    const at = now();
+    const sent = custom ? (code as string) : randomDigits(tpl.codeLength ?? 6);
+    const messageId = newMessageId();
+    const channel: Channel = to.includes('@') ? 'email' : (options.channel ?? 'sms');
+    byId.set(messageId, {
+      to,
+      code: sent,
+      templateId: id,
+      expiresAt: at + (tpl.ttlSeconds ?? 300) * 1000,
+      verified: false,
+      custom,
+    });
+    live.set(key, messageId);
+    const message = { messageId, to, code: sent, templateId: id, language, channel, at };
+    messages.push(message);
+    options.onSend?.(message);
+    return json(200, { message_id: messageId, send_channel: channel });
+  }
+
+  function verify(body: Record<string, unknown>): Response {
+    const { message_id, verify_code } = body;
+    if (typeof message_id !== 'string' || typeof verify_code !== 'string') return error(3002);
+    const message = byId.get(message_id);
+    if (message === undefined || message.custom) return error(4001);
+    // "it does not support verifying the verification code again after successful verification": 3003, the same
+    // answer as for an expired code.
+    if (message.verified || now() >= message.expiresAt) return error(3003);
+    const verified = verify_code === message.code;
+    if (verified) message.verified = true;
+    return json(200, { message_id, verify_code, verified });
+  }
+
+  async function fetch(input: RequestInfo | URL, init?: RequestInit): Promise<Response> {
+    const request = new Request(input, init);
+    // The caller's own signal: undici's Request follows it through a WeakRef to an internal AbortController, which
+    // can be garbage-collected while a hang waits, and then `request.signal` never fires (seen: a 20 s test timeout).
+    const signal = init?.signal ?? request.signal;
+    if (signal.aborted) throw signal.reason;
+    const path = (['/v1/messages', '/v1/codes', '/v1/verifications'] as const).find((p) =>
+      new URL(request.url).pathname.endsWith(p),
+    );
+    if (path === undefined) return json(404, { code: 404, message: 'Not Found' });
+    calls[path === '/v1/messages' ? 'messages' : path === '/v1/codes' ? 'codes' : 'verifications'] += 1;
+    if (request.method !== 'POST') return json(405, { code: 405, message: 'Method Not Allowed' });
+
+    const fault = faults.take(path);
+    if (typeof fault === 'string') return faultResponse(fault, signal);
+    if (fault !== undefined) return error(fault.code, fault.status);
+
+    if (decodeBasic(request.headers.get('authorization')) !== `${devKey}:${devSecret}`) return error(2001);
+    let body: unknown;
+    try {
+      body = JSON.parse(await request.text());
+    } catch {
+      return error(3001);
+    }
+    if (typeof body !== 'object' || body === null || Array.isArray(body)) return error(3001);
+    const fields = body as Record<string, unknown>;
+    if (path === '/v1/verifications') return verify(fields);
+    return send(fields, path === '/v1/codes');
+  }
+
+  return {
+    devKey,
+    devSecret,
+    templateId,
+    baseUrl: 'https://otp.api.engagelab.cc',
+    fetch,
+    messages,
+    calls,
+    /** The last code "sent" to `to`, or undefined. */
+    lastCode(to: string): string | undefined {
+      return messages.findLast((m) => m.to === to)?.code;
+    },
+    inject(fault: Fault<number>, injectOptions?: InjectOptions<EngageLabPath>): void {
+      faults.add(fault, injectOptions);
+    },
+    /** Forgets messages, codes, counters and pending faults. */
+    reset(): void {
+      byId.clear();
+      live.clear();
+      messages.length = 0;
+      calls.messages = calls.codes = calls.verifications = 0;
+      faults.clear();
+    },
+    listen(): Promise<LoopbackServer> {
+      return listenLoopback(fetch);
+    },
+  };
+}

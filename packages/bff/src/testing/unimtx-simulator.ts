@@ -1,0 +1,237 @@
+import type { Channel } from '../types.js';
+import { type Fault, FaultQueue, faultResponse, type InjectOptions, json, randomDigits } from './faults.js';
+import { type LoopbackServer, listenLoopback } from './loopback.js';
+
+export type UniMtxAction = 'otp.send' | 'otp.verify';
+
+/** HTTP status and name of each UniMTX error code. Only 104001 -> 400 is documented; the other statuses are
+ * guesses, which is fine because clients must branch on `code`, not on the status. */
+const ERRORS: Record<string, [status: number, message: string]> = {
+  '101000': [500, 'Internal'],
+  '101301': [503, 'NoUpstreamConfigured'],
+  '101303': [503, 'NoUpstreamAvailable'],
+  '104001': [400, 'MissingParams'],
+  '104002': [400, 'InvalidParams'],
+  '104003': [400, 'RestrictedParams'],
+  '104110': [401, 'MissingAccessKeyId'],
+  '104111': [401, 'InvalidAccessKeyId'],
+  '104201': [401, 'InvalidSignature'],
+  '104202': [401, 'InvalidSignatureTimestamp'],
+  '105001': [403, 'Unauthorized'],
+  '105100': [403, 'IpRestricted'],
+  '105300': [429, 'LimitExceed'],
+  '105400': [402, 'InsufficientFunds'],
+  '107111': [400, 'InvalidPhoneNumbers'],
+  '107120': [400, 'MissingSmsSignature'],
+  '107121': [400, 'SmsSignatureNotExists'],
+  '107122': [400, 'InvalidSmsSignature'],
+  '107123': [400, 'RestrictedSmsSignature'],
+  '107141': [400, 'SmsTemplateNotExists'],
+  '107143': [400, 'MissingSmsTemplateData'],
+  '107144': [400, 'InvalidSmsTemplateData'],
+  '107145': [400, 'RestrictedSmsTemplate'],
+};
+
+const E164 = /^\+[1-9]\d{6,14}$/;
+/** A few calling codes, for a realistic `iso`/`cc` in otp.send's data. */
+const COUNTRIES: [prefix: string, iso: string][] = [
+  ['+1', 'US'],
+  ['+44', 'GB'],
+  ['+65', 'SG'],
+  ['+86', 'CN'],
+  ['+852', 'HK'],
+];
+
+/** UniMTX's string to sign: every query parameter except `signature`, sorted by key, as `k=encodeURIComponent(v)`
+ * joined with `&` (docs "General" page and the official Node SDK's `client.js`). */
+export function uniMtxStringToSign(params: URLSearchParams): string {
+  return [...params]
+    .filter(([k]) => k !== 'signature')
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([k, v]) => `${k}=${encodeURIComponent(v)}`)
+    .join('&');
+}
+
+async function hmacBase64(secret: string, text: string): Promise<string> {
+  const enc = new TextEncoder();
+  const key = await crypto.subtle.importKey('raw', enc.encode(secret), { name: 'HMAC', hash: 'SHA-256' }, false, [
+    'sign',
+  ]);
+  const mac = new Uint8Array(await crypto.subtle.sign('HMAC', key, enc.encode(text)));
+  return btoa(String.fromCharCode(...mac));
+}
+
+export interface SimulatedUniMtxMessage {
+  /** The `data.id` answered. */
+  id: string;
+  to: string;
+  code: string;
+  intent: string | undefined;
+  channel: Channel;
+  /** Epoch ms (from the simulator's clock). */
+  at: number;
+}
+
+export interface UniMtxSimulatorOptions {
+  /** @defaultValue 'sim-access-key-id' */
+  accessKeyId?: string;
+  /** Set: every request must carry a valid HMAC-SHA256 signature (the key's "HMAC mode" in the console). */
+  accessKeySecret?: string;
+  /** Recipients whose sends fail with the given code, e.g. `{ '+15550000000': '107111' }`. */
+  undeliverable?: Record<string, string>;
+  /** Clock in epoch ms. @defaultValue Date.now */
+  now?: () => number;
+  onSend?: (message: SimulatedUniMtxMessage) => void;
+}
+
+interface StoredCode {
+  code: string;
+  sentAt: number;
+  /** Custom codes live for otp.send's `ttl`; generated ones for otp.verify's `ttl` (docs of both fields). */
+  custom: boolean;
+  sendTtl: number;
+}
+
+export type UniMtxSimulator = ReturnType<typeof createUniMtxSimulator>;
+
+/** A fake UniMTX OTP API (`otp.send`, `otp.verify`), served by `fetch` on any URL or by `listen()`. */
+export function createUniMtxSimulator(options: UniMtxSimulatorOptions = {}) {
+  const accessKeyId = options.accessKeyId ?? 'sim-access-key-id';
+  const { accessKeySecret } = options;
+  const now = options.now ?? Date.now;
+  const faults = new FaultQueue<string, UniMtxAction>();
+  /** `${to}\n${intent}` -> the code to check; a new send replaces the previous code. */
+  const codes = new Map<string, StoredCode>();
+  const messages: SimulatedUniMtxMessage[] = [];
+  const calls = { send: 0, verify: 0 };
+
+  const error = (code: string, status?: number) => {
+    const [documented, message] = ERRORS[code] ?? [400, 'Error'];
+    return json(status ?? documented, { code, message });
+  };
+  const ok = (data: unknown) => json(200, { code: '0', message: 'Success', data });
+
+  async function checkAuth(query: URLSearchParams): Promise<Response | undefined> {
+    const id = query.get('accessKeyId');
+    if (!id) return error('104110');
+    if (id !== accessKeyId) return error('104111');
+    if (accessKeySecret === undefined) return undefined;
+    const timestamp = Number(query.get('timestamp'));
+    const nonce = query.get('nonce') ?? '';
+    const signature = query.get('signature');
+    if (query.get('algorithm') !== 'hmac-sha256' || !signature || !/^.{8,64}$/.test(nonce)) return error('104201');
+    if (!Number.isFinite(timestamp) || Math.abs(now() - timestamp) > 10 * 60_000) return error('104202');
+    if (signature !== (await hmacBase64(accessKeySecret, uniMtxStringToSign(query)))) return error('104201');
+    return undefined;
+  }
+
+  const isTtl = (v: unknown) => v === undefined || (Number.isInteger(v) && (v as number) > 0 && (v as number) <= 1800);
+  const isIntent = (v: unknown) => v === undefined || (typeof v === 'string' && v.length <= 36);
+
+  function send(body: Record<string, unknown>): Response {
+    const { to, digits = 6, ttl, intent, code, channel = 'auto' } = body;
+    if (to === undefined) return error('104001');
+    if (typeof to !== 'string' || !E164.test(to)) return error('107111');
+    if (!Number.isInteger(digits) || (digits as number) < 4 || (digits as number) > 8) return error('104002');
+    if (!isTtl(ttl) || !isIntent(intent)) return error('104002');
+    if (code !== undefined && (typeof code !== 'string' || !/^\d{4,8}$/.test(code))) return error('104002');
+    if (!['auto', 'sms', 'call', 'voice', 'whatsapp'].includes(channel as string)) return error('104002');
+    const failure = options.undeliverable?.[to];
+    if (failure !== undefined) return error(failure);
+
+    const at = now();
+    const sent = (code as string | undefined) ?? randomDigits(digits as number);
+    codes.set(`${to}\n${intent ?? ''}`, {
+      code: sent,
+      sentAt: at,
+      custom: code !== undefined,
+      sendTtl: (ttl as number | undefined) ?? 300,
+    });
+    // 'auto' means "SMS first".
+    const reported: Channel =
+      channel === 'whatsapp' ? 'whatsapp' : channel === 'call' || channel === 'voice' ? 'voice' : 'sms';
+    const id = crypto.randomUUID().replaceAll('-', '');
+    const message = { id, to, code: sent, intent: intent as string | undefined, channel: reported, at };
+    messages.push(message);
+    options.onSend?.(message);
+    const iso = COUNTRIES.filter(([p]) => to.startsWith(p)).at(-1);
+    return ok({
+      id,
+      to,
+      iso: iso?.[1] ?? 'ZZ',
+      cc: iso?.[0].slice(1) ?? '',
+      count: 1,
+      price: '0.0000',
+    });
+  }
+
+  function verify(body: Record<string, unknown>): Response {
+    const { to, code, intent, ttl } = body;
+    if (to === undefined || code === undefined) return error('104001');
+    if (typeof to !== 'string' || !E164.test(to)) return error('107111');
+    if (typeof code !== 'string' || !/^\d{4,8}$/.test(code) || !isTtl(ttl) || !isIntent(intent)) {
+      return error('104002');
+    }
+    const key = `${to}\n${intent ?? ''}`;
+    const stored = codes.get(key);
+    const lifetime = stored?.custom ? stored.sendTtl : ((ttl as number | undefined) ?? 300);
+    // Undocumented, assumed: a code is accepted once (then consumed); wrong or expired codes are `valid: false`.
+    const valid = stored !== undefined && stored.code === code && now() < stored.sentAt + lifetime * 1000;
+    if (valid) codes.delete(key);
+    return ok({ to, valid });
+  }
+
+  async function fetch(input: RequestInfo | URL, init?: RequestInit): Promise<Response> {
+    const request = new Request(input, init);
+    // The caller's own signal: undici's Request follows it through a WeakRef to an internal AbortController, which
+    // can be garbage-collected while a hang waits, and then `request.signal` never fires (seen: a 20 s test timeout).
+    const signal = init?.signal ?? request.signal;
+    if (signal.aborted) throw signal.reason;
+    const query = new URL(request.url).searchParams;
+    const action = query.get('action');
+    if (action === 'otp.send') calls.send += 1;
+    if (action === 'otp.verify') calls.verify += 1;
+    if (request.method !== 'POST') return json(405, { code: '405', message: 'Method Not Allowed' });
+    if (action !== null && action !== 'otp.send' && action !== 'otp.verify') return error('104002');
+
+    const fault = action === null ? undefined : faults.take(action);
+    if (typeof fault === 'string') return faultResponse(fault, signal);
+    if (fault !== undefined) return error(fault.code, fault.status);
+
+    const denied = await checkAuth(query);
+    if (denied !== undefined) return denied;
+    if (action === null) return error('104001');
+    let body: unknown;
+    try {
+      body = JSON.parse(await request.text());
+    } catch {
+      return error('104002');
+    }
+    if (typeof body !== 'object' || body === null || Array.isArray(body)) return error('104002');
+    return action === 'otp.send' ? send(body as Record<string, unknown>) : verify(body as Record<string, unknown>);
+  }
+
+  return {
+    accessKeyId,
+    accessKeySecret,
+    baseUrl: 'https://api.unimtx.com',
+    fetch,
+    messages,
+    calls,
+    lastCode(to: string): string | undefined {
+      return messages.findLast((m) => m.to === to)?.code;
+    },
+    inject(fault: Fault<string>, injectOptions?: InjectOptions<UniMtxAction>): void {
+      faults.add(fault, injectOptions);
+    },
+    reset(): void {
+      codes.clear();
+      messages.length = 0;
+      calls.send = calls.verify = 0;
+      faults.clear();
+    },
+    listen(): Promise<LoopbackServer> {
+      return listenLoopback(fetch);
+    },
+  };
+}
