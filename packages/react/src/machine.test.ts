@@ -1,0 +1,276 @@
+// Every status transition of the machine against the REAL BFF handler, with the EngageLab simulator at the
+// provider's network edge. Plain TypeScript: no React involved.
+import { createOtpHandler, engagelab, memoryStore, type OtpHandlerOptions } from '@otpkit/bff';
+import { createEngageLabSimulator } from '@otpkit/bff/testing';
+import { describe, expect, it, vi } from 'vitest';
+import { createOtpClient } from './client.js';
+import { createOtpMachine, type OtpMachineOptions } from './machine.js';
+import type { OtpStatus } from './types.js';
+
+const TO = '+8618701235678';
+const silent = { info() {}, warn() {}, error() {} };
+const wrongOf = (code: string) => code.replace(/\d$/, (d) => String((Number(d) + 1) % 10));
+
+function setup(
+  options: { skewSeconds?: number; handler?: Partial<OtpHandlerOptions>; machine?: OtpMachineOptions } = {},
+) {
+  // The server's clock; `skewSeconds` puts it ahead of this device's.
+  let time = Date.now() + (options.skewSeconds ?? 0) * 1000;
+  const clock = { now: () => time, advance: (seconds: number) => (time += seconds * 1000) };
+  const sim = createEngageLabSimulator({ now: clock.now });
+  const otp = createOtpHandler({
+    provider: engagelab({ devKey: sim.devKey, devSecret: sim.devSecret, templateId: sim.templateId, fetch: sim.fetch }),
+    secret: 'test-secret-0123456789abcdef0123456789abcdef',
+    store: memoryStore({ now: clock.now }),
+    logger: silent,
+    now: clock.now,
+    timeoutMs: 200,
+    ...options.handler,
+  });
+  const signals: AbortSignal[] = [];
+  const faults = { network: 0 };
+  // Behaves like a browser's fetch in front of a Node server: rejects when its signal aborts, and the response
+  // carries a Date header from the server's clock.
+  const fetch = (input: string, init: RequestInit) =>
+    new Promise<Response>((resolve, reject) => {
+      const { signal } = init;
+      if (signal) signals.push(signal);
+      if (faults.network > 0) {
+        faults.network--;
+        return reject(new TypeError('Failed to fetch'));
+      }
+      if (signal?.aborted) return reject(signal.reason);
+      signal?.addEventListener('abort', () => reject(signal.reason), { once: true });
+      otp.handle(new Request(new URL(input, 'http://localhost'), init), { clientIp: '203.0.113.7' }).then((r) => {
+        r.headers.set('date', new Date(clock.now()).toUTCString());
+        resolve(r);
+      }, reject);
+    });
+  const client = createOtpClient({ fetch });
+  const onVerified = vi.fn();
+  const machine = createOtpMachine(client, { onVerified, ...options.machine });
+  const statuses: OtpStatus[] = [];
+  machine.subscribe(() => {
+    const { status } = machine.getState();
+    if (statuses.at(-1) !== status) statuses.push(status);
+  });
+  const code = () => sim.lastCode(TO) as string;
+  return { otp, sim, clock, client, machine, statuses, signals, faults, onVerified, code };
+}
+
+describe('createOtpMachine against the real handler', () => {
+  it('idle → sending → code_sent → verifying → invalid_code → verifying → verified, onVerified once', async () => {
+    const { machine, statuses, code, otp, onVerified, sim } = setup({ machine: { locale: 'ja' } });
+    expect(machine.getState()).toMatchObject({ status: 'idle', codeLength: 6, wrongCodes: 0, to: null });
+
+    const sending = machine.send(TO);
+    expect(machine.getState().status).toBe('sending');
+    await sending;
+    const sent = machine.getState();
+    expect(sent).toMatchObject({ status: 'code_sent', to: '+86*******5678', channel: 'sms', attemptsLeft: 5 });
+    expect(sent.codeLength).toBe(6);
+    expect(sent.verificationId).toEqual(expect.any(String));
+    expect(sim.messages.at(-1)?.language).toBe('ja');
+
+    await machine.verify(wrongOf(code()));
+    expect(machine.getState()).toMatchObject({ status: 'invalid_code', attemptsLeft: 4, wrongCodes: 1, error: null });
+
+    await machine.verify(code());
+    const done = machine.getState();
+    expect(done.status).toBe('verified');
+    expect(await otp.verifyProof(done.proof as string)).toMatchObject({ to: TO });
+    expect(onVerified).toHaveBeenCalledOnce();
+    expect(onVerified).toHaveBeenCalledWith({ proof: done.proof, to: '+86*******5678' });
+    expect(statuses).toEqual(['sending', 'code_sent', 'verifying', 'invalid_code', 'verifying', 'verified']);
+  });
+
+  it('ignores verify outside a code state, and a second verify while one is in flight', async () => {
+    const { machine, sim, code, onVerified } = setup();
+    await machine.verify('123456');
+    expect(machine.getState().status).toBe('idle');
+
+    await machine.send(TO);
+    await Promise.all([machine.verify(code()), machine.verify(code()), machine.resend()]);
+    expect(sim.calls.verifications).toBe(1);
+    expect(machine.getState().status).toBe('verified');
+
+    await machine.verify(code());
+    await machine.resend();
+    expect(sim.calls.verifications).toBe(1);
+    expect(sim.calls.messages).toBe(1);
+    expect(onVerified).toHaveBeenCalledOnce();
+  });
+
+  it('says too_many_attempts with the last wrong code, and sends no further code', async () => {
+    const { machine, sim, code } = setup();
+    await machine.send(TO);
+    for (let i = 1; i <= 5; i++) await machine.verify(wrongOf(code()));
+    expect(machine.getState()).toMatchObject({ status: 'too_many_attempts', attemptsLeft: 0, wrongCodes: 5 });
+    await machine.verify(code());
+    expect(sim.calls.verifications).toBe(5);
+  });
+
+  it('maps 429 too_many_attempts from the server (the budget was spent elsewhere)', async () => {
+    const { machine, client, code } = setup();
+    await machine.send(TO);
+    const id = machine.getState().verificationId as string;
+    for (let i = 0; i < 5; i++) await client.verify(id, wrongOf(code()));
+    await machine.verify(code());
+    expect(machine.getState()).toMatchObject({
+      status: 'too_many_attempts',
+      attemptsLeft: 0,
+      error: { code: 'too_many_attempts' },
+    });
+  });
+
+  it('maps 410 expired; a resend then opens a new verification', async () => {
+    const { machine, clock, code, sim } = setup();
+    await machine.send(TO);
+    const first = machine.getState().verificationId;
+    clock.advance(301);
+    await machine.verify(code());
+    expect(machine.getState()).toMatchObject({ status: 'expired', error: { code: 'expired' } });
+    await machine.verify(code());
+    expect(sim.calls.verifications).toBe(0); // the BFF answered from its record; the second verify was ignored
+
+    await machine.resend();
+    expect(machine.getState()).toMatchObject({ status: 'code_sent', error: null, attemptsLeft: 5 });
+    expect(machine.getState().verificationId).not.toBe(first);
+    await machine.verify(code());
+    expect(machine.getState().status).toBe('verified');
+  });
+
+  it('maps 409 already_verified', async () => {
+    const { machine, client, code } = setup();
+    await machine.send(TO);
+    await client.verify(machine.getState().verificationId as string, code());
+    await machine.verify(code());
+    expect(machine.getState()).toMatchObject({ status: 'already_verified', error: { code: 'already_verified' } });
+  });
+
+  it('maps 429 rate_limited on resend to retryAt on the client clock, and keeps the code usable', async () => {
+    const { machine, code } = setup();
+    await machine.send(TO);
+    const id = machine.getState().verificationId;
+    await machine.resend();
+    const limited = machine.getState();
+    expect(limited).toMatchObject({ status: 'rate_limited', verificationId: id, error: { code: 'rate_limited' } });
+    // EngageLab blocks a second send while the code is valid: the BFF says wait for the expiry (300 s).
+    expect((limited.retryAt as number) - Date.now()).toBeGreaterThan(298_000);
+    expect((limited.retryAt as number) - Date.now()).toBeLessThanOrEqual(300_000);
+    await machine.verify(code());
+    expect(machine.getState().status).toBe('verified');
+  });
+
+  it('maps 404 not_found to an error that drops the verification; resend() then sends afresh', async () => {
+    const { machine, client, clock, code, sim } = setup();
+    await machine.send(TO);
+    clock.advance(301);
+    await client.resend(machine.getState().verificationId as string); // another tab: cancels ours
+    await machine.verify(code());
+    expect(machine.getState()).toMatchObject({ status: 'error', verificationId: null, error: { code: 'not_found' } });
+    await machine.verify(code());
+    expect(sim.calls.verifications).toBe(0);
+
+    // The other tab's send closed the number's resend gate: a fresh send is rate limited, with retryAt.
+    await machine.resend();
+    expect(machine.getState()).toMatchObject({ status: 'rate_limited', verificationId: null });
+    expect(machine.getState().retryAt).toBeGreaterThan(Date.now());
+
+    clock.advance(301);
+    await machine.resend();
+    expect(machine.getState()).toMatchObject({ status: 'code_sent', to: '+86*******5678' });
+    await machine.verify(code());
+    expect(machine.getState().status).toBe('verified');
+  });
+
+  it('maps send errors (invalid_phone, undeliverable, provider outage) to error, with verify off', async () => {
+    const { machine, sim } = setup();
+    await machine.send('+12');
+    expect(machine.getState()).toMatchObject({ status: 'error', error: { code: 'invalid_phone' }, to: null });
+    await machine.verify('123456');
+    expect(sim.calls.verifications).toBe(0);
+
+    sim.inject({ code: 5013 }, { path: '/v1/messages' });
+    await machine.send(TO);
+    expect(machine.getState()).toMatchObject({ status: 'error', error: { code: 'undeliverable' } });
+
+    sim.inject('hang', { path: '/v1/messages' });
+    await machine.send('+8618701235679');
+    expect(machine.getState()).toMatchObject({ status: 'error', error: { code: 'provider_unavailable' } });
+  });
+
+  it('maps a fetch rejection to network_error and never retries on its own; the user may try again', async () => {
+    const { machine, sim, code, faults, signals } = setup();
+    await machine.send(TO);
+    faults.network = 1;
+    await expect(machine.verify(code())).resolves.toBeUndefined();
+    expect(machine.getState()).toMatchObject({ status: 'error', error: { code: 'network_error' } });
+    expect(signals).toHaveLength(2);
+    expect(sim.calls.verifications).toBe(0);
+
+    await machine.verify(code());
+    expect(machine.getState().status).toBe('verified');
+    expect(signals).toHaveLength(3);
+  });
+
+  it('turns an unreadable answer into error, never a rejection', async () => {
+    const html = async () =>
+      new Response('<html>oops</html>', { status: 200, headers: { 'content-type': 'text/html' } });
+    const machine = createOtpMachine(createOtpClient({ fetch: html }));
+    await expect(machine.send(TO)).resolves.toBeUndefined();
+    expect(machine.getState()).toMatchObject({ status: 'error', error: { code: 'internal_error' } });
+
+    const broken = createOtpMachine({
+      send: () => Promise.reject(new Error('bug in a custom client')),
+      verify: () => Promise.reject(new Error('bug')),
+      resend: () => Promise.reject(new Error('bug')),
+    });
+    await expect(broken.send(TO)).resolves.toBeUndefined();
+    expect(broken.getState()).toMatchObject({ status: 'error', error: { code: 'internal_error' } });
+  });
+
+  it('stores deadlines on the client clock when the server clock is 10 minutes ahead', async () => {
+    const { machine } = setup({ skewSeconds: 600 });
+    await machine.send(TO);
+    const { expiresAt, resendAt } = machine.getState();
+    // 300 s from now on THIS clock (the Date header has 1 s resolution, so up to 1 s later), not 900 s.
+    expect((expiresAt as number) - Date.now()).toBeGreaterThan(298_000);
+    expect((expiresAt as number) - Date.now()).toBeLessThanOrEqual(301_000);
+    expect(resendAt).toBe(expiresAt);
+  });
+
+  it('reset() aborts the request in flight, drops its result and returns to idle', async () => {
+    const { machine, sim, signals, statuses } = setup();
+    await machine.send(TO);
+    sim.inject('hang', { path: '/v1/verifications' });
+    const verifying = machine.verify('123456');
+    expect(machine.getState().status).toBe('verifying');
+    machine.reset();
+    expect(signals.at(-1)?.aborted).toBe(true);
+    expect(machine.getState()).toMatchObject({ status: 'idle', verificationId: null, to: null });
+    await verifying;
+    await new Promise((r) => setTimeout(r, 300)); // the handler's own provider timeout has passed
+    expect(statuses.at(-1)).toBe('idle');
+    expect(machine.getState().status).toBe('idle');
+  });
+
+  it('dispose() aborts, rolls the status back without notifying, and leaves the machine usable', async () => {
+    const { machine, sim, signals, code } = setup();
+    await machine.send(TO);
+    const right = code();
+    sim.inject('hang', { path: '/v1/verifications' });
+    const listener = vi.fn();
+    machine.subscribe(listener);
+    const verifying = machine.verify(right);
+    expect(listener).toHaveBeenCalledTimes(1);
+    machine.dispose();
+    expect(signals.at(-1)?.aborted).toBe(true);
+    await verifying;
+    expect(listener).toHaveBeenCalledTimes(1);
+    expect(machine.getState().status).toBe('code_sent');
+
+    await machine.verify(right);
+    expect(machine.getState().status).toBe('verified');
+  });
+});
