@@ -1,0 +1,88 @@
+// The bundle-size section of BENCHMARKS.md: what @otpkit/react adds to an app's client bundle, measured in the
+// same run as input-otp 1.5.0 (the one-input OTP field it is compared with). Method, as in
+// shared/reference/otp-input-anchors.md: esbuild --bundle --minify, ESM, NODE_ENV=production, React and
+// TanStack Query external (the app has them anyway), gzip -9. @otpkit/react is bundled from its TypeScript SOURCE
+// (the "source" export condition), so no build is needed and the figure is what an app's bundler would tree-shake
+// out of it; dist is the same code compiled by tsdown.
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { constants, gzipSync } from 'node:zlib';
+import { build } from 'esbuild';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const LOCALES = ['en', 'es', 'ja', 'th', 'zh_CN', 'zh_HK'];
+const FLOW_BUDGET = 2048; // the drop-in flow may add at most 2 KB gzipped over the primitives
+
+const ENTRIES = [
+  ['input-otp 1.5.0 (whole entry)', "export * from 'input-otp';"],
+  ['@otpkit/react OtpInput alone', "export { OtpInput } from '@otpkit/react';"],
+  [
+    '@otpkit/react primitives',
+    "export { OtpInput, ResendButton, ExpiryCountdown, useOtpVerification, createOtpClient } from '@otpkit/react';",
+  ],
+  ['@otpkit/react full (drop-in flow + English)', "export * from '@otpkit/react';"],
+  ...LOCALES.map((l) => [`locale ${l}`, `export * from '@otpkit/react/locales/${l}';`]),
+];
+
+async function measure(contents) {
+  const result = await build({
+    stdin: { contents, resolveDir: root, loader: 'js', sourcefile: 'entry.js' },
+    bundle: true,
+    minify: true,
+    format: 'esm',
+    platform: 'browser',
+    target: 'es2022',
+    write: false,
+    metafile: true,
+    conditions: ['source'],
+    define: { 'process.env.NODE_ENV': '"production"' },
+    external: ['react', 'react/*', 'react-dom', 'react-dom/*', '@tanstack/react-query'],
+    // 'use client' directives are dropped when bundling, which esbuild reports as a warning: expected here.
+    logLevel: 'error',
+  });
+  const code = result.outputFiles[0].contents;
+  const [output] = Object.values(result.metafile.outputs);
+  const modules = Object.entries(output.inputs).map(([path, { bytesInOutput }]) => [path, bytesInOutput]);
+  return {
+    min: code.byteLength,
+    gzip: gzipSync(code, { level: constants.Z_BEST_COMPRESSION }).byteLength,
+    modules: modules.filter(([, bytes]) => bytes > 0).sort((a, b) => b[1] - a[1]),
+  };
+}
+
+const fmt = (n) => n.toLocaleString('en-US');
+
+export default async function run() {
+  const sizes = new Map();
+  for (const [name, contents] of ENTRIES) sizes.set(name, await measure(contents));
+  const anchor = sizes.get('input-otp 1.5.0 (whole entry)').gzip;
+  const primitives = sizes.get('@otpkit/react primitives').gzip;
+  const flow = sizes.get('@otpkit/react full (drop-in flow + English)').gzip;
+  const verdict = (ok, size, limit) =>
+    ok ? `met (${fmt(limit - size)} B to spare)` : `**missed by ${fmt(size - limit)} B**`;
+
+  return [
+    '## @otpkit/react bundle size',
+    '',
+    'esbuild `--bundle --minify`, ESM, `NODE_ENV=production`, `react`, `react-dom`, `react/jsx-runtime` and',
+    '`@tanstack/react-query` external, gzip level 9 (node:zlib). @otpkit/react is bundled from its TypeScript source',
+    '(the `source` export condition) through its public entry points, so unused exports are tree-shaken as in an app.',
+    '',
+    '| entry | min B | gzip B |',
+    '|---|---:|---:|',
+    ...[...sizes].map(([name, s]) => `| ${name} | ${fmt(s.min)} | ${fmt(s.gzip)} |`),
+    '',
+    `- Primitives (OtpInput, ResendButton, ExpiryCountdown, useOtpVerification, createOtpClient) <= input-otp (${fmt(anchor)} B): ${verdict(primitives <= anchor, primitives, anchor)}.`,
+    `- Drop-in flow <= primitives + 2 KB (${fmt(primitives + FLOW_BUDGET)} B): ${verdict(flow <= primitives + FLOW_BUDGET, flow, primitives + FLOW_BUDGET)}.`,
+    '- Locales are separate entry points (`@otpkit/react/locales/<id>`): an app pays only for the ones it imports.',
+    '',
+    'Where the primitives bundle goes (minified bytes per source module, before gzip):',
+    '',
+    '| module | min B |',
+    '|---|---:|',
+    ...sizes
+      .get('@otpkit/react primitives')
+      .modules.map(([path, bytes]) => `| ${path.replace(/^.*packages\/react\//, '')} | ${fmt(bytes)} |`),
+    '',
+  ].join('\n');
+}

@@ -1,0 +1,344 @@
+'use client';
+import type { ClipboardEvent, CSSProperties, InputHTMLAttributes, MouseEvent, ReactNode, Ref } from 'react';
+import { Fragment, useEffect, useImperativeHandle, useRef, useState } from 'react';
+import { normalizeCode, type OtpCharset } from './normalize-code.js';
+import { readWebOtp } from './web-otp.js';
+
+/** What `render` gets for each slot. */
+export interface SlotRenderProps {
+  /** 0-based position of the slot. */
+  index: number;
+  /** The character in the slot, `null` when empty. The real character even when `isMasked`. */
+  char: string | null;
+  /** The input is focused and this slot is where the next keystroke lands (or is inside the selection). */
+  isActive: boolean;
+  /** Draw a caret here: the input is focused and the caret sits in this empty slot. */
+  hasCaret: boolean;
+  isInvalid: boolean;
+  /** `mask` is set: draw a dot instead of `char`. */
+  isMasked: boolean;
+}
+
+type NativeProps = Omit<
+  InputHTMLAttributes<HTMLInputElement>,
+  'value' | 'defaultValue' | 'onChange' | 'children' | 'maxLength' | 'minLength' | 'pattern' | 'type' | 'inputMode'
+>;
+
+export interface OtpInputProps extends NativeProps {
+  /** Number of characters. @defaultValue 6 */
+  length?: number;
+  /** Controlled value (pair with `onChange`). */
+  value?: string;
+  /** Initial value when uncontrolled; a form reset returns to it. @defaultValue '' */
+  defaultValue?: string;
+  /** The cleaned value after every change (typing, paste, autofill, WebOTP, form reset). */
+  onChange?: (value: string) => void;
+  /** Called once each time the value becomes complete (each call costs a verification attempt). */
+  onComplete?: (code: string) => void;
+  /** @defaultValue 'digits' */
+  charset?: OtpCharset;
+  /** Marks the code as wrong: `aria-invalid` on the input, `data-invalid` on the root and slots. */
+  invalid?: boolean;
+  /** Draw dots instead of the characters. */
+  mask?: boolean;
+  /** Ask Android Chrome for the code of the incoming SMS (WebOTP); see web-otp.ts for the SMS format. */
+  webOtp?: boolean;
+  /** Reaches the one real `<input>`. */
+  ref?: Ref<HTMLInputElement>;
+  /** Draws one slot (headless). Without it, default slots with data attributes are drawn. */
+  render?: (props: SlotRenderProps) => ReactNode;
+  /** On the root element (the input is transparent, so styling belongs to the root and the slots). */
+  className?: string;
+  /** On the root element. */
+  style?: CSSProperties;
+}
+
+// The real input lies over the drawn slots and takes every pointer and keyboard event, so paste, SMS autofill,
+// undo, select-all and screen readers all see one ordinary text field.
+const OVERLAY: CSSProperties = {
+  position: 'absolute',
+  inset: 0,
+  width: '100%',
+  height: '100%',
+  boxSizing: 'border-box',
+  margin: 0,
+  padding: 0,
+  border: 0,
+  outline: 0,
+  boxShadow: 'none',
+  background: 'transparent',
+  // Transparent, never `opacity: 0`: iOS treats an invisible input as not interactive and offers no long-press
+  // Paste. `-webkit-text-fill-color` too, because iOS paints autofilled text with it rather than `color`.
+  color: 'transparent',
+  WebkitTextFillColor: 'transparent',
+  caretColor: 'transparent',
+  // 16px: iOS Safari zooms the page into any focused input with a smaller font, and a taller font makes iOS draw
+  // a caret-tall native selection bar at the left edge (input-otp#75, #110), which ignores `::selection`.
+  // The negative letter-spacing squeezes that bar to a sliver.
+  fontSize: 16,
+  letterSpacing: 'var(--otpkit-input-spacing, -.5em)',
+  cursor: 'text',
+};
+const SLOTS: CSSProperties = { display: 'flex', gap: 'var(--otpkit-gap, .5rem)' };
+const noop = () => {};
+
+/** Moves the selection only while focused: on iOS Safari `setSelectionRange` on a blurred input focuses it. */
+function select(input: HTMLInputElement, start: number, end: number) {
+  if (document.activeElement === input) input.setSelectionRange(start, end);
+}
+
+/**
+ * A one-time-code field: ONE real `<input autocomplete="one-time-code">` over drawn slots. Uncontrolled by default;
+ * the value always holds only charset characters, at most `length` of them.
+ */
+export function OtpInput({
+  length = 6,
+  value: valueProp,
+  defaultValue = '',
+  onChange,
+  onComplete,
+  charset = 'digits',
+  invalid = false,
+  mask = false,
+  webOtp = false,
+  render,
+  className,
+  style,
+  ref,
+  ...rest
+}: OtpInputProps) {
+  const inputRef = useRef<HTMLInputElement>(null);
+  const slotsRef = useRef<HTMLDivElement>(null);
+  useImperativeHandle(ref, () => inputRef.current as HTMLInputElement, []);
+  const [inner, setInner] = useState(defaultValue);
+  const value = valueProp ?? inner;
+  // Mirror of the input's focus and selection, only to draw the active slot and the caret.
+  const [focused, setFocused] = useState(false);
+  const [start, setStart] = useState(0);
+  const [end, setEnd] = useState(0);
+  const prevSelection = useRef<[number, number]>([0, 0]);
+
+  // Native listeners are registered once; they reach the latest props and handlers through this ref.
+  const latest = useRef({ value, onChange, onComplete, sync: noop, handleInput: noop, handleReset: noop });
+
+  const commit = (next: string) => {
+    if (next === latest.current.value) return;
+    if (valueProp === undefined) setInner(next);
+    latest.current.onChange?.(next);
+  };
+
+  // Keyboard navigation stays native; this only reads the result. A collapsed caret inside the code becomes a
+  // one-character selection, so typing replaces that slot's character (overtype) instead of being blocked by
+  // maxLength, and Backspace deletes it. Which character depends on the direction the caret came from
+  // (ArrowLeft from slot 3 selects slot 2, not slot 3 again); the end of a full code selects its last slot.
+  const sync = () => {
+    const input = inputRef.current;
+    if (!input || document.activeElement !== input) return;
+    let s = input.selectionStart ?? 0;
+    let e = input.selectionEnd ?? s;
+    const n = input.value.length;
+    const [ps, pe] = prevSelection.current;
+    if (s === e && n > 0 && (s < n || n >= length)) {
+      s = s >= length ? length - 1 : s > 0 && s < pe && ps !== pe ? s - 1 : s;
+      e = s + 1;
+      input.setSelectionRange(s, e);
+    }
+    // Only on a change: React may re-render once even for a same-value setState, and selectionchange also
+    // follows every keystroke, so this keeps typing at one commit per character.
+    if (s === ps && e === pe) return;
+    prevSelection.current = [s, e];
+    setStart(s);
+    setEnd(e);
+  };
+
+  // Every change arrives here as a native `input` event: typing, SMS autofill (iOS and Android deliver the whole
+  // code as ONE input event, never a paste event), a paste (inserted by onPaste below), and code that sets
+  // `input.value` and dispatches `input` itself (the hook clears a wrong code that way). A native listener, not
+  // React's onChange: React's value tracker swallows the event when the value was set through the `value`
+  // property, and a non-bubbling `new Event('input')` never reaches React's root listener.
+  const handleInput = () => {
+    const input = inputRef.current;
+    if (!input) return;
+    const raw = input.value;
+    const next = normalizeCode(raw, charset, length);
+    if (next === null) {
+      // Rejected: put back what was typed before, caret included, rather than dropping characters one by one.
+      input.value = latest.current.value;
+      select(input, ...prevSelection.current);
+      return;
+    }
+    if (next !== raw) {
+      // "123 456" autofilled, or a full-width digit typed: keep the caret after the same characters.
+      const caret = normalizeCode(raw.slice(0, input.selectionStart ?? raw.length), charset, length)?.length ?? 0;
+      input.value = next;
+      select(input, caret, caret);
+    }
+    commit(next);
+    sync();
+  };
+  // React keeps the `value` attribute equal to the current value, so a native form reset would "reset" to the
+  // current code; return to defaultValue ourselves (the browser's reset runs right after the event, our render
+  // after that).
+  const handleReset = () => commit(defaultValue);
+  latest.current = { value, onChange, onComplete, sync, handleInput, handleReset };
+
+  // Registered once: everything that changes is read through `latest`.
+  useEffect(() => {
+    const input = inputRef.current as HTMLInputElement;
+    const form = input.form;
+    const onSelectionChange = () => latest.current.sync();
+    const onInput = () => latest.current.handleInput();
+    const onReset = () => latest.current.handleReset();
+    document.addEventListener('selectionchange', onSelectionChange);
+    input.addEventListener('input', onInput);
+    form?.addEventListener('reset', onReset);
+    return () => {
+      document.removeEventListener('selectionchange', onSelectionChange);
+      input.removeEventListener('input', onInput);
+      form?.removeEventListener('reset', onReset);
+    };
+  }, []);
+
+  // onComplete fires on each transition to a complete value, never for a re-render or a value set to itself:
+  // every call costs the user a verification attempt. A complete initial value is not a transition.
+  const completed = useRef(value);
+  useEffect(() => {
+    if (value === completed.current) return;
+    completed.current = value;
+    if (value.length === length) latest.current.onComplete?.(value);
+  }, [value, length]);
+
+  useEffect(() => {
+    if (!webOtp) return;
+    const controller = new AbortController();
+    void readWebOtp(controller.signal).then((code) => {
+      const input = inputRef.current;
+      if (code === null || !input || input.readOnly || input.disabled) return;
+      input.value = code;
+      latest.current.handleInput();
+    });
+    // Unmounting (code typed, flow left) withdraws Chrome's "share the code?" prompt.
+    return () => controller.abort();
+  }, [webOtp]);
+
+  const onPaste = (event: ClipboardEvent<HTMLInputElement>) => {
+    rest.onPaste?.(event);
+    const input = event.currentTarget;
+    if (event.defaultPrevented || input.readOnly || input.disabled) return;
+    // Handled here because the browser would truncate "123-456" to maxLength ("123-45") BEFORE any input event.
+    event.preventDefault();
+    const text = normalizeCode(event.clipboardData.getData('text'), charset, length);
+    if (!text) return; // rejected (letters in a digits code): keep what was typed
+    // A complete code replaces whatever was there: it is the code from the message, wherever the caret was.
+    if (text.length === length) input.select();
+    // execCommand keeps the paste on the native undo stack and fires a real `input` event; jsdom lacks it.
+    if (!document.execCommand?.('insertText', false, text)) {
+      const s = input.selectionStart ?? 0;
+      input.value = (input.value.slice(0, s) + text + input.value.slice(input.selectionEnd ?? s)).slice(0, length);
+      select(input, s + text.length, s + text.length);
+      handleInput();
+    }
+  };
+
+  // input-otp cannot put the caret on a clicked slot (input-otp#31, #97): the transparent text does not line up
+  // with the slots. The click position is mapped to a slot and the selection set from it; clicking past the
+  // last character puts the caret after it (a code has no gaps). Double clicks keep the native select-all.
+  const onClick = (event: MouseEvent<HTMLInputElement>) => {
+    rest.onClick?.(event);
+    const input = event.currentTarget;
+    const slots = slotsRef.current;
+    if (event.detail > 1 || !slots) return;
+    let i = 0;
+    if (slots.children.length === length) {
+      while (i < length - 1 && event.clientX >= (slots.children[i + 1] as Element).getBoundingClientRect().left) i++;
+    } else {
+      const box = slots.getBoundingClientRect();
+      i = Math.min(length - 1, Math.max(0, Math.floor(((event.clientX - box.left) / box.width) * length)));
+    }
+    const n = input.value.length;
+    select(input, Math.min(i, n), i < n ? i + 1 : n);
+    sync();
+  };
+
+  const slots: ReactNode[] = [];
+  for (let index = 0; index < length; index++) {
+    const char = value[index] ?? null;
+    const isActive = focused && !rest.disabled && (start === end ? index === start : index >= start && index < end);
+    const hasCaret = isActive && start === end;
+    slots.push(
+      render ? (
+        <Fragment key={index}>
+          {render({ index, char, isActive, hasCaret, isInvalid: invalid, isMasked: mask })}
+        </Fragment>
+      ) : (
+        <div
+          key={index}
+          className="otpkit-slot"
+          data-state={char === null ? 'empty' : 'filled'}
+          data-active={isActive || undefined}
+          data-caret={hasCaret || undefined}
+          data-invalid={invalid || undefined}
+        >
+          {char !== null && (mask ? '•' : char)}
+        </div>
+      ),
+    );
+  }
+
+  return (
+    <div
+      className={className ? `otpkit ${className}` : 'otpkit'}
+      style={{ position: 'relative', ...style }}
+      // Codes read left to right in every script; without this an RTL page reverses the slots (shadcn-ui#5658).
+      dir="ltr"
+      // Chrome's page translation rewrites text nodes (wrapping them in <font>), which breaks React's next update;
+      // a code is never worth translating.
+      translate="no"
+      data-invalid={invalid || undefined}
+      data-disabled={rest.disabled || undefined}
+    >
+      <div ref={slotsRef} className="otpkit-slots" aria-hidden="true" style={SLOTS}>
+        {slots}
+      </div>
+      <input
+        aria-label={rest['aria-labelledby'] || rest.id ? undefined : 'One-time code'}
+        {...rest}
+        ref={inputRef}
+        className="otpkit-input"
+        style={OVERLAY}
+        type="text"
+        autoComplete="one-time-code"
+        inputMode={charset === 'digits' ? 'numeric' : 'text'}
+        pattern={charset === 'digits' ? `\\d{${length}}` : `[\\dA-Za-z]{${length}}`}
+        maxLength={length}
+        autoCapitalize="off"
+        autoCorrect="off"
+        spellCheck={false}
+        aria-invalid={invalid || undefined}
+        // Password managers otherwise put their badge over the last slot (input-otp#30) or offer to save the code.
+        data-1p-ignore=""
+        data-lpignore="true"
+        data-bwignore=""
+        data-form-type="other"
+        value={value}
+        // Changes are handled by the native `input` listener above; this only tells React the field is editable.
+        onChange={noop}
+        onFocus={(event) => {
+          rest.onFocus?.(event);
+          // Land after the typed characters (on the last one when full), not where the browser put the caret:
+          // Tab would otherwise select everything and the next digit would wipe the code.
+          const n = event.currentTarget.value.length;
+          select(event.currentTarget, Math.min(n, length - 1), n);
+          setFocused(true);
+          sync();
+        }}
+        onBlur={(event) => {
+          rest.onBlur?.(event);
+          setFocused(false);
+        }}
+        onPaste={onPaste}
+        onClick={onClick}
+      />
+    </div>
+  );
+}
