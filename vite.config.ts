@@ -1,3 +1,4 @@
+import { storybookTest } from '@storybook/addon-vitest/vitest-plugin';
 import react from '@vitejs/plugin-react';
 import { playwright } from '@vitest/browser-playwright';
 import { defineConfig } from 'vitest/config';
@@ -50,6 +51,28 @@ export default defineConfig({
           name: 'browser',
           include: ['packages/react/src/**/*.browser.test.{ts,tsx}'],
           browser: { enabled: true, headless: true, provider: chromium, instances: [{ browser: 'chromium' }] },
+        },
+      },
+      {
+        // Every story in stories/ as a test in real Chromium: its play function, then axe (a11y test: 'error').
+        extends: true,
+        plugins: [storybookTest({ configDir: '.storybook' })],
+        test: {
+          name: 'storybook',
+          browser: { enabled: true, headless: true, provider: chromium, instances: [{ browser: 'chromium' }] },
+        },
+      },
+      {
+        // The built demo and Next example, started by e2e/global-setup.ts and driven in Debian's Chromium by
+        // playwright-core. Runs after the other projects (groupOrder) so it does not compete with them for the CPU.
+        test: {
+          name: 'e2e',
+          environment: 'node',
+          include: ['e2e/**/*.e2e.test.ts'],
+          globalSetup: ['e2e/global-setup.ts'],
+          sequence: { groupOrder: 1 },
+          testTimeout: 60_000,
+          hookTimeout: 300_000,
         },
       },
     ],

@@ -1,11 +1,29 @@
 'use client';
-// Public API of @otpkit/react. Owned by the flow work; each module is owned by the helper named in its file.
-export * from './types.js';
-export { createOtpClient, OtpClientError, type OtpClient, type OtpClientOptions } from './client.js';
-export { createOtpMachine, type OtpMachine } from './machine.js';
-export { useOtpVerification, type UseOtpVerificationOptions, type UseOtpVerification } from './use-otp-verification.js';
-export { OtpInput, type OtpInputProps, type SlotRenderProps } from './otp-input.js';
-export { ResendButton, type ResendButtonProps } from './resend-button.js';
+export { createOtpClient, type OtpClient, OtpClientError, type OtpClientOptions } from './client.js';
 export { ExpiryCountdown, type ExpiryCountdownProps } from './expiry-countdown.js';
-export { OtpVerification, type OtpVerificationProps } from './otp-verification.js';
 export { en, type OtpMessages } from './locales/en.js';
+export { createOtpMachine, type OtpMachine, type OtpMachineOptions } from './machine.js';
+export { formatTime } from './messages.js';
+export { OtpInput, type OtpInputProps, type SlotRenderProps } from './otp-input.js';
+export { OtpVerification, type OtpVerificationProps } from './otp-verification.js';
+export { ResendButton, type ResendButtonProps, type ResendButtonRenderProps } from './resend-button.js';
+// Public API of @otpkit/react: an explicit list, so nothing internal leaks and every export is a decision.
+// Other languages are separate entry points (`@otpkit/react/locales/ja`, ...), so an app bundles only its own.
+export type {
+  Channel,
+  Locale,
+  OtpErrorCode,
+  OtpState,
+  OtpStateError,
+  OtpStatus,
+  SendResponse,
+  SendResult,
+  VerifyResponse,
+} from './types.js';
+export { useCountdown } from './use-countdown.js';
+export {
+  type OtpInputBindings,
+  type UseOtpVerification,
+  type UseOtpVerificationOptions,
+  useOtpVerification,
+} from './use-otp-verification.js';

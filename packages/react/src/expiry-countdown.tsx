@@ -1,0 +1,43 @@
+import { useEffect, useRef } from 'react';
+import { en, type OtpMessages } from './locales/en.js';
+import { formatTime } from './messages.js';
+import { useCountdown } from './use-countdown.js';
+
+export interface ExpiryCountdownProps {
+  /** Epoch ms (client clock) when the code expires. */
+  expiresAt: number | null;
+  /** Called once when the countdown reaches zero (also when it is already over at mount). */
+  onExpire?: () => void;
+  messages?: Partial<Pick<OtpMessages, 'expiresIn' | 'expired'>>;
+  className?: string;
+}
+
+/**
+ * "Code expires in 4:59", then "Code expired. Send a new code.". The ticking text is a `<time role="timer">`
+ * (a timer is not announced on each change); the expired message goes into a polite live region that exists
+ * from the start, so it is announced once, when the code runs out.
+ */
+export function ExpiryCountdown({ expiresAt, onExpire, messages, className }: ExpiryCountdownProps) {
+  const m = { ...en, ...messages };
+  const secondsLeft = useCountdown(expiresAt);
+  const expired = expiresAt != null && secondsLeft === 0;
+  const onExpireRef = useRef(onExpire);
+  onExpireRef.current = onExpire;
+  useEffect(() => {
+    if (expired) onExpireRef.current?.();
+  }, [expired]);
+
+  return (
+    <p
+      className={className ? `otpkit-expiry ${className}` : 'otpkit-expiry'}
+      data-state={expired ? 'expired' : 'running'}
+    >
+      {expiresAt != null && !expired && (
+        <time role="timer" dateTime={`PT${secondsLeft}S`}>
+          {m.expiresIn(formatTime(secondsLeft))}
+        </time>
+      )}
+      <span role="status">{expired ? m.expired : ''}</span>
+    </p>
+  );
+}

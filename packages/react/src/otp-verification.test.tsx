@@ -1,0 +1,202 @@
+import { createOtpHandler, engagelab, type OtpHandlerOptions } from '@otpkit/bff';
+import { createEngageLabSimulator } from '@otpkit/bff/testing';
+import { cleanup, render, screen, waitFor } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { afterEach, expect, test, vi } from 'vitest';
+import { es } from './locales/es.js';
+import { OtpVerification, type OtpVerificationProps } from './otp-verification.js';
+
+afterEach(cleanup);
+
+const NUMBER = '+14155550123';
+
+/** The real BFF handler with the EngageLab simulator as provider, called in-process as the flow's `fetch`. */
+function backend(options: Partial<OtpHandlerOptions> = {}) {
+  let offset = 0;
+  const now = () => Date.now() + offset;
+  const sim = createEngageLabSimulator({ now });
+  const handler = createOtpHandler({
+    provider: engagelab({ devKey: sim.devKey, devSecret: sim.devSecret, templateId: sim.templateId, fetch: sim.fetch }),
+    secret: 'test-secret-test-secret-test-secret-0123',
+    logger: { info() {}, warn() {}, error() {} },
+    now,
+    ...options,
+  });
+  const requests: { path: string; body: Record<string, unknown> }[] = [];
+  let lastId: string | undefined;
+  const fetch = async (input: string, init: RequestInit) => {
+    requests.push({ path: input, body: JSON.parse(String(init.body)) });
+    const response = await handler.handle(new Request(new URL(input, 'http://localhost'), init), {
+      clientIp: '127.0.0.1',
+    });
+    if (response.ok && /\/(send|resend)$/.test(input)) lastId = (await response.clone().json()).verificationId;
+    return response;
+  };
+  return { sim, fetch, requests, lastId: () => lastId, advance: (ms: number) => (offset += ms) };
+}
+
+function setup(props: Partial<OtpVerificationProps> = {}, options?: Partial<OtpHandlerOptions>) {
+  const bff = backend(options);
+  const user = userEvent.setup();
+  const onVerified = vi.fn();
+  render(<OtpVerification fetch={bff.fetch} onVerified={onVerified} {...props} />);
+  return { bff, user, onVerified };
+}
+
+/** The flow's own live region (the components have theirs). */
+const live = () => screen.getAllByRole('status').find((el) => el.parentElement?.classList.contains('otpkit-flow'))!;
+const says = (text: string | RegExp) => waitFor(() => expect(live()).toHaveTextContent(text));
+
+async function sendCode(user: ReturnType<typeof userEvent.setup>) {
+  await user.type(screen.getByLabelText('Phone number'), NUMBER);
+  await user.click(screen.getByRole('button', { name: 'Send code' }));
+  return screen.findByLabelText('Verification code');
+}
+
+test('happy path: number, code, verified, with the proof', async () => {
+  const { bff, user, onVerified } = setup({ locale: 'es', messages: es });
+  const phone = screen.getByLabelText('Número de teléfono');
+  expect(phone).toHaveAttribute('type', 'tel');
+  await user.type(phone, '+1 (415) 555-0123');
+  await user.click(screen.getByRole('button', { name: 'Enviar código' }));
+  const input = await screen.findByLabelText('Código de verificación');
+  await says(/^Hemos enviado un código a \+1\d*\*+0123 por SMS\.$/);
+  // The locale reaches the provider: EngageLab picks the template language from it.
+  expect(bff.requests[0]?.body).toEqual({ to: NUMBER, locale: 'es' });
+  expect(bff.sim.messages.at(-1)?.language).toBe('es');
+  expect(screen.getByRole('timer')).toHaveTextContent(/^El código caduca en (5:00|4:59)$/);
+  expect(screen.getByRole('button', { name: /^Reenviar código en [45]:\d\d$/ })).toBeDisabled();
+
+  await user.type(input, bff.sim.lastCode(NUMBER)!);
+  await says('Verificado.');
+  expect(onVerified).toHaveBeenCalledTimes(1);
+  expect(onVerified.mock.calls[0]?.[0]).toMatchObject({ to: expect.stringMatching(/^\+1\d*\*+0123$/) });
+  expect(typeof onVerified.mock.calls[0]?.[0].proof).toBe('string');
+  expect(screen.queryByLabelText('Código de verificación')).toBeNull();
+});
+
+test('checks the format before sending: no request for a number without country code', async () => {
+  const { bff, user } = setup();
+  await user.type(screen.getByLabelText('Phone number'), '4155550123');
+  await user.click(screen.getByRole('button', { name: 'Send code' }));
+  await says('Enter the number with its country code, starting with +.');
+  expect(screen.getByLabelText('Phone number')).toHaveAttribute('aria-invalid', 'true');
+  expect(bff.requests).toHaveLength(0);
+});
+
+test('wrong code: attempts left, and the input stays for another try', async () => {
+  const { bff, user } = setup({}, { maxAttempts: 4 });
+  const input = await sendCode(user);
+  const wrong = bff.sim.lastCode(NUMBER) === '000000' ? '111111' : '000000';
+  await user.type(input, wrong);
+  await says('Wrong code. 3 attempts left.');
+  expect(screen.getByLabelText('Verification code')).toBeEnabled();
+});
+
+test('locked out after the last attempt: send a new code', async () => {
+  const { bff, user } = setup({}, { maxAttempts: 1 });
+  const input = await sendCode(user);
+  await user.type(input, bff.sim.lastCode(NUMBER) === '000000' ? '111111' : '000000');
+  await says('Too many wrong codes. Send a new code.');
+  expect(screen.queryByLabelText('Verification code')).toBeNull();
+  // EngageLab refuses a second send while the old code is valid (3004), so the new code waits for the old one.
+  expect(screen.getByRole('button', { name: /^Resend code in [45]:\d\d$/ })).toBeDisabled();
+});
+
+test('expired code, then a new one', async () => {
+  // Only Date is faked (it still runs): the server's and the browser's clocks jump together past the expiry.
+  vi.useFakeTimers({ toFake: ['Date'], shouldAdvanceTime: true });
+  try {
+    const { bff, user } = setup();
+    const input = await sendCode(user);
+    vi.setSystemTime(Date.now() + 301_000);
+    await user.type(input, bff.sim.lastCode(NUMBER)!);
+    await says('Code expired. Send a new code.');
+    const resend = await screen.findByRole('button', { name: 'Send a new code' });
+    await user.click(resend);
+    await says(/^We sent a code to/);
+    expect(bff.requests.map((r) => r.path)).toEqual(['/api/otp/send', '/api/otp/verify', '/api/otp/resend']);
+    expect(screen.getByLabelText('Verification code')).toBeEnabled();
+  } finally {
+    vi.useRealTimers();
+  }
+});
+
+test('already verified in another tab', async () => {
+  const { bff, user } = setup();
+  const input = await sendCode(user);
+  const code = bff.sim.lastCode(NUMBER)!;
+  const other = await bff.fetch('/api/otp/verify', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ verificationId: bff.lastId(), code }),
+  });
+  expect(other.status).toBe(200);
+  await user.type(input, code);
+  await says('This code was already used. Send a new code.');
+});
+
+test('rate limited: the wait is shown on the button', async () => {
+  const { bff, user } = setup();
+  await bff.fetch('/api/otp/send', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ to: NUMBER }),
+  });
+  await user.type(screen.getByLabelText('Phone number'), NUMBER);
+  await user.click(screen.getByRole('button', { name: 'Send code' }));
+  await says('Too many requests. Please wait.');
+  expect(screen.getByRole('button', { name: /^Try again in [45]:\d\d$/ })).toBeDisabled();
+});
+
+test.each([
+  [
+    'provider unavailable',
+    (sim: ReturnType<typeof backend>['sim']) => sim.inject('http500'),
+    'The service is unavailable. Try again in a moment.',
+  ],
+  [
+    'undeliverable',
+    (sim: ReturnType<typeof backend>['sim']) => sim.inject({ code: 5012 }),
+    'We could not deliver a code to this number.',
+  ],
+  [
+    'provider error',
+    (sim: ReturnType<typeof backend>['sim']) => sim.inject({ code: 2001 }),
+    'Something went wrong. Try again.',
+  ],
+])('%s', async (_, fault, words) => {
+  const { bff, user } = setup();
+  fault(bff.sim);
+  await user.type(screen.getByLabelText('Phone number'), NUMBER);
+  await user.click(screen.getByRole('button', { name: 'Send code' }));
+  await says(words);
+  expect(screen.getByRole('button', { name: 'Send code' })).toBeEnabled();
+});
+
+test('network error', async () => {
+  const user = userEvent.setup();
+  const fetch = () => Promise.reject(new TypeError('Failed to fetch'));
+  render(<OtpVerification fetch={fetch} defaultTo={NUMBER} />);
+  await user.click(screen.getByRole('button', { name: 'Send code' }));
+  await says('No connection. Check your network and try again.');
+});
+
+test('change number goes back with the number kept, and focus on it', async () => {
+  const { user } = setup();
+  await sendCode(user);
+  await user.click(screen.getByRole('button', { name: 'Change number' }));
+  const phone = screen.getByLabelText('Phone number');
+  expect(phone).toHaveValue(NUMBER);
+  expect(phone).toHaveFocus();
+});
+
+test('every word can be overridden', async () => {
+  const { user } = setup({
+    defaultTo: NUMBER,
+    messages: { sendCode: 'Text me', codeSent: (to, channel) => `Sent ${channel} to ${to}`, codeLabel: 'The code' },
+  });
+  await user.click(screen.getByRole('button', { name: 'Text me' }));
+  expect(await screen.findByLabelText('The code')).toBeInTheDocument();
+  await says(/^Sent sms to \+1\d*\*+0123$/);
+});

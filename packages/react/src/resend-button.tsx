@@ -1,0 +1,77 @@
+import { type ReactNode, useEffect, useRef, useState } from 'react';
+import { en, type OtpMessages } from './locales/en.js';
+import { formatTime, visuallyHidden } from './messages.js';
+import { useCountdown } from './use-countdown.js';
+
+export interface ResendButtonRenderProps {
+  /** Seconds until a resend is allowed (0: allowed now). */
+  secondsLeft: number;
+  /** The wait comes from a rate limit (`retryAt`), not the normal cooldown. */
+  rateLimited: boolean;
+  /** The text the button would show. */
+  label: string;
+}
+
+export interface ResendButtonProps {
+  /** Epoch ms (client clock) when the cooldown ends; null: no cooldown. */
+  resendAt: number | null;
+  /** Epoch ms until which the server rate-limits resends; the longer of the two waits wins. */
+  retryAt?: number | null;
+  onResend: () => void;
+  disabled?: boolean;
+  messages?: Partial<Pick<OtpMessages, 'resend' | 'resendIn' | 'resendAvailable' | 'retryIn'>>;
+  className?: string;
+  /** Replaces the button's content. */
+  children?: (props: ResendButtonRenderProps) => ReactNode;
+}
+
+/**
+ * A resend button that counts down its cooldown and stays disabled until then. The countdown text is the
+ * button's own (a disabled button is not focusable, so screen readers do not read it every second); a polite
+ * live region says "you can resend" ONCE, when the wait ends.
+ */
+export function ResendButton({
+  resendAt,
+  retryAt,
+  onResend,
+  disabled,
+  messages,
+  className,
+  children,
+}: ResendButtonProps) {
+  const m = { ...en, ...messages };
+  const rateLimited = (retryAt ?? 0) > (resendAt ?? 0);
+  const secondsLeft = useCountdown(Math.max(resendAt ?? 0, retryAt ?? 0) || null);
+  const [announce, setAnnounce] = useState('');
+  // Announce only a transition from waiting to ready seen by this mount: a button that is ready from the start
+  // has nothing to announce.
+  const waited = useRef(false);
+  useEffect(() => {
+    if (secondsLeft > 0) {
+      waited.current = true;
+      setAnnounce('');
+    } else if (waited.current) {
+      waited.current = false;
+      setAnnounce(m.resendAvailable);
+    }
+  }, [secondsLeft, m.resendAvailable]);
+
+  const time = formatTime(secondsLeft);
+  const label = secondsLeft === 0 ? m.resend : rateLimited ? m.retryIn(time) : m.resendIn(time);
+  return (
+    <>
+      <button
+        type="button"
+        className={className ? `otpkit-resend ${className}` : 'otpkit-resend'}
+        data-state={secondsLeft === 0 ? 'ready' : rateLimited ? 'rate-limited' : 'cooling'}
+        disabled={disabled || secondsLeft > 0}
+        onClick={onResend}
+      >
+        {children ? children({ secondsLeft, rateLimited, label }) : label}
+      </button>
+      <span role="status" className="otpkit-sr-only" style={visuallyHidden}>
+        {announce}
+      </span>
+    </>
+  );
+}
