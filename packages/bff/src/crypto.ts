@@ -4,10 +4,16 @@ const encoder = new TextEncoder();
 
 export const utf8 = (text: string): Uint8Array<ArrayBuffer> => encoder.encode(text);
 
-export function toBase64Url(bytes: Uint8Array): string {
+/** Standard base64 with padding (Basic auth, UniMTX signatures). A loop, not `String.fromCharCode(...bytes)`,
+ * whose spread would overflow the call stack on large inputs. */
+export function toBase64(bytes: Uint8Array): string {
   let binary = '';
   for (const byte of bytes) binary += String.fromCharCode(byte);
-  return btoa(binary).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+  return btoa(binary);
+}
+
+export function toBase64Url(bytes: Uint8Array): string {
+  return toBase64(bytes).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
 }
 
 /** Decodes base64url without padding; null for anything else (so forged input is a clean "no"). */
@@ -49,7 +55,7 @@ export interface HandlerKeys {
   proof: CryptoKey;
 }
 
-const importHmacKey = (raw: Uint8Array<ArrayBuffer> | ArrayBuffer) =>
+export const importHmacKey = (raw: Uint8Array<ArrayBuffer> | ArrayBuffer) =>
   crypto.subtle.importKey('raw', raw, { name: 'HMAC', hash: 'SHA-256' }, false, ['sign', 'verify']);
 
 /**

@@ -19,10 +19,9 @@ export const ERROR_STATUS = {
 
 export type ErrorCode = keyof typeof ERROR_STATUS;
 
-/** Extra fields of an error body, e.g. `retryAfter` (seconds) on `rate_limited`. */
+/** Extra fields of an error body: `retryAfter` (seconds, also sent as `Retry-After`) on every 429. */
 export interface ErrorExtra {
   retryAfter?: number;
-  attemptsLeft?: number;
 }
 
 /**

@@ -1,9 +1,11 @@
 import { describe, expect, it, vi } from 'vitest';
-import { OtpError } from './errors.js';
+import { ERROR_STATUS, type ErrorCode, OtpError } from './errors.js';
 import { createOtpHandler } from './handler.js';
+import { BASE, MODES, mount, SECRET, setup, wrong } from './handler.test-helpers.js';
 import { memoryStore } from './memory-store.js';
-import { BASE, MODES, SECRET, setup, wrong } from './test-harness.js';
-import type { OtpStore } from './types.js';
+import { engagelab } from './providers/engagelab.js';
+import { createEngageLabSimulator } from './testing/index.js';
+import type { OtpHandlerOptions, OtpStore } from './types.js';
 
 const TO = '+8618701235678';
 
@@ -203,6 +205,8 @@ describe('request checks', () => {
       'application/x-www-form-urlencoded',
       'multipart/form-data',
       'application/jsonx',
+      'text/json',
+      'application/json-patch+json',
     ]) {
       const res = await t.post('send', { to: TO }, { headers: { 'content-type': type } });
       expect(res.status).toBe(415);
@@ -210,8 +214,10 @@ describe('request checks', () => {
     }
     const missing = await t.call('send', { body: JSON.stringify({ to: TO }) });
     expect(missing.status).toBe(415);
-    const ok = await t.post('send', { to: TO }, { headers: { 'content-type': 'Application/JSON; charset=utf-8' } });
+    const ok = await t.post('send', { to: TO }, { headers: { 'content-type': 'application/json; charset=utf-8' } });
     expect(ok.status).toBe(200);
+    const cased = await t.post('send', { to: '+14155550100' }, { headers: { 'content-type': 'Application/JSON' } });
+    expect(cased.status).toBe(200);
   });
 
   it('a Content-Length over 2048 is 413', async () => {
@@ -222,6 +228,17 @@ describe('request checks', () => {
     });
     expect(res.status).toBe(413);
     expect(res.body.error.code).toBe('payload_too_large');
+  });
+
+  it('a Content-Length that lies (small header, big body) is still 413: the bytes are counted', async () => {
+    const t = setup('unimtx');
+    const res = await t.call('send', {
+      headers: { 'content-type': 'application/json', 'content-length': '20' },
+      body: `{"to":"${TO}"${' '.repeat(3000)}}`,
+    });
+    expect(res.status).toBe(413);
+    expect(res.body.error.code).toBe('payload_too_large');
+    expect(t.providerSends()).toBe(0);
   });
 
   it('a body of exactly 2048 bytes is read; 2049 bytes is 413', async () => {
@@ -243,6 +260,11 @@ describe('request checks', () => {
       await raw('null'),
       await raw('[]'),
       await raw('"+8618701235678"'),
+      await raw('42'),
+      await raw('true'),
+      await raw(`{"to":{"number":"${TO}"}}`),
+      await raw(`{"to":["${TO}"]}`),
+      await raw(`{"to":"${TO}","to2":{}}`),
       await t.post('send', {}),
       await t.post('send', { to: 8618701235678 }),
       await t.post('send', { to: TO, templateId: 'x' }),
@@ -361,6 +383,18 @@ describe('limits', () => {
     expect((await t.post('send', { to: TO })).status).toBe(200);
   });
 
+  it('per IP by default: 20 sends per hour, then 429 until the hour is over', async () => {
+    const t = setup('unimtx');
+    for (let i = 0; i < 20; i++) {
+      expect((await t.post('send', { to: `+1415555${String(i).padStart(4, '0')}` })).status).toBe(200);
+    }
+    t.clock.advance(60);
+    const res = await t.post('send', { to: '+14155559999' });
+    expect(res.status).toBe(429);
+    expect(res.body.error.retryAfter).toBe(3600 - 60);
+    expect((await t.post('send', { to: '+14155559999' }, { ip: '203.0.113.8' })).status).toBe(200);
+  });
+
   it('per IP: the socket address by default; X-Forwarded-For is ignored unless trusted', async () => {
     const t = setup('unimtx', { ipLimit: { limit: 2, windowSeconds: 3600 } });
     const spoof = (n: number) => ({ headers: { 'x-forwarded-for': `198.51.100.${n}` } });
@@ -432,11 +466,35 @@ describe('upstream and store failures', () => {
   it('a timeout is 503 and keeps the gate closed (the SMS may have gone out)', async () => {
     const t = setup('engagelab platform', { timeoutMs: 50 });
     t.sim.inject('hang');
+    const started = Date.now();
     const res = await t.post('send', { to: TO });
+    expect(Date.now() - started).toBeLessThan(1000);
     expect(res.status).toBe(503);
     expect(res.body.error.code).toBe('provider_unavailable');
     expect((await t.post('send', { to: TO })).status).toBe(429);
   });
+
+  it.each(MODES)(
+    '%s: no automatic retry: one provider call per failed send or verify, and a log line',
+    async (mode) => {
+      const t = setup(mode, { timeoutMs: 50 });
+      const { id, code } = await t.sendCode(TO);
+      for (const fault of ['http500', 'hang'] as const) {
+        t.sim.inject(fault);
+        const sends = t.providerSends();
+        expect((await t.post('send', { to: `+4477009001${fault.length}` })).status).toBe(503);
+        expect(t.providerSends()).toBe(sends + 1);
+      }
+      if (mode !== 'engagelab custom') {
+        t.sim.inject('http500');
+        expect((await t.post('verify', { verificationId: id, code })).status).toBe(503);
+        expect(t.providerVerifies()).toBe(1);
+      }
+      expect(t.logs.filter((l) => l.level === 'warn' && l.message === 'provider unavailable').length).toBe(
+        mode === 'engagelab custom' ? 2 : 3,
+      );
+    },
+  );
 
   it('EngageLab 3004 on send is 429 with our own retryAfter', async () => {
     const t = setup('engagelab platform');
@@ -466,6 +524,8 @@ describe('upstream and store failures', () => {
     const res = await t.post('verify', { verificationId: id, code });
     expect(res.status).toBe(410);
     expect(res.body.error.code).toBe('expired');
+    // Our record was still valid: the operator hears that the template's TTL and codeTtlSeconds disagree.
+    expect(t.logs.some((l) => l.level === 'warn' && l.message.includes('codeTtlSeconds'))).toBe(true);
     expect((await t.post('verify', { verificationId: id, code: wrong(code) })).body.attemptsLeft).toBe(3);
   });
 
@@ -488,7 +548,7 @@ describe('upstream and store failures', () => {
     const send = await t.post('send', { to: TO });
     expect(send.status).toBe(503);
     expect(send.body.error.code).toBe('provider_unavailable');
-    const verify = await t.post('verify', { verificationId: 'x', code: '123456' });
+    const verify = await t.post('verify', { verificationId: 'A'.repeat(22), code: '123456' });
     expect(verify.status).toBe(503);
     expect(JSON.stringify(send.body)).not.toContain('ECONNREFUSED');
   });
@@ -541,5 +601,189 @@ describe('createOtpHandler options', () => {
     const b = createOtpHandler({ provider, secret: `${SECRET}-other`, now: a.clock.now });
     expect(await b.verifyProof(proof)).toBeNull();
     expect(await a.otp.verifyProof(proof)).not.toBeNull();
+  });
+});
+
+describe.each(MODES)('every error code of the contract (%s)', (mode) => {
+  type T = ReturnType<typeof setup>;
+  type Res = Awaited<ReturnType<T['post']>>;
+  const json = { 'content-type': 'application/json' };
+  const wrongFiveTimes = async (t: T) => {
+    const { id, code } = await t.sendCode(TO);
+    for (let i = 0; i < 5; i++) await t.post('verify', { verificationId: id, code: wrong(code) });
+    return t.post('verify', { verificationId: id, code });
+  };
+  const authFault = mode === 'unimtx' ? { code: '104111' } : { code: 2001 };
+  const cases: Record<ErrorCode, { options?: Partial<OtpHandlerOptions>; run: (t: T) => Promise<Res> } | null> = {
+    invalid_request: { run: (t) => t.post('send', {}) },
+    invalid_phone: { run: (t) => t.post('send', { to: '12345' }) },
+    forbidden: { run: (t) => t.post('send', { to: TO }, { headers: { origin: 'https://evil.example' } }) },
+    not_found: { run: (t) => t.post('verify', { verificationId: 'A'.repeat(22), code: '123456' }) },
+    method_not_allowed: { run: (t) => t.call('send', { method: 'GET' }) },
+    already_verified: {
+      run: async (t) => {
+        const { id, code } = await t.sendCode(TO);
+        await t.post('verify', { verificationId: id, code });
+        return t.post('verify', { verificationId: id, code });
+      },
+    },
+    expired: {
+      run: async (t) => {
+        const { id, code } = await t.sendCode(TO);
+        t.clock.advance(300);
+        return t.post('verify', { verificationId: id, code });
+      },
+    },
+    payload_too_large: { run: (t) => t.call('send', { headers: json, body: `{"to":"${'9'.repeat(3000)}"}` }) },
+    unsupported_media_type: { run: (t) => t.call('send', { headers: { 'content-type': 'text/plain' }, body: '{}' }) },
+    // UniMTX documents no delivery-failure code: its errors are configuration, limits and number format.
+    undeliverable:
+      mode === 'unimtx'
+        ? null
+        : {
+            run: (t) => {
+              t.sim.inject({ code: 5012 } as never);
+              return t.post('send', { to: TO });
+            },
+          },
+    too_many_attempts: { run: wrongFiveTimes },
+    rate_limited: {
+      run: async (t) => {
+        await t.sendCode(TO);
+        return t.post('send', { to: TO });
+      },
+    },
+    internal_error: {
+      options: {
+        onVerified: () => {
+          throw new TypeError('a bug in the app');
+        },
+      },
+      run: async (t) => {
+        const { id, code } = await t.sendCode(TO);
+        return t.post('verify', { verificationId: id, code });
+      },
+    },
+    provider_error: {
+      run: (t) => {
+        t.sim.inject(authFault as never);
+        return t.post('send', { to: TO });
+      },
+    },
+    provider_unavailable: {
+      run: (t) => {
+        t.sim.inject('http500');
+        return t.post('send', { to: TO });
+      },
+    },
+  };
+
+  // Every code of ERROR_STATUS must have a case: a code added to the contract without a test fails here.
+  it.each(Object.keys(ERROR_STATUS).filter((code) => cases[code as ErrorCode] !== null))(
+    '%s: its status, the error shape, no-store (and Retry-After / Allow where due)',
+    async (code) => {
+      const c = cases[code as ErrorCode] as NonNullable<(typeof cases)[ErrorCode]>;
+      const t = setup(mode, c.options);
+      const res = await c.run(t);
+      expect(res.body.error.code).toBe(code);
+      expect(res.status).toBe(ERROR_STATUS[code as ErrorCode]);
+    },
+  );
+
+  it('too_many_attempts says when a new code can be requested (the resend gate)', async () => {
+    const t = setup(mode);
+    const res = await wrongFiveTimes(t);
+    expect(res.status).toBe(429);
+    const gate = t.provider.blocksResendWhileValid ? 300 : 60;
+    expect(res.body.error.retryAfter).toBe(gate);
+  });
+});
+
+describe('verification ids', () => {
+  it('unknown, forged, cancelled, malformed and foreign ids all get the same 404 body on verify and resend', async () => {
+    const t = setup('engagelab custom');
+    const cancelled = await t.sendCode(TO);
+    t.clock.advance(300);
+    const live = (await t.post('resend', { verificationId: cancelled.id })).body.verificationId as string;
+    const other = setup('engagelab custom');
+    const foreign = (await other.sendCode(TO)).id;
+    const flip = (id: string) => (id[0] === 'A' ? 'B' : 'A') + id.slice(1);
+    const bodies = new Set<string>();
+    for (const verificationId of [
+      cancelled.id,
+      flip(live),
+      foreign,
+      'A'.repeat(22),
+      'x',
+      `${live}A`,
+      live.slice(1),
+      'a'.repeat(1000),
+    ]) {
+      for (const [route, body] of [
+        ['verify', { verificationId, code: '123456' }],
+        ['resend', { verificationId }],
+      ] as const) {
+        const res = await t.post(route, body);
+        expect(res.status).toBe(404);
+        bodies.add(JSON.stringify(res.body));
+      }
+    }
+    expect([...bodies]).toEqual([JSON.stringify({ error: { code: 'not_found', message: 'No such verification.' } })]);
+    // The live one still works: none of the above spent one of its attempts.
+    const code = t.sim.lastCode(TO) as string;
+    expect((await t.post('verify', { verificationId: live, code })).body.verified).toBe(true);
+  });
+
+  it('are 128 random bits (22 base64url characters), never repeated', async () => {
+    const t = setup('unimtx', { ipLimit: { limit: 100, windowSeconds: 3600 } });
+    const ids = new Set<string>();
+    for (let i = 0; i < 50; i++) {
+      const res = await t.post('send', { to: `+1415555${String(i).padStart(4, '0')}` });
+      expect(res.body.verificationId).toMatch(/^[A-Za-z0-9_-]{22}$/);
+      ids.add(res.body.verificationId);
+    }
+    expect(ids.size).toBe(50);
+  });
+});
+
+describe('engagelab custom mode: the code stays out of the store', () => {
+  it('the store holds a keyed hash of the code, never the code or a message id', async () => {
+    const created: unknown[] = [];
+    const inner = memoryStore();
+    const store: OtpStore = {
+      ...inner,
+      create: (record, ttlMs) => {
+        created.push(structuredClone(record));
+        return inner.create(record, ttlMs);
+      },
+    };
+    const t = setup('engagelab custom', { store });
+    const { id, code } = await t.sendCode(TO);
+    expect(created).toHaveLength(1);
+    const record = created[0] as Record<string, unknown>;
+    expect(record.messageId).toBeUndefined();
+    expect(record.codeHash).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    const [message] = t.sim.messages as { messageId: string }[];
+    const messageId = message?.messageId as string;
+    const stored = JSON.stringify(record);
+    expect(stored).not.toContain(messageId);
+    // Whole-word search: a 6-digit run may appear by chance inside the random id or hash.
+    expect(stored.replace(/[\w-]{16,}/g, '')).not.toMatch(new RegExp(`\\b${code}\\b`));
+    expect((await t.post('verify', { verificationId: id, code })).body.verified).toBe(true);
+  });
+
+  it('codeLength is configurable: an 8-digit code is generated, delivered and checked', async () => {
+    const sim = createEngageLabSimulator();
+    const { devKey, devSecret, templateId } = sim;
+    const provider = engagelab({ devKey, devSecret, templateId, mode: 'custom', codeLength: 8, fetch: sim.fetch });
+    const h = mount(provider);
+    const sent = await h.post('send', { to: TO });
+    expect(sent.body.codeLength).toBe(8);
+    const code = sim.lastCode(TO) as string;
+    expect(code).toMatch(/^\d{8}$/);
+    expect((await h.post('verify', { verificationId: sent.body.verificationId, code: code.slice(2) })).status).toBe(
+      400,
+    );
+    expect((await h.post('verify', { verificationId: sent.body.verificationId, code })).body.verified).toBe(true);
   });
 });

@@ -24,6 +24,8 @@ import { checkCode, checkLocale, checkOrigin, checkRecipient, readJsonBody, stri
 const RECORD_GRACE_MS = 15 * 60_000;
 const FAILURE_PREFIX = 'f:';
 
+// The default logger stays quiet on `info` (one line per request is noise in a server's console) and speaks on
+// what an operator must act on: outages, bad credentials, a store that is down, bugs.
 const consoleLogger: OtpLogger = {
   info() {},
   warn: (message, fields) => console.warn(`[otpkit] ${message}`, fields ?? ''),
@@ -114,6 +116,13 @@ const json = (body: SendResponse | VerifyResponse): Response =>
 
 const seconds = (ms: number) => Math.max(1, Math.ceil(ms / 1000));
 
+/** The shape randomId() produces. Anything else cannot exist, so it is refused without a store round trip. */
+const isVerificationId = (id: string) => /^[A-Za-z0-9_-]{22}$/.test(id);
+
+/** One answer for every id that leads nowhere (unknown, forged, cancelled, another server's), so that none can be
+ * told apart. */
+const notFound = () => new OtpError('not_found', 'No such verification.');
+
 /** A short description of an unexpected error for the server log (never for the browser). */
 const describe = (error: unknown) => (error instanceof Error ? `${error.name}: ${error.message}` : String(error));
 
@@ -139,14 +148,22 @@ export function createOtpHandler(options: OtpHandlerOptions): OtpHandler {
     }
   }
 
-  /** Provider calls: OtpErrors pass through; anything else (a network failure, a timeout) is a 503. */
+  /**
+   * Provider calls: OtpErrors pass through; anything else a custom provider throws is a 503. An outage is logged
+   * here (the browser only hears "try again"), credential and configuration errors by errorResponse.
+   */
   async function upstream<T>(call: () => Promise<T>): Promise<T> {
     try {
       return await call();
     } catch (error) {
-      if (error instanceof OtpError) throw error;
-      logger.error('provider call failed', { provider: provider.name, error: describe(error) });
-      throw new OtpError('provider_unavailable', 'The verification provider is unavailable. Try again shortly.');
+      if (!(error instanceof OtpError)) {
+        logger.error('provider call failed', { provider: provider.name, error: describe(error) });
+        throw new OtpError('provider_unavailable', 'The verification provider is unavailable. Try again shortly.');
+      }
+      if (error.code === 'provider_unavailable') {
+        logger.warn('provider unavailable', { provider: provider.name, message: error.message });
+      }
+      throw error;
     }
   }
 
@@ -270,8 +287,8 @@ export function createOtpHandler(options: OtpHandlerOptions): OtpHandler {
 
   async function resend(body: unknown, ip: string | undefined): Promise<Response> {
     const { verificationId } = stringFields(body, ['verificationId']);
-    const old = await db((s) => s.get(verificationId));
-    if (!old) throw new OtpError('not_found', 'No such verification.');
+    const old = isVerificationId(verificationId) ? await db((s) => s.get(verificationId)) : null;
+    if (!old) throw notFound();
     if (old.verified) throw new OtpError('already_verified', 'This verification already succeeded.');
     const now = o.now();
     if (now < old.resendAt) {
@@ -288,17 +305,26 @@ export function createOtpHandler(options: OtpHandlerOptions): OtpHandler {
   async function verify(body: unknown, request: Request): Promise<Response> {
     const { verificationId, code } = stringFields(body, ['verificationId', 'code']);
     checkCode(code, provider.codeLength);
+    if (!isVerificationId(verificationId)) throw notFound();
     const now = o.now();
     const reserved = await db((s) => s.reserveAttempt(verificationId, now, FAILURE_PREFIX, o.maxFailures));
     switch (reserved.status) {
       case 'not_found':
-        throw new OtpError('not_found', 'No such verification.');
+        throw notFound();
       case 'expired':
         throw new OtpError('expired', 'The code has expired. Request a new one.');
       case 'already_verified':
         throw new OtpError('already_verified', 'This verification already succeeded.');
-      case 'exhausted':
-        throw new OtpError('too_many_attempts', 'Too many wrong codes. Request a new one.');
+      case 'exhausted': {
+        // Retry-After says when a new code can be had: at the resend gate if only this verification's budget is
+        // spent, at the end of the failure window (an upper bound: the store does not say when it started) if the
+        // number's is.
+        const { record } = reserved;
+        const numberLocked = (await db((s) => s.failures(FAILURE_PREFIX + record.to))) >= o.maxFailures;
+        throw new OtpError('too_many_attempts', 'Too many wrong codes. Request a new one.', {
+          retryAfter: seconds(numberLocked ? o.failureWindowMs : record.resendAt - now),
+        });
+      }
     }
     const { record, failures } = reserved;
     const failureKey = FAILURE_PREFIX + record.to;
@@ -320,9 +346,16 @@ export function createOtpHandler(options: OtpHandlerOptions): OtpHandler {
     } catch (error) {
       // The attempt stays spent: a timeout is ambiguous (the provider may have checked the code).
       if (error instanceof OtpError && error.code === 'expired') {
-        // EngageLab 3003 means "expired OR already verified"; our own record knows which.
+        // EngageLab 3003 means "expired OR already verified"; our own record knows which. (A concurrent right
+        // guess whose finishAttempt has not landed yet reads as expired here: a wrong word in a race that one
+        // browser never runs, since the hook ignores a second verify in flight; never a second success.)
         const current = await db((s) => s.get(verificationId));
         if (current?.verified) throw new OtpError('already_verified', 'This verification already succeeded.');
+        if (o.now() < record.expiresAt) {
+          logger.warn(
+            'the provider says the code expired before our record did: does codeTtlSeconds match the template?',
+          );
+        }
         throw new OtpError('expired', 'The code has expired. Request a new one.');
       }
       if (error instanceof OtpError && error.code === 'rate_limited' && error.extra.retryAfter === undefined) {

@@ -1,5 +1,8 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { BASE, MODES, SECRET, setup, wrong } from './test-harness.js';
+import { BASE, MODES, SECRET, setup, wrong } from './handler.test-helpers.js';
 
 const TO = '+8618701235678';
 
@@ -138,5 +141,38 @@ describe.each(MODES)('no leaks (%s)', (mode) => {
     for (const line of logLines) for (const s of neverInLogs) expect(line).not.toContain(s);
     // No stack traces in bodies either.
     for (const body of t.responses) expect(body).not.toMatch(/\n\s+at |\.ts:\d+/);
+  });
+});
+
+describe('the browser-run core', () => {
+  // Storybook runs the handler, the memory store and the simulators in-page: a static `node:` import anywhere in
+  // them breaks the browser bundle. Only listenLoopback() may load node:http, and only when called.
+  const dir = dirname(fileURLToPath(import.meta.url));
+  const core = [
+    'handler.ts',
+    'memory-store.ts',
+    'proof.ts',
+    'crypto.ts',
+    'validate.ts',
+    'mask.ts',
+    'errors.ts',
+    'types.ts',
+    'index.ts',
+    ...readdirSync(join(dir, 'providers')).map((f) => `providers/${f}`),
+    ...readdirSync(join(dir, 'testing')).map((f) => `testing/${f}`),
+  ].filter((f) => !f.endsWith('.test.ts'));
+
+  it.each(core)('%s imports no node: module (node:http only inside listenLoopback)', (file) => {
+    const source = readFileSync(join(dir, file), 'utf8');
+    const uses = [...source.matchAll(/(?:from\s+|import\s*\(\s*|require\s*\(\s*)['"](node:[\w/]+)['"]/g)].map(
+      (m) => m[1],
+    );
+    if (file !== 'testing/loopback.ts') {
+      expect(uses).toEqual([]);
+      return;
+    }
+    expect(uses).toEqual(['node:http']);
+    expect(source).toMatch(/export async function listenLoopback\([\s\S]*await import\('node:http'\)/);
+    expect(source).not.toMatch(/^import .*node:/m);
   });
 });

@@ -1,5 +1,3 @@
-import type { OtpError } from './errors.js';
-
 /** EngageLab's template languages; the contract's `locale`. */
 export const LOCALES = ['default', 'zh_CN', 'zh_HK', 'en', 'ja', 'th', 'es'] as const;
 export type Locale = (typeof LOCALES)[number];
@@ -157,8 +155,6 @@ export interface OtpLogger {
   warn(message: string, fields?: Record<string, unknown>): void;
   error(message: string, fields?: Record<string, unknown>): void;
 }
-
-export type { OtpError };
 
 // ---------------------------------------------------------------------------------------------------------------
 // Handler

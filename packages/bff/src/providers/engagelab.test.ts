@@ -1,8 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { ERROR_STATUS, type ErrorCode } from '../errors.js';
-import { createOtpHandler } from '../handler.js';
+import { mount } from '../handler.test-helpers.js';
 import { createEngageLabSimulator, type EngageLabSimulatorOptions, type LoopbackServer } from '../testing/index.js';
-import type { OtpHandlerOptions } from '../types.js';
 import { type EngageLabOptions, engagelab } from './engagelab.js';
 
 const TO = '+8618701235678';
@@ -49,19 +48,9 @@ const VERIFY_ROWS: [number, ErrorCode][] = [
 
 type Mode = 'platform' | 'custom';
 
-/** What the tests read from either a success or an error body (a test reads only what its status implies). */
-interface Body {
-  error: { code: ErrorCode; message: string; retryAfter?: number };
-  verificationId: string;
-  verified?: boolean;
-  [key: string]: unknown;
-}
-
 /** A real handler over the real provider, whose network edge is the simulator. */
 function setup(mode: Mode, opts: { sim?: EngageLabSimulatorOptions; provider?: Partial<EngageLabOptions> } = {}) {
   const sim = createEngageLabSimulator(opts.sim);
-  const logs: string[] = [];
-  const bodies: string[] = [];
   const provider = engagelab({
     devKey: sim.devKey,
     devSecret: sim.devSecret,
@@ -70,31 +59,11 @@ function setup(mode: Mode, opts: { sim?: EngageLabSimulatorOptions; provider?: P
     fetch: sim.fetch,
     ...opts.provider,
   });
-  const log = (message: string, fields?: Record<string, unknown>) => logs.push(`${message} ${JSON.stringify(fields)}`);
-  const handlerOptions: OtpHandlerOptions = {
-    provider,
-    secret: 'engagelab-test-secret-0123456789abcdef',
-    logger: { info: log, warn: log, error: log },
-    timeoutMs: 200,
-  };
-  const otp = createOtpHandler(handlerOptions);
-  async function post(route: string, body: unknown) {
-    const response = await otp.handle(
-      new Request(`https://app.test/api/otp/${route}`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify(body),
-      }),
-      { clientIp: '203.0.113.7' },
-    );
-    const text = await response.text();
-    bodies.push(text);
-    return { status: response.status, body: JSON.parse(text) as Body };
-  }
+  const t = mount(provider, { timeoutMs: 200 });
   /** Nothing secret in any response or log line: dev secret, Authorization header, codes, message ids. */
   function assertNoLeaks() {
     const authorization = btoa(`${sim.devKey}:${sim.devSecret}`);
-    for (const text of [...bodies, ...logs]) {
+    for (const text of [...t.responses, t.logText()]) {
       expect(text).not.toContain(sim.devSecret);
       expect(text).not.toContain(authorization);
       for (const m of sim.messages) {
@@ -105,7 +74,7 @@ function setup(mode: Mode, opts: { sim?: EngageLabSimulatorOptions; provider?: P
       }
     }
   }
-  return { sim, post, logs, assertNoLeaks };
+  return { ...t, sim, assertNoLeaks };
 }
 
 async function sendAndVerify(mode: Mode) {
@@ -128,7 +97,7 @@ describe.each(['platform', 'custom'] as const)('engagelab %s through the handler
     const code = t.sim.lastCode(TO)!;
     const wrong = code === '000000' ? '111111' : '000000';
     const miss = await t.post('verify', { verificationId: sent.body.verificationId, code: wrong });
-    expect(miss).toEqual({ status: 200, body: { verified: false, attemptsLeft: 4 } });
+    expect([miss.status, miss.body]).toEqual([200, { verified: false, attemptsLeft: 4 }]);
     const hit = await t.post('verify', { verificationId: sent.body.verificationId, code });
     expect(hit.status).toBe(200);
     expect(hit.body.verified).toBe(true);
@@ -146,7 +115,7 @@ describe.each(['platform', 'custom'] as const)('engagelab %s through the handler
     if (expected === 'rate_limited') expect(body.error.retryAfter).toBeGreaterThan(0);
     // Operators see the provider code in the log; the browser gets no provider detail.
     if (expected === 'provider_error') {
-      expect(t.logs.join('\n')).toContain(`EngageLab error ${providerCode}`);
+      expect(t.logText()).toContain(`EngageLab error ${providerCode}`);
       expect(JSON.stringify(body)).not.toContain(String(providerCode));
     }
     t.assertNoLeaks();
@@ -176,7 +145,7 @@ describe.each(['platform', 'custom'] as const)('engagelab %s through the handler
     const { status, body } = await t.post('send', { to: TO });
     expect(status).toBe(502);
     expect(body.error.code).toBe('provider_error');
-    expect(t.logs.join('\n')).not.toContain('not-the-secret');
+    expect(t.logText()).not.toContain('not-the-secret');
     t.assertNoLeaks();
   });
 
@@ -210,6 +179,36 @@ describe('engagelab platform verify through the handler', () => {
     // ... it really was a hang, not a verification: the next try succeeds at the provider.
     expect((await t.post('verify', { verificationId: t.verificationId, code })).body.verified).toBe(true);
     t.assertNoLeaks();
+  });
+
+  it('3003 for a verify whose twin succeeded meanwhile is 409 already_verified: our record tells', async () => {
+    const sim = createEngageLabSimulator();
+    let firstDone!: () => void;
+    const done = new Promise<void>((resolve) => {
+      firstDone = resolve;
+    });
+    const provider = engagelab({
+      devKey: sim.devKey,
+      devSecret: sim.devSecret,
+      templateId: sim.templateId,
+      // The loser's 3003 reaches the handler only after the winner's request has finished.
+      fetch: async (input, init) => {
+        const response = await sim.fetch(input, init);
+        if (response.status === 400) await done;
+        return response;
+      },
+    });
+    const t = mount(provider);
+    const sent = await t.post('send', { to: TO });
+    const body = { verificationId: sent.body.verificationId, code: sim.lastCode(TO) };
+    const settle = <R>(r: R) => {
+      firstDone();
+      return r;
+    };
+    const results = await Promise.all([t.post('verify', body).then(settle), t.post('verify', body).then(settle)]);
+    expect(results.map((r) => r.status).sort()).toEqual([200, 409]);
+    expect(results.find((r) => r.status === 409)?.body.error.code).toBe('already_verified');
+    expect(sim.calls.verifications).toBe(2);
   });
 
   it('an expired code at the provider (simulator clock) is 410', async () => {

@@ -1,3 +1,4 @@
+import { toBase64, utf8 } from '../crypto.js';
 import { OtpError } from '../errors.js';
 import type { Channel, Locale, OtpProvider } from '../types.js';
 import {
@@ -90,8 +91,7 @@ const CHANNELS = new Set<string>(['sms', 'whatsapp', 'email', 'voice']);
 
 /** Basic auth over the UTF-8 bytes (btoa alone throws on non-Latin-1 characters). */
 function basicAuth(devKey: string, devSecret: string): string {
-  const bytes = new TextEncoder().encode(`${devKey}:${devSecret}`);
-  return `Basic ${btoa(String.fromCharCode(...bytes))}`;
+  return `Basic ${toBase64(utf8(`${devKey}:${devSecret}`))}`;
 }
 
 /** EngageLab OTP (https://otp.api.engagelab.cc), with platform-generated codes or codes the BFF generates. */

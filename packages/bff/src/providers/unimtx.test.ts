@@ -1,9 +1,10 @@
 import { createHmac } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
+import { importHmacKey, utf8 } from '../crypto.js';
 import { ERROR_STATUS, type ErrorCode } from '../errors.js';
-import { createOtpHandler } from '../handler.js';
+import { mount } from '../handler.test-helpers.js';
 import { createUniMtxSimulator, type LoopbackServer, type UniMtxSimulatorOptions } from '../testing/index.js';
-import { importUniMtxKey, signUniMtxQuery, type UniMtxOptions, unimtx } from './unimtx.js';
+import { signUniMtxQuery, type UniMtxOptions, unimtx } from './unimtx.js';
 
 const TO = '+12068800123';
 const SECRET = 'unimtx-test-secret-9f8e7d6c5b4a';
@@ -40,45 +41,17 @@ const ROWS: [string, ErrorCode, number?][] = [
   ['999999', 'provider_unavailable', 503],
 ];
 
-interface Body {
-  error: { code: ErrorCode; message: string; retryAfter?: number };
-  verificationId: string;
-  verified?: boolean;
-  [key: string]: unknown;
-}
-
 function setup(opts: { sim?: UniMtxSimulatorOptions; provider?: Partial<UniMtxOptions> } = {}) {
   const sim = createUniMtxSimulator({ accessKeySecret: SECRET, ...opts.sim });
-  const logs: string[] = [];
-  const bodies: string[] = [];
   const provider = unimtx({
     accessKeyId: sim.accessKeyId,
     accessKeySecret: SECRET,
     fetch: sim.fetch,
     ...opts.provider,
   });
-  const log = (message: string, fields?: Record<string, unknown>) => logs.push(`${message} ${JSON.stringify(fields)}`);
-  const otp = createOtpHandler({
-    provider,
-    secret: 'unimtx-handler-secret-0123456789abcdef',
-    logger: { info: log, warn: log, error: log },
-    timeoutMs: 200,
-  });
-  async function post(route: string, body: unknown) {
-    const response = await otp.handle(
-      new Request(`https://app.test/api/otp/${route}`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify(body),
-      }),
-      { clientIp: '203.0.113.9' },
-    );
-    const text = await response.text();
-    bodies.push(text);
-    return { status: response.status, body: JSON.parse(text) as Body };
-  }
+  const t = mount(provider, { timeoutMs: 200 });
   function assertNoLeaks() {
-    for (const text of [...bodies, ...logs]) {
+    for (const text of [...t.responses, t.logText()]) {
       expect(text).not.toContain(SECRET);
       for (const m of sim.messages) {
         expect(text).not.toContain(m.id);
@@ -86,7 +59,7 @@ function setup(opts: { sim?: UniMtxSimulatorOptions; provider?: Partial<UniMtxOp
       }
     }
   }
-  return { sim, post, logs, assertNoLeaks };
+  return { ...t, sim, assertNoLeaks };
 }
 
 describe('unimtx through the handler', () => {
@@ -99,10 +72,8 @@ describe('unimtx through the handler', () => {
     const code = t.sim.lastCode(TO)!;
     expect(code).toMatch(/^\d{8}$/);
     const wrong = code === '00000000' ? '11111111' : '00000000';
-    expect(await t.post('verify', { verificationId: sent.body.verificationId, code: wrong })).toEqual({
-      status: 200,
-      body: { verified: false, attemptsLeft: 4 },
-    });
+    const miss = await t.post('verify', { verificationId: sent.body.verificationId, code: wrong });
+    expect([miss.status, miss.body]).toEqual([200, { verified: false, attemptsLeft: 4 }]);
     const hit = await t.post('verify', { verificationId: sent.body.verificationId, code });
     expect(hit.body.verified).toBe(true);
     expect(t.sim.calls).toEqual({ send: 1, verify: 2 });
@@ -117,7 +88,7 @@ describe('unimtx through the handler', () => {
     expect(body.error.code).toBe(expected);
     if (expected === 'rate_limited') expect(body.error.retryAfter).toBeGreaterThan(0);
     if (expected === 'provider_error') {
-      expect(t.logs.join('\n')).toContain(`UniMTX error ${providerCode}`);
+      expect(t.logText()).toContain(`UniMTX error ${providerCode}`);
       expect(JSON.stringify(body)).not.toContain(providerCode);
     }
     t.assertNoLeaks();
@@ -162,13 +133,13 @@ describe('unimtx through the handler', () => {
   it('a wrong secret (104201) or an unknown key id (104111) is 502 and the log names the code, not the secret', async () => {
     const wrongSecret = setup({ provider: { accessKeySecret: 'not-the-secret-at-all' } });
     expect((await wrongSecret.post('send', { to: TO })).status).toBe(502);
-    expect(wrongSecret.logs.join('\n')).toContain('UniMTX error 104201');
-    expect(wrongSecret.logs.join('\n')).not.toContain('not-the-secret-at-all');
+    expect(wrongSecret.logText()).toContain('UniMTX error 104201');
+    expect(wrongSecret.logText()).not.toContain('not-the-secret-at-all');
     const unsigned = setup({ provider: { accessKeySecret: undefined } });
     expect((await unsigned.post('send', { to: TO })).status).toBe(502);
     const wrongId = setup({ provider: { accessKeyId: 'someone-else' } });
     expect((await wrongId.post('send', { to: TO })).status).toBe(502);
-    expect(wrongId.logs.join('\n')).toContain('UniMTX error 104111');
+    expect(wrongId.logText()).toContain('UniMTX error 104111');
   });
 });
 
@@ -176,7 +147,7 @@ describe('UniMTX HMAC-SHA256 signing', () => {
   it('matches the documented algorithm for a known input (computed here with node:crypto)', async () => {
     const query = await signUniMtxQuery(
       { action: 'otp.send', accessKeyId: 'key id/1' },
-      await importUniMtxKey('s3cr3t'),
+      await importHmacKey(utf8('s3cr3t')),
       1_700_000_000_123,
       'n0nce+value',
     );
@@ -199,7 +170,7 @@ describe('UniMTX HMAC-SHA256 signing', () => {
 
   it('is accepted by the simulator, and a tampered signature is rejected (104201)', async () => {
     const sim = createUniMtxSimulator({ accessKeySecret: SECRET });
-    const key = await importUniMtxKey(SECRET);
+    const key = await importHmacKey(utf8(SECRET));
     const query = await signUniMtxQuery(
       { action: 'otp.send', accessKeyId: sim.accessKeyId },
       key,

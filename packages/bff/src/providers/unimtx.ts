@@ -1,3 +1,4 @@
+import { importHmacKey, toBase64, utf8 } from '../crypto.js';
 import type { Channel, OtpProvider } from '../types.js';
 import {
   type ErrorRow,
@@ -63,10 +64,26 @@ const ERRORS: Record<string, ErrorRow> = {
 const hex = (bytes: Uint8Array) => Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
 
 /**
- * Adds UniMTX's HMAC-SHA256 signature to a query: `algorithm`, `timestamp` (ms), `nonce`, then `signature` =
- * base64(HMAC-SHA256(secret, every param except signature, sorted by key, as `k=encodeURIComponent(v)` joined by
- * `&`)). The docs stop mid-step; the rest follows the official Node SDK (ms timestamp, base64 digest; the Go and
- * Python SDKs' seconds + hex disagree with the docs). The body is not signed.
+ * UniMTX's string to sign: every query parameter except `signature`, sorted by key, as `k=encodeURIComponent(v)`
+ * joined by `&`. The docs stop mid-step; the rest follows the official Node SDK (`client.js`). The body is not
+ * signed.
+ */
+export function uniMtxStringToSign(params: URLSearchParams): string {
+  return [...params]
+    .filter(([k]) => k !== 'signature')
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([k, v]) => `${k}=${encodeURIComponent(v)}`)
+    .join('&');
+}
+
+/** base64(HMAC-SHA256(accessKeySecret, string to sign)); the simulator checks requests with the same function. */
+export async function uniMtxSignature(key: CryptoKey, params: URLSearchParams): Promise<string> {
+  return toBase64(new Uint8Array(await crypto.subtle.sign('HMAC', key, utf8(uniMtxStringToSign(params)))));
+}
+
+/**
+ * Adds UniMTX's HMAC-SHA256 signature to a query: `algorithm`, `timestamp` (ms), `nonce`, then `signature`. The
+ * Node SDK and the docs use a ms timestamp and a base64 digest; the Go and Python SDKs' seconds + hex disagree.
  */
 export async function signUniMtxQuery(
   query: Record<string, string>,
@@ -74,20 +91,10 @@ export async function signUniMtxQuery(
   timestamp: number,
   nonce: string,
 ): Promise<URLSearchParams> {
-  const params: Record<string, string> = { ...query, algorithm: 'hmac-sha256', timestamp: String(timestamp), nonce };
-  const toSign = Object.keys(params)
-    .sort()
-    .map((k) => `${k}=${encodeURIComponent(params[k] as string)}`)
-    .join('&');
-  const mac = new Uint8Array(await crypto.subtle.sign('HMAC', key, new TextEncoder().encode(toSign)));
+  const params = new URLSearchParams({ ...query, algorithm: 'hmac-sha256', timestamp: String(timestamp), nonce });
   // URLSearchParams URL-encodes the base64 (+ / =) when serialised.
-  return new URLSearchParams({ ...params, signature: btoa(String.fromCharCode(...mac)) });
-}
-
-export function importUniMtxKey(secret: string): Promise<CryptoKey> {
-  return crypto.subtle.importKey('raw', new TextEncoder().encode(secret), { name: 'HMAC', hash: 'SHA-256' }, false, [
-    'sign',
-  ]);
+  params.set('signature', await uniMtxSignature(key, params));
+  return params;
 }
 
 /** UniMTX OTP (otp.send / otp.verify): UniMTX generates and checks the code; verify is by number + code. */
@@ -109,7 +116,7 @@ export function unimtx(options: UniMtxOptions): OtpProvider {
   async function call(action: 'otp.send' | 'otp.verify', body: Record<string, unknown>, signal: AbortSignal) {
     let query = new URLSearchParams({ action, accessKeyId });
     if (accessKeySecret) {
-      key ??= importUniMtxKey(accessKeySecret);
+      key ??= importHmacKey(utf8(accessKeySecret));
       const nonce = hex(crypto.getRandomValues(new Uint8Array(16)));
       query = await signUniMtxQuery({ action, accessKeyId }, await key, Date.now(), nonce);
     }

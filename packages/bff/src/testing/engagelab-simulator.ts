@@ -1,13 +1,6 @@
+import { randomCode } from '../crypto.js';
 import type { Channel } from '../types.js';
-import {
-  decodeBasic,
-  type Fault,
-  FaultQueue,
-  faultResponse,
-  type InjectOptions,
-  json,
-  randomDigits,
-} from './faults.js';
+import { decodeBasic, type Fault, FaultQueue, faultResponse, type InjectOptions, json } from './faults.js';
 import { type LoopbackServer, listenLoopback } from './loopback.js';
 
 export type EngageLabPath = '/v1/messages' | '/v1/codes' | '/v1/verifications';
@@ -116,7 +109,7 @@ export function createEngageLabSimulator(options: EngageLabSimulatorOptions = {}
   const newMessageId = () => {
     // Ids look like the docs' "1725407449772531712": 19 decimal digits.
     let id: string;
-    do id = `1${randomDigits(18)}`;
+    do id = `1${randomCode(18)}`;
     while (byId.has(id));
     return id;
   };
@@ -139,7 +132,7 @@ export function createEngageLabSimulator(options: EngageLabSimulatorOptions = {}
     if (previous !== undefined && now() < previous.expiresAt) return error(3004);
 
     const at = now();
-    const sent = custom ? (code as string) : randomDigits(tpl.codeLength ?? 6);
+    const sent = custom ? (code as string) : randomCode(tpl.codeLength ?? 6);
     const messageId = newMessageId();
     const channel: Channel = to.includes('@') ? 'email' : (options.channel ?? 'sms');
     byId.set(messageId, {

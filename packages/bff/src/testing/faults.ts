@@ -70,17 +70,6 @@ export function json(status: number, body: unknown): Response {
   return new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
 }
 
-/** Uniform random decimal digits from the platform CSPRNG (rejection sampling: no modulo bias). */
-export function randomDigits(length: number): string {
-  let out = '';
-  while (out.length < length) {
-    for (const byte of crypto.getRandomValues(new Uint8Array(length * 2))) {
-      if (byte < 250 && out.length < length) out += String(byte % 10);
-    }
-  }
-  return out;
-}
-
 /** Decodes Basic auth (`base64(user:pass)` over UTF-8) to `user:pass`, or undefined when malformed. */
 export function decodeBasic(header: string | null): string | undefined {
   const match = /^Basic\s+([A-Za-z0-9+/=]+)$/i.exec(header ?? '');

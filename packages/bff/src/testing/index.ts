@@ -1,5 +1,7 @@
 // Test doubles for the providers: faithful fakes of the documented EngageLab and UniMTX APIs, usable as a `fetch`
 // (Node or browser) or as a loopback HTTP server. Mocks belong at the network edge, so tests use these.
+
+export { uniMtxStringToSign } from '../providers/unimtx.js';
 export {
   createEngageLabSimulator,
   type EngageLabPath,
@@ -16,5 +18,4 @@ export {
   type UniMtxAction,
   type UniMtxSimulator,
   type UniMtxSimulatorOptions,
-  uniMtxStringToSign,
 } from './unimtx-simulator.js';

@@ -1,5 +1,7 @@
+import { importHmacKey, randomCode, utf8 } from '../crypto.js';
+import { uniMtxSignature } from '../providers/unimtx.js';
 import type { Channel } from '../types.js';
-import { type Fault, FaultQueue, faultResponse, type InjectOptions, json, randomDigits } from './faults.js';
+import { type Fault, FaultQueue, faultResponse, type InjectOptions, json } from './faults.js';
 import { type LoopbackServer, listenLoopback } from './loopback.js';
 
 export type UniMtxAction = 'otp.send' | 'otp.verify';
@@ -42,25 +44,6 @@ const COUNTRIES: [prefix: string, iso: string][] = [
   ['+852', 'HK'],
 ];
 
-/** UniMTX's string to sign: every query parameter except `signature`, sorted by key, as `k=encodeURIComponent(v)`
- * joined with `&` (docs "General" page and the official Node SDK's `client.js`). */
-export function uniMtxStringToSign(params: URLSearchParams): string {
-  return [...params]
-    .filter(([k]) => k !== 'signature')
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-    .map(([k, v]) => `${k}=${encodeURIComponent(v)}`)
-    .join('&');
-}
-
-async function hmacBase64(secret: string, text: string): Promise<string> {
-  const enc = new TextEncoder();
-  const key = await crypto.subtle.importKey('raw', enc.encode(secret), { name: 'HMAC', hash: 'SHA-256' }, false, [
-    'sign',
-  ]);
-  const mac = new Uint8Array(await crypto.subtle.sign('HMAC', key, enc.encode(text)));
-  return btoa(String.fromCharCode(...mac));
-}
-
 export interface SimulatedUniMtxMessage {
   /** The `data.id` answered. */
   id: string;
@@ -98,6 +81,7 @@ export type UniMtxSimulator = ReturnType<typeof createUniMtxSimulator>;
 export function createUniMtxSimulator(options: UniMtxSimulatorOptions = {}) {
   const accessKeyId = options.accessKeyId ?? 'sim-access-key-id';
   const { accessKeySecret } = options;
+  let key: Promise<CryptoKey> | undefined;
   const now = options.now ?? Date.now;
   const faults = new FaultQueue<string, UniMtxAction>();
   /** `${to}\n${intent}` -> the code to check; a new send replaces the previous code. */
@@ -121,7 +105,8 @@ export function createUniMtxSimulator(options: UniMtxSimulatorOptions = {}) {
     const signature = query.get('signature');
     if (query.get('algorithm') !== 'hmac-sha256' || !signature || !/^.{8,64}$/.test(nonce)) return error('104201');
     if (!Number.isFinite(timestamp) || Math.abs(now() - timestamp) > 10 * 60_000) return error('104202');
-    if (signature !== (await hmacBase64(accessKeySecret, uniMtxStringToSign(query)))) return error('104201');
+    key ??= importHmacKey(utf8(accessKeySecret));
+    if (signature !== (await uniMtxSignature(await key, query))) return error('104201');
     return undefined;
   }
 
@@ -140,7 +125,7 @@ export function createUniMtxSimulator(options: UniMtxSimulatorOptions = {}) {
     if (failure !== undefined) return error(failure);
 
     const at = now();
-    const sent = (code as string | undefined) ?? randomDigits(digits as number);
+    const sent = (code as string | undefined) ?? randomCode(digits as number);
     codes.set(`${to}\n${intent ?? ''}`, {
       code: sent,
       sentAt: at,

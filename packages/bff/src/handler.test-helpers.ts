@@ -1,11 +1,14 @@
-// Shared by handler.test.ts and security.test.ts: a handler wired to a provider simulator, with a fake clock
-// shared by handler, store and simulator (expiry without sleeping).
+// Shared by the handler, security and provider tests: a handler wired to a provider simulator, with a fake clock
+// shared by handler, store and simulator (expiry without sleeping). Every response that passes through `call` is
+// checked against the contract's invariants, so each test also tests those.
+import { expect } from 'vitest';
+import { ERROR_STATUS } from './errors.js';
 import { createOtpHandler } from './handler.js';
 import { memoryStore } from './memory-store.js';
 import { engagelab } from './providers/engagelab.js';
 import { unimtx } from './providers/unimtx.js';
 import { createEngageLabSimulator, createUniMtxSimulator } from './testing/index.js';
-import type { OtpHandlerOptions, OtpLogger } from './types.js';
+import type { OtpHandlerOptions, OtpLogger, OtpProvider } from './types.js';
 
 export const SECRET = 'test-secret-0123456789abcdef0123456789abcdef';
 export const BASE = 'https://app.test/api/otp';
@@ -19,6 +22,63 @@ export interface LogLine {
   fields: Record<string, unknown> | undefined;
 }
 
+/** The contract's invariants: JSON, no-store, and for errors exactly `{ error: { code, message, retryAfter? } }`
+ * with the code's status, `Retry-After` on every 429 and `Allow: POST` on 405. */
+export function expectContractResponse(status: number, headers: Headers, body: unknown): void {
+  expect(headers.get('cache-control')).toBe('no-store');
+  expect(headers.get('content-type')).toMatch(/^application\/json/);
+  if (status === 200) return;
+  const { error } = body as { error: { code: keyof typeof ERROR_STATUS; message: unknown; retryAfter?: unknown } };
+  expect(Object.keys(body as object)).toEqual(['error']);
+  expect(ERROR_STATUS[error.code]).toBe(status);
+  expect(typeof error.message).toBe('string');
+  expect(Object.keys(error).filter((k) => k !== 'code' && k !== 'message' && k !== 'retryAfter')).toEqual([]);
+  if (status === 429) {
+    expect(Number.isInteger(error.retryAfter) && (error.retryAfter as number) > 0).toBe(true);
+    expect(headers.get('retry-after')).toBe(String(error.retryAfter));
+  } else {
+    expect(error.retryAfter).toBeUndefined();
+    expect(headers.get('retry-after')).toBeNull();
+  }
+  expect(headers.get('allow')).toBe(status === 405 ? 'POST' : null);
+}
+
+/** A handler over `provider` with a capturing logger; `post` and `call` check every response with
+ * expectContractResponse. */
+export function mount(provider: OtpProvider, options: Partial<OtpHandlerOptions> = {}) {
+  const logs: LogLine[] = [];
+  const logger: OtpLogger = {
+    info: (message, fields) => logs.push({ level: 'info', message, fields }),
+    warn: (message, fields) => logs.push({ level: 'warn', message, fields }),
+    error: (message, fields) => logs.push({ level: 'error', message, fields }),
+  };
+  const otp = createOtpHandler({ provider, secret: SECRET, logger, ...options });
+  const responses: string[] = [];
+
+  async function call(path: string, init: RequestInit & { ip?: string } = {}) {
+    const { ip = '203.0.113.7', ...rest } = init;
+    const response = await otp.handle(new Request(`${BASE}/${path}`, { method: 'POST', ...rest }), {
+      clientIp: ip,
+    });
+    const text = await response.text();
+    responses.push(text);
+    // biome-ignore lint/suspicious/noExplicitAny: test bodies are read field by field
+    const body = JSON.parse(text) as any;
+    expectContractResponse(response.status, response.headers, body);
+    return { status: response.status, headers: response.headers, body };
+  }
+  const post = (path: string, body: unknown, init: RequestInit & { ip?: string } = {}) =>
+    call(path, {
+      body: JSON.stringify(body),
+      ...init,
+      headers: { 'content-type': 'application/json', ...(init.headers as Record<string, string> | undefined) },
+    });
+  /** Every log line as one string, to search for leaks or for the provider code an operator needs. */
+  const logText = () => logs.map((l) => `${l.level} ${l.message} ${JSON.stringify(l.fields ?? {})}`).join('\n');
+
+  return { otp, logs, logText, responses, call, post };
+}
+
 export function setup(mode: ModeName, options: Partial<OtpHandlerOptions> = {}) {
   let time = Date.UTC(2026, 10, 1, 12, 0, 0);
   const clock = {
@@ -27,13 +87,6 @@ export function setup(mode: ModeName, options: Partial<OtpHandlerOptions> = {}) 
       time += seconds * 1000;
     },
   };
-  const logs: LogLine[] = [];
-  const logger: OtpLogger = {
-    info: (message, fields) => logs.push({ level: 'info', message, fields }),
-    warn: (message, fields) => logs.push({ level: 'warn', message, fields }),
-    error: (message, fields) => logs.push({ level: 'error', message, fields }),
-  };
-
   let sim: ReturnType<typeof createEngageLabSimulator> | ReturnType<typeof createUniMtxSimulator>;
   let provider: OtpHandlerOptions['provider'];
   let providerVerifies: () => number;
@@ -76,32 +129,11 @@ export function setup(mode: ModeName, options: Partial<OtpHandlerOptions> = {}) 
     secrets = [s.devSecret];
   }
 
-  const otp = createOtpHandler({
-    provider,
-    secret: SECRET,
+  const { otp, logs, logText, responses, call, post } = mount(provider, {
     store: memoryStore({ now: clock.now }),
-    logger,
     now: clock.now,
     ...options,
   });
-  const responses: string[] = [];
-
-  async function call(path: string, init: RequestInit & { ip?: string } = {}) {
-    const { ip = '203.0.113.7', ...rest } = init;
-    const response = await otp.handle(new Request(`${BASE}/${path}`, { method: 'POST', ...rest }), {
-      clientIp: ip,
-    });
-    const text = await response.text();
-    responses.push(text);
-    // biome-ignore lint/suspicious/noExplicitAny: test bodies are read field by field
-    return { status: response.status, headers: response.headers, body: JSON.parse(text) as any };
-  }
-  const post = (path: string, body: unknown, init: RequestInit & { ip?: string } = {}) =>
-    call(path, {
-      body: JSON.stringify(body),
-      ...init,
-      headers: { 'content-type': 'application/json', ...(init.headers as Record<string, string> | undefined) },
-    });
 
   /** Sends to `to` and returns the verification id and the code the simulator delivered. */
   async function sendCode(to = '+8618701235678') {
@@ -118,6 +150,7 @@ export function setup(mode: ModeName, options: Partial<OtpHandlerOptions> = {}) 
     provider,
     clock,
     logs,
+    logText,
     responses,
     secrets,
     upstreamIds,

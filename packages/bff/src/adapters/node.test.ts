@@ -1,0 +1,404 @@
+import { once } from 'node:events';
+import {
+  createServer,
+  request as httpRequest,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+} from 'node:http';
+import { createRequire } from 'node:module';
+import type { AddressInfo } from 'node:net';
+import express from 'express';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createOtpHandler } from '../handler.js';
+import { memoryStore } from '../memory-store.js';
+import { engagelab } from '../providers/engagelab.js';
+import { createEngageLabSimulator } from '../testing/index.js';
+import type { HandlerContext, OtpHandler, OtpHandlerOptions } from '../types.js';
+import { toNodeHandler } from './node.js';
+
+// Express 4 ships no types; it is the same API as far as mounting middleware goes.
+const express4 = createRequire(import.meta.url)('express4') as typeof express;
+
+type Handle = OtpHandler['handle'];
+
+/** One way of serving the bridge: a real server on 127.0.0.1:0 and the base URL the OTP routes live under. */
+interface Mount {
+  name: string;
+  /** True when a body parser has run before the bridge (the body reaches it re-serialised, not streamed). */
+  parsed: boolean;
+  start(handle: Handle): Promise<{ base: string; server: Server }>;
+}
+
+async function listen(server: Server, path: string): Promise<{ base: string; server: Server }> {
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as AddressInfo;
+  return { base: `http://127.0.0.1:${port}${path}`, server };
+}
+
+/** What Next.js does for a Pages Router API route with its default bodyParser: read the whole body, parse JSON
+ * (or keep other types as a string), set `req.body`, then call the route's default export. */
+function nextPagesServer(route: (req: IncomingMessage, res: ServerResponse) => Promise<void>): Server {
+  return createServer(async (req, res) => {
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    const text = Buffer.concat(chunks).toString('utf8');
+    const json = (req.headers['content-type'] ?? '').startsWith('application/json');
+    Object.assign(req, { body: json && text ? JSON.parse(text) : text });
+    await route(req, res);
+  });
+}
+
+const mounts: Mount[] = [
+  {
+    name: 'node:http',
+    parsed: false,
+    start: (handle) => listen(createServer(toNodeHandler({ handle })), '/api/otp'),
+  },
+  {
+    name: 'Express 5',
+    parsed: false,
+    start: (handle) => listen(createServer(express().use('/api/otp', toNodeHandler({ handle }))), '/api/otp'),
+  },
+  {
+    name: 'Express 5 + express.json()',
+    parsed: true,
+    start: (handle) =>
+      listen(createServer(express().use(express.json()).use('/api/otp', toNodeHandler({ handle }))), '/api/otp'),
+  },
+  {
+    name: 'Express 5 sub-router at /auth/v1/otp',
+    parsed: true,
+    start: (handle) => {
+      const router = express.Router().use('/otp', toNodeHandler({ handle }));
+      return listen(createServer(express().use(express.json()).use('/auth/v1', router)), '/auth/v1/otp');
+    },
+  },
+  {
+    name: 'Express 4 + express.json()',
+    parsed: true,
+    start: (handle) =>
+      listen(createServer(express4().use(express4.json()).use('/api/otp', toNodeHandler({ handle }))), '/api/otp'),
+  },
+  {
+    name: 'Next.js Pages Router API route',
+    parsed: true,
+    start: (handle) => listen(nextPagesServer(toNodeHandler({ handle })), '/api/otp'),
+  },
+];
+
+const servers: Server[] = [];
+afterEach(async () => {
+  for (const server of servers.splice(0)) {
+    server.closeAllConnections();
+    server.close();
+  }
+});
+
+async function serve(mount: Mount, handle: Handle): Promise<string> {
+  const { base, server } = await mount.start(handle);
+  servers.push(server);
+  return base;
+}
+
+interface Seen {
+  method: string;
+  path: string;
+  contentType: string | null;
+  body: string;
+  clientIp: string | undefined;
+}
+
+/** A trivial handler that tells the test what the bridge handed it. */
+const echo: Handle = async (request, context) => {
+  const seen: Seen = {
+    method: request.method,
+    path: new URL(request.url).pathname,
+    contentType: request.headers.get('content-type'),
+    body: await request.text(),
+    clientIp: context?.clientIp,
+  };
+  const headers = new Headers({ 'content-type': 'application/json', 'x-echo': 'yes' });
+  headers.append('set-cookie', 'a=1; HttpOnly');
+  headers.append('set-cookie', 'b=2; HttpOnly');
+  return new Response(JSON.stringify(seen), { status: 201, headers });
+};
+
+describe.each(mounts)('toNodeHandler in $name', (mount) => {
+  it('hands the handler method, full path, headers, body and socket IP, and writes status, headers and body back', async () => {
+    const base = await serve(mount, echo);
+    const body = { to: '+8618701235678', locale: 'en' };
+    const res = await fetch(`${base}/send`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    expect(res.status).toBe(201);
+    expect(res.headers.get('x-echo')).toBe('yes');
+    expect(res.headers.getSetCookie()).toEqual(['a=1; HttpOnly', 'b=2; HttpOnly']);
+    const seen = (await res.json()) as Seen;
+    expect(seen.method).toBe('POST');
+    expect(seen.path).toBe(new URL(`${base}/send`).pathname);
+    expect(seen.contentType).toBe('application/json');
+    expect(JSON.parse(seen.body)).toEqual(body);
+    expect(seen.clientIp).toMatch(/127\.0\.0\.1$/);
+  });
+
+  it('passes a non-JSON body through, so the handler can refuse its type', async () => {
+    const base = await serve(mount, echo);
+    const res = await fetch(`${base}/verify`, {
+      method: 'POST',
+      headers: { 'content-type': 'text/plain' },
+      body: 'hi',
+    });
+    const seen = (await res.json()) as Seen;
+    expect(seen.contentType).toBe('text/plain');
+    // Express's json() leaves text/plain unread (the stream reaches us); Next keeps it as a string. Express 4
+    // sets `req.body = {}` without reading: either way the handler sees a text/plain request.
+    if (!mount.name.startsWith('Express 4')) expect(seen.body).toBe('hi');
+  });
+
+  it('keeps the bytes of a large JSON body, so the handler can count them', async () => {
+    const base = await serve(mount, echo);
+    const body = JSON.stringify({ to: 'x'.repeat(3000) });
+    const res = await fetch(`${base}/send`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+    const seen = (await res.json()) as Seen;
+    expect(Buffer.byteLength(seen.body)).toBe(Buffer.byteLength(body));
+  });
+
+  it('forwards GET without a body', async () => {
+    const base = await serve(mount, echo);
+    const res = await fetch(`${base}/send`);
+    expect(((await res.json()) as Seen).method).toBe('GET');
+  });
+
+  it('answers a contract-shaped 500 without a stack trace when the handler throws', async () => {
+    const base = await serve(mount, async () => {
+      throw new Error('boom at secret place');
+    });
+    const errors: unknown[] = [];
+    const original = console.error;
+    console.error = (...args: unknown[]) => errors.push(args);
+    try {
+      const res = await fetch(`${base}/send`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: '{}',
+      });
+      expect(res.status).toBe(500);
+      expect(res.headers.get('cache-control')).toBe('no-store');
+      const text = await res.text();
+      expect(JSON.parse(text)).toEqual({ error: { code: 'internal_error', message: 'Internal error.' } });
+      expect(text).not.toMatch(/boom|at |node\.ts/);
+      expect(errors).toHaveLength(1);
+    } finally {
+      console.error = original;
+    }
+  });
+});
+
+describe.each(mounts)('toNodeHandler when the answer cannot be read, in $name', (mount) => {
+  it('answers a contract 500 and keeps serving', async () => {
+    const broken = new ReadableStream({
+      pull(controller) {
+        controller.error(new Error('stream broke'));
+      },
+    });
+    const base = await serve(mount, async () => new Response(broken, { status: 200 }));
+    const original = console.error;
+    console.error = () => {};
+    try {
+      const res = await fetch(`${base}/send`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: '{}',
+      });
+      expect(res.status).toBe(500);
+      expect(((await res.json()) as { error: { code: string } }).error.code).toBe('internal_error');
+      const again = await fetch(`${base}/send`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: '{}',
+      });
+      expect(again.status).toBe(500);
+    } finally {
+      console.error = original;
+    }
+  });
+});
+
+describe.each(mounts.filter((m) => !m.parsed))('toNodeHandler streaming the raw body in $name', (mount) => {
+  it('lets the handler stop reading a huge upload and still delivers its 413 on the same connection', async () => {
+    // The handler's way of refusing an oversized body: read up to the limit, cancel the stream, answer 413.
+    const base = await serve(mount, async (request) => {
+      const reader = request.body!.getReader();
+      let bytes = 0;
+      while (bytes <= 2048) {
+        const { done, value } = await reader.read();
+        if (done) break;
+        bytes += value.byteLength;
+      }
+      await reader.cancel();
+      return new Response(JSON.stringify({ error: { code: 'payload_too_large' } }), { status: 413 });
+    });
+    const res = await fetch(`${base}/send`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: 'x'.repeat(4 * 1024 * 1024),
+    });
+    expect(res.status).toBe(413);
+    // The connection survived: the next request answers normally.
+    const again = await fetch(`${base}/send`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{}',
+    });
+    expect(again.status).toBe(413);
+  });
+
+  it('aborts the Request signal when the client goes away before the answer', async () => {
+    let seen: HandlerContext | undefined;
+    const aborted = new Promise<boolean>((resolve) => {
+      void serve(mount, (request, context) => {
+        seen = context;
+        request.signal.addEventListener('abort', () => resolve(true));
+        setTimeout(() => resolve(false), 5000).unref();
+        return new Promise<Response>(() => {}); // a provider that never answers
+      }).then((base) => {
+        const req = httpRequest(`${base}/send`, { method: 'POST', headers: { 'content-type': 'application/json' } });
+        req.on('error', () => {});
+        req.end('{}');
+        setTimeout(() => req.destroy(), 200);
+      });
+    });
+    expect(await aborted).toBe(true);
+    expect(seen?.clientIp).toMatch(/127\.0\.0\.1$/);
+  });
+});
+
+it('answers 400 invalid_request for a Host header no URL can be built from', async () => {
+  const base = await serve(mounts[0]!, echo);
+  const { port } = new URL(base);
+  const res = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+    const req = httpRequest({
+      host: '127.0.0.1',
+      port,
+      path: '/api/otp/send',
+      method: 'POST',
+      headers: { host: 'a b' },
+    });
+    req.on('response', async (r) => {
+      let body = '';
+      for await (const chunk of r) body += chunk;
+      resolve({ status: r.statusCode ?? 0, body });
+    });
+    req.on('error', reject);
+    req.end('{}');
+  });
+  expect(res.status).toBe(400);
+  expect(JSON.parse(res.body).error.code).toBe('invalid_request');
+});
+
+/** The real handler on the EngageLab simulator (the provider's network edge), with a store that records which
+ * limit keys it was asked to count, so a test can see the client IP the adapter passed. */
+function realOtp(options: Partial<OtpHandlerOptions> = {}) {
+  const sim = createEngageLabSimulator();
+  const store = memoryStore();
+  const limitKeys: string[] = [];
+  const take = store.take.bind(store);
+  store.take = (rules, now) => {
+    limitKeys.push(...rules.map((r) => r.key));
+    return take(rules, now);
+  };
+  const otp = createOtpHandler({
+    provider: engagelab({ devKey: sim.devKey, devSecret: sim.devSecret, templateId: sim.templateId, fetch: sim.fetch }),
+    secret: 'adapter-test-secret-0123456789abcdef012345',
+    store,
+    ...options,
+  });
+  return { otp, sim, limitKeys };
+}
+
+const postJson = (url: string, body: unknown) =>
+  fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+
+describe.each(mounts)('the real handler through toNodeHandler in $name', (mount) => {
+  const to = '+8618701235678';
+
+  it('send, then verify with the code the simulator delivered: 200 verified with a proof the server accepts', async () => {
+    const { otp, sim } = realOtp();
+    const base = await serve(mount, otp.handle);
+    const sent = await postJson(`${base}/send`, { to, locale: 'en' });
+    expect(sent.status).toBe(200);
+    const { verificationId } = (await sent.json()) as { verificationId: string };
+
+    const wrong = sim.lastCode(to) === '000000' ? '111111' : '000000';
+    const miss = await postJson(`${base}/verify`, { verificationId, code: wrong });
+    expect(await miss.json()).toEqual({ verified: false, attemptsLeft: 4 });
+
+    const res = await postJson(`${base}/verify`, { verificationId, code: sim.lastCode(to) });
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as { verified: boolean; proof: string };
+    expect(body.verified).toBe(true);
+    expect(await otp.verifyProof(body.proof)).toMatchObject({ to, verificationId });
+  });
+
+  it('415 for text/plain', async () => {
+    const { otp } = realOtp();
+    const base = await serve(mount, otp.handle);
+    const res = await fetch(`${base}/send`, {
+      method: 'POST',
+      headers: { 'content-type': 'text/plain' },
+      body: JSON.stringify({ to }),
+    });
+    expect(res.status).toBe(415);
+    expect(((await res.json()) as { error: { code: string } }).error.code).toBe('unsupported_media_type');
+  });
+
+  it('413 for a 3 KB JSON body', async () => {
+    const { otp, sim } = realOtp();
+    const base = await serve(mount, otp.handle);
+    const res = await postJson(`${base}/send`, { to, locale: 'x'.repeat(3 * 1024) });
+    expect(res.status).toBe(413);
+    expect(((await res.json()) as { error: { code: string } }).error.code).toBe('payload_too_large');
+    expect(sim.calls.messages).toBe(0);
+  });
+
+  it('405 with Allow: POST for GET', async () => {
+    const { otp } = realOtp();
+    const base = await serve(mount, otp.handle);
+    const res = await fetch(`${base}/send`);
+    expect(res.status).toBe(405);
+    expect(res.headers.get('allow')).toBe('POST');
+    expect(((await res.json()) as { error: { code: string } }).error.code).toBe('method_not_allowed');
+  });
+
+  it("limits sends by the socket's IP", async () => {
+    const { otp, limitKeys } = realOtp({ ipLimit: { limit: 1, windowSeconds: 60 } });
+    const base = await serve(mount, otp.handle);
+    expect((await postJson(`${base}/send`, { to })).status).toBe(200);
+    expect(limitKeys.filter((k) => k.startsWith('ip:'))).toEqual([
+      expect.stringMatching(/^ip:(::ffff:)?127\.0\.0\.1$/),
+    ]);
+    // Another number from the same client: the per-IP budget (1) is spent.
+    const res = await postJson(`${base}/send`, { to: '+8618701235679' });
+    expect(res.status).toBe(429);
+    expect(((await res.json()) as { error: { code: string } }).error.code).toBe('rate_limited');
+  });
+});
+
+it('leaves malformed JSON to express.json(), which answers 400 itself before the bridge (documented)', async () => {
+  let reached = false;
+  const base = await serve(mounts.find((m) => m.name === 'Express 5 + express.json()')!, async () => {
+    reached = true;
+    return new Response('{}');
+  });
+  const res = await fetch(`${base}/send`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: '{',
+  });
+  expect(res.status).toBe(400);
+  expect(reached).toBe(false);
+});

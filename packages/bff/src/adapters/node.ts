@@ -1,0 +1,112 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { Readable } from 'node:stream';
+import type { TLSSocket } from 'node:tls';
+import { OtpError } from '../errors.js';
+import type { OtpHandler } from '../types.js';
+
+/** What Express (`originalUrl`, `body`) and Next.js Pages Router API routes (`body`) add to Node's request. */
+type NodeRequest = IncomingMessage & { originalUrl?: string; body?: unknown };
+
+/**
+ * Bridges Node's `http` (and Express 4/5, Connect, Next.js Pages Router API routes) to the fetch-style handler.
+ *
+ * ```ts
+ * app.use('/api/otp', toNodeHandler(otp)); // Express: mount anywhere, the handler routes on the last segment
+ * ```
+ *
+ * Express: mounting `express.json()` first is fine (the parsed body is re-serialised so the 2 KiB limit still
+ * applies), but a body that `express.json()` cannot parse is answered 400 by Express itself, before this bridge,
+ * in Express's error format. It only parses `application/json`, so any other type still reaches the handler: 415.
+ *
+ * Next.js Pages Router (`pages/api/otp/[...otp].ts`): `export default toNodeHandler(otp)`. Next's default body
+ * parser hands over an object (JSON) or a string (other types); both work.
+ *
+ * The client IP given to the handler is the socket's address. Behind a proxy, every request comes from the
+ * proxy: set the handler's `trustProxy`. The Request URL's scheme also comes from the socket, so behind a
+ * TLS-terminating proxy it is `http:` while browsers send `Origin: https://...`: list the public origin in the
+ * handler's `allowedOrigins`.
+ */
+export function toNodeHandler(otp: Pick<OtpHandler, 'handle'>) {
+  // `_next` lets Express type-check this as middleware; the handler answers every request itself.
+  return async (req: NodeRequest, res: ServerResponse, _next?: (error?: unknown) => void): Promise<void> => {
+    // A client that goes away aborts the Request's signal, so the handler can stop waiting for the provider.
+    const controller = new AbortController();
+    res.once('close', () => {
+      if (!res.writableFinished) controller.abort();
+    });
+
+    let request: Request;
+    try {
+      request = toRequest(req, controller.signal);
+    } catch {
+      // A Host header no URL can be built from (Node's parser has checked the rest), or a pre-parsed body that
+      // JSON cannot serialise.
+      const refusal = new OtpError('invalid_request', 'The Host header or the parsed body is malformed.').toResponse();
+      return write(res, refusal, await refusal.arrayBuffer());
+    }
+
+    let response: Response;
+    let body: ArrayBuffer;
+    try {
+      response = await otp.handle(request, { clientIp: req.socket.remoteAddress });
+      // Contract bodies are small JSON: buffering costs nothing, gives Content-Length (no chunked framing), and a
+      // body that fails to read still becomes a clean 500 below instead of a half-written answer.
+      body = await response.arrayBuffer();
+    } catch (error) {
+      // The handler turns every error it knows into a contract response; reaching this is a bug. Log it on the
+      // server, and give the browser the contract's shape, never a stack trace. Never rethrow: on plain
+      // node:http a rejected promise here would be an unhandled rejection, which ends the process.
+      console.error('[otpkit] the OTP handler failed; answered 500 internal_error', error);
+      response = new OtpError('internal_error', 'Internal error.').toResponse();
+      body = await response.arrayBuffer();
+    }
+    write(res, response, body);
+  };
+}
+
+function toRequest(req: NodeRequest, signal: AbortSignal): Request {
+  // Only the socket decides the scheme: X-Forwarded-Proto is the client's word unless a proxy is trusted, and
+  // that decision belongs to the handler's `trustProxy`.
+  const scheme = (req.socket as TLSSocket).encrypted ? 'https' : 'http';
+  const host = req.headers.host ?? req.headers[':authority'] ?? 'localhost';
+  // Express rewrites `req.url` inside a mounted router (`app.use('/auth/otp', ...)` sees `/send`); `originalUrl`
+  // keeps the full path. Either works because the handler routes on the last segment.
+  const url = new URL(req.originalUrl ?? req.url ?? '/', `${scheme}://${host}`);
+
+  const headers = new Headers();
+  const raw = req.rawHeaders;
+  for (let i = 0; i + 1 < raw.length; i += 2) {
+    const name = raw[i]!;
+    if (!name.startsWith(':')) headers.append(name, raw[i + 1]!); // HTTP/2 pseudo-headers are not headers
+  }
+
+  const method = req.method ?? 'GET';
+  const init: RequestInit & { duplex?: 'half' } = { method, headers, signal };
+  if (method !== 'GET' && method !== 'HEAD') {
+    if (req.body !== undefined) {
+      // A body parser already drained the stream (express.json(), Next's bodyParser). Hand the handler the
+      // bytes again so its own checks (JSON, 2 KiB limit) still run on them. A string or Buffer (express.text(),
+      // express.raw(), Next for non-JSON types) is kept as is.
+      const { body } = req;
+      init.body =
+        typeof body === 'string' || body instanceof Uint8Array
+          ? (body as Uint8Array<ArrayBuffer>)
+          : JSON.stringify(body);
+    } else if (!req.readableEnded) {
+      // Streamed, not buffered: the handler counts the bytes and stops reading past its limit.
+      init.body = Readable.toWeb(req) as ReadableStream<Uint8Array>;
+      init.duplex = 'half';
+    }
+  }
+  return new Request(url, init);
+}
+
+function write(res: ServerResponse, response: Response, body: ArrayBuffer): void {
+  if (res.destroyed || res.headersSent) return;
+  res.statusCode = response.status;
+  for (const [name, value] of response.headers) if (name !== 'set-cookie') res.setHeader(name, value);
+  const cookies = response.headers.getSetCookie();
+  if (cookies.length > 0) res.setHeader('set-cookie', cookies);
+  res.setHeader('content-length', body.byteLength);
+  res.end(Buffer.from(body));
+}
