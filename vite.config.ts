@@ -68,7 +68,7 @@ export default defineConfig({
         test: {
           name: 'e2e',
           environment: 'node',
-          include: ['e2e/**/*.e2e.test.ts'],
+          include: ['e2e/**/*.e2e.test.ts', 'examples/*/server/**/*.test.ts'],
           globalSetup: ['e2e/global-setup.ts'],
           sequence: { groupOrder: 1 },
           testTimeout: 60_000,

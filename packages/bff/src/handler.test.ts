@@ -339,6 +339,16 @@ describe('request checks', () => {
     }
   });
 
+  it('an Origin naming the Host header is the request own, even when the framework rewrote request.url', async () => {
+    // Next.js route handlers see http://localhost:PORT/... while the browser on 127.0.0.1:PORT sends that Origin.
+    const t = setup('unimtx');
+    const send = (origin: string, to: string) =>
+      t.post('send', { to }, { headers: { origin, host: '127.0.0.1:3000' } });
+    expect((await send('http://127.0.0.1:3000', '+14155550106')).status).toBe(200);
+    expect((await send('http://127.0.0.1:4000', '+14155550107')).status).toBe(403);
+    expect((await send('https://evil.example', '+14155550108')).status).toBe(403);
+  });
+
   it('checks run in order: method, route, origin, content type, size, JSON', async () => {
     const t = setup('unimtx');
     const h = (init: RequestInit, path = 'send') =>

@@ -12,10 +12,25 @@ const EMAIL = /^[^\s@]+@[^\s@.]+(\.[^\s@.]+)+$/;
  * the request's own nor allow-listed is a foreign page. `Sec-Fetch-Site: cross-site` catches the same without an
  * Origin header.
  */
+/**
+ * Frameworks do not always rebuild `request.url` from the Host the browser used: Next.js route handlers see
+ * `http://localhost:3000/...` while a browser on `http://127.0.0.1:3000` sends that as its Origin. The Host header is
+ * set by the browser itself (a page cannot forge it), so an Origin naming the same host is the request's own.
+ */
+function sameHost(origin: string, request: Request): boolean {
+  const host = request.headers.get('host');
+  if (!host) return false;
+  try {
+    return new URL(origin).host === host.toLowerCase();
+  } catch {
+    return false;
+  }
+}
+
 export function checkOrigin(request: Request, allowedOrigins: ReadonlySet<string>): void {
   const origin = request.headers.get('origin');
   if (origin !== null) {
-    if (origin === new URL(request.url).origin || allowedOrigins.has(origin)) return;
+    if (origin === new URL(request.url).origin || allowedOrigins.has(origin) || sameHost(origin, request)) return;
     throw new OtpError('forbidden', 'Cross-origin requests from this origin are not allowed.');
   }
   if (request.headers.get('sec-fetch-site') === 'cross-site') {

@@ -1,0 +1,58 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, readConfig } from './config.js';
+
+describe('readConfig', () => {
+  it('runs on the simulator with the contract defaults when nothing is set', () => {
+    const config = readConfig({});
+    expect(config).toMatchObject({
+      provider: 'engagelab',
+      simulator: true,
+      secretGenerated: true,
+      codeTtlSeconds: 300,
+      maxAttempts: 5,
+      resendCooldownSeconds: 60,
+      port: 3000,
+      redisUrl: undefined,
+    });
+    expect(Buffer.byteLength(config.secret)).toBeGreaterThanOrEqual(32);
+    expect(readConfig({}).secret).not.toBe(config.secret);
+  });
+
+  it('talks to EngageLab when its credentials are set, and needs the template id then', () => {
+    const creds = { ENGAGELAB_DEV_KEY: 'key', ENGAGELAB_DEV_SECRET: 'secret' };
+    expect(() => readConfig(creds)).toThrow(
+      new ConfigError('ENGAGELAB_TEMPLATE_ID is required when EngageLab credentials are set.'),
+    );
+    const config = readConfig({ ...creds, ENGAGELAB_TEMPLATE_ID: 'tpl', OTP_PROVIDER: 'engagelab-custom' });
+    expect(config).toMatchObject({ provider: 'engagelab-custom', simulator: false, engagelab: { templateId: 'tpl' } });
+  });
+
+  it('picks UniMTX when only its credentials are set, and refuses UniMTX without them', () => {
+    expect(readConfig({ UNIMTX_ACCESS_KEY_ID: 'id' })).toMatchObject({ provider: 'unimtx', simulator: false });
+    expect(() => readConfig({ OTP_PROVIDER: 'unimtx' })).toThrow(ConfigError);
+  });
+
+  it('rejects bad values with the variable named', () => {
+    expect(() => readConfig({ OTP_PROVIDER: 'twilio' })).toThrow(/OTP_PROVIDER must be one of/);
+    expect(() => readConfig({ OTP_CODE_TTL_SECONDS: '4s' })).toThrow(/OTP_CODE_TTL_SECONDS must be an integer/);
+    expect(() => readConfig({ OTP_RESEND_COOLDOWN_SECONDS: '0' })).toThrow(/OTP_RESEND_COOLDOWN_SECONDS/);
+    expect(() => readConfig({ OTP_SECRET: 'short' })).toThrow(/at least 32 bytes/);
+  });
+
+  it('reads the numbers, the secret and REDIS_URL', () => {
+    const secret = 'x'.repeat(32);
+    const config = readConfig({
+      OTP_SECRET: secret,
+      OTP_CODE_TTL_SECONDS: '4',
+      PORT: '0',
+      REDIS_URL: 'redis://127.0.0.1:1',
+    });
+    expect(config).toMatchObject({
+      secret,
+      secretGenerated: false,
+      codeTtlSeconds: 4,
+      port: 0,
+      redisUrl: 'redis://127.0.0.1:1',
+    });
+  });
+});
