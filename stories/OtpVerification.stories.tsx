@@ -172,3 +172,21 @@ export const Japanese: Story = {
     await say(canvas, '認証が完了しました。');
   },
 };
+
+/** The default look in dark mode (styles.css); axe checks the colour contrast of the wrong-code state. */
+export const DarkTheme: Story = {
+  decorators: [
+    (Story) => (
+      <div data-theme="dark" style={{ background: '#030712', padding: '1.5rem' }}>
+        <Story />
+      </div>
+    ),
+  ],
+  play: async ({ canvas, userEvent, loaded }) => {
+    const { sim } = bffOf(loaded);
+    const input = await sendCode(canvas, userEvent);
+    const right = sim.lastCode(NUMBER) ?? '';
+    await userEvent.type(input, right === '000000' ? '111111' : '000000');
+    await say(canvas, 'Wrong code. 4 attempts left.');
+  },
+};

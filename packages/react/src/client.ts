@@ -1,4 +1,6 @@
 // Framework-free client of the @otpkit/bff contract. No React here: `no-react.test.ts` proves it.
+// Written for size (it ships in every app that uses the kit, see bench/react-size.mjs): plain functions, one
+// lookup list, optional chaining instead of type-guard helpers.
 import type { Locale, OtpErrorCode, SendResult, VerifyResponse } from './types.js';
 
 export interface OtpClientOptions {
@@ -17,135 +19,104 @@ export interface OtpClient {
 /** The one error the client throws: a contract error, `network_error`, or an unreadable answer. */
 export class OtpClientError extends Error {
   override readonly name = 'OtpClientError';
+  declare readonly code: OtpErrorCode;
+  /** HTTP status; 0 when no response arrived. */
+  declare readonly status: number;
+  /** Seconds, on `rate_limited` (and `too_many_attempts` when the server gives one). */
+  declare readonly retryAfter?: number;
 
-  constructor(
-    readonly code: OtpErrorCode,
-    /** HTTP status; 0 when no response arrived. */
-    readonly status: number,
-    message: string,
-    /** Seconds, on `rate_limited` (and `too_many_attempts` when the server gives one). */
-    readonly retryAfter?: number,
-    readonly attemptsLeft?: number,
-    options?: { cause?: unknown },
-  ) {
+  constructor(code: OtpErrorCode, status: number, message: string, retryAfter?: number, options?: { cause?: unknown }) {
     super(message, options);
+    Object.assign(this, { code, status, retryAfter });
   }
 }
 
-const CODES = new Set<string>([
-  'invalid_request',
-  'invalid_phone',
-  'forbidden',
-  'not_found',
-  'method_not_allowed',
-  'already_verified',
-  'expired',
-  'payload_too_large',
-  'unsupported_media_type',
-  'undeliverable',
-  'too_many_attempts',
-  'rate_limited',
-  'internal_error',
-  'provider_error',
-  'provider_unavailable',
-]);
-const CHANNELS = new Set<string>(['sms', 'whatsapp', 'email', 'voice']);
+/** Error codes that are a flow status of their own (the machine's `status`); the others are status `error`. */
+export const STATUS_CODES: OtpErrorCode[] = ['already_verified', 'expired', 'rate_limited', 'too_many_attempts'];
+// The contract's error codes (shared/spec/http-contract.md). Anything else in an error body is not our handler.
+const CODES: string[] = [
+  ...STATUS_CODES,
+  ...'invalid_request invalid_phone forbidden not_found method_not_allowed payload_too_large unsupported_media_type undeliverable internal_error provider_error provider_unavailable'.split(
+    ' ',
+  ),
+];
 
-const isRecord = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
+// Bodies are read loosely (`any`): each field the kit relies on is checked below, the rest is passed through.
+// biome-ignore lint/suspicious/noExplicitAny: parsed JSON, checked field by field
+type Body = any;
+
 const isCount = (value: unknown): value is number => Number.isInteger(value) && (value as number) >= 0;
-const isTime = (value: unknown): value is string => typeof value === 'string' && !Number.isNaN(Date.parse(value));
 
-function isSendResponse(body: unknown): body is Omit<SendResult, 'serverNow'> {
-  return (
-    isRecord(body) &&
-    typeof body.verificationId === 'string' &&
-    body.verificationId !== '' &&
-    typeof body.to === 'string' &&
-    typeof body.channel === 'string' &&
-    CHANNELS.has(body.channel) &&
-    isTime(body.expiresAt) &&
-    isTime(body.resendAt) &&
-    isCount(body.attemptsLeft) &&
-    isCount(body.codeLength) &&
-    body.codeLength > 0
-  );
-}
+/** A send/resend body the flow can run on: an id, a masked recipient, a known channel, real times, counts. */
+const isSendResponse = (b: Body) =>
+  typeof b?.verificationId === 'string' &&
+  b.verificationId &&
+  typeof b.to === 'string' &&
+  ['sms', 'whatsapp', 'email', 'voice'].includes(b.channel) &&
+  Date.parse(b.expiresAt) &&
+  Date.parse(b.resendAt) &&
+  isCount(b.attemptsLeft) &&
+  isCount(b.codeLength) &&
+  b.codeLength;
 
-function isVerifyResponse(body: unknown): body is VerifyResponse {
-  if (!isRecord(body)) return false;
-  if (body.verified === true) return typeof body.proof === 'string' && body.proof !== '';
-  return body.verified === false && isCount(body.attemptsLeft);
-}
+const isVerifyResponse = (b: Body) =>
+  b?.verified === true ? typeof b.proof === 'string' && b.proof : b?.verified === false && isCount(b.attemptsLeft);
 
-export function createOtpClient(options: OtpClientOptions = {}): OtpClient {
-  const endpoint = (options.endpoint ?? '/api/otp').replace(/\/+$/, '');
-  // Looked up at call time and called unbound: calling window.fetch as a method of another object throws
-  // "TypeError: Illegal invocation" in browsers, and tests may replace globalThis.fetch after the client exists.
-  const fetchImpl = options.fetch ?? ((input: string, init: RequestInit) => globalThis.fetch(input, init));
+export function createOtpClient({ endpoint = '/api/otp', fetch }: OtpClientOptions = {}): OtpClient {
+  endpoint = endpoint.replace(/\/+$/, '');
 
-  async function post<T>(
-    route: 'send' | 'verify' | 'resend',
-    body: object,
-    signal: AbortSignal | undefined,
-    accept: (body: unknown) => body is T,
-  ): Promise<{ body: T; response: Response }> {
+  async function post(route: 'send' | 'verify' | 'resend', payload: object, signal?: AbortSignal): Promise<Body> {
     const url = `${endpoint}/${route}`;
     let response: Response;
-    let text: string;
+    let body: Body;
     try {
-      response = await fetchImpl(url, {
+      // Looked up at call time and called unbound: calling window.fetch as a method of another object throws
+      // "TypeError: Illegal invocation" in browsers, and tests may replace globalThis.fetch after the client exists.
+      // (credentials: fetch's default, 'same-origin', is what the handler expects.)
+      response = await (fetch ?? globalThis.fetch)(url, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', accept: 'application/json' },
-        body: JSON.stringify(body),
-        credentials: 'same-origin',
-        ...(signal ? { signal } : {}),
-      });
-      text = await response.text();
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(payload),
+        signal,
+      } as RequestInit);
+      body = await response.text();
     } catch (cause) {
-      throw new OtpClientError('network_error', 0, `POST ${url} failed: no response`, undefined, undefined, {
-        cause,
-      });
+      throw new OtpClientError('network_error', 0, `POST ${url}: no response`, undefined, { cause });
     }
-    let parsed: unknown;
     try {
-      parsed = JSON.parse(text);
-    } catch {
-      parsed = undefined;
+      body = JSON.parse(body);
+    } catch {}
+    const verify = route === 'verify';
+    if (response.ok && (verify ? isVerifyResponse : isSendResponse)(body)) {
+      // send/resend: the server's clock from the `Date` header (null when absent, or hidden by CORS).
+      const date = Date.parse(response.headers.get('date') as string);
+      return verify ? body : { ...body, serverNow: date || null };
     }
-    if (response.ok && accept(parsed)) return { body: parsed, response };
 
-    const error = isRecord(parsed) && isRecord(parsed.error) ? parsed.error : undefined;
-    if (!response.ok && error && typeof error.code === 'string' && CODES.has(error.code)) {
-      const retryHeader = Number(response.headers.get('retry-after'));
-      const retryAfter = isCount(error.retryAfter) ? error.retryAfter : isCount(retryHeader) ? retryHeader : undefined;
+    const error = body?.error;
+    if (!response.ok && CODES.includes(error?.code)) {
+      // The body's retryAfter, else the Retry-After header (seconds; parseInt of a missing header is NaN).
+      const retryAfter = isCount(error.retryAfter)
+        ? error.retryAfter
+        : Number.parseInt(response.headers.get('retry-after') as string, 10);
       throw new OtpClientError(
-        error.code as OtpErrorCode,
+        error.code,
         response.status,
         typeof error.message === 'string' ? error.message : error.code,
-        retryAfter,
-        isCount(error.attemptsLeft) ? error.attemptsLeft : undefined,
+        isCount(retryAfter) ? retryAfter : undefined,
       );
     }
     // A proxy's HTML error page, or a dev server's SPA fallback answering 200 with index.html: say where to look.
-    const type = response.headers.get('content-type') ?? 'no content type';
     throw new OtpClientError(
       'internal_error',
       response.status,
-      `Unexpected response from POST ${url} (HTTP ${response.status}, ${type}). Is the otpkit handler mounted at "${endpoint}"?`,
+      `POST ${url} answered HTTP ${response.status} ${response.headers.get('content-type')}, not otpkit JSON: is the handler mounted there?`,
     );
   }
 
-  async function sendLike(route: 'send' | 'resend', body: object, signal?: AbortSignal): Promise<SendResult> {
-    const { body: sent, response } = await post(route, body, signal, isSendResponse);
-    const date = Date.parse(response.headers.get('date') ?? '');
-    return { ...sent, serverNow: Number.isNaN(date) ? null : date };
-  }
-
   return {
-    send: (to, locale, signal) => sendLike('send', { to, locale }, signal),
-    resend: (verificationId, signal) => sendLike('resend', { verificationId }, signal),
-    verify: async (verificationId, code, signal) =>
-      (await post('verify', { verificationId, code }, signal, isVerifyResponse)).body,
+    send: (to, locale, signal) => post('send', { to, locale }, signal),
+    resend: (verificationId, signal) => post('resend', { verificationId }, signal),
+    verify: (verificationId, code, signal) => post('verify', { verificationId, code }, signal),
   };
 }

@@ -1,5 +1,6 @@
 import { useEffect, useRef } from 'react';
-import { en, type OtpMessages } from './locales/en.js';
+import { componentWords } from './component-words.js';
+import type { OtpMessages } from './locales/en.js';
 import { formatTime } from './messages.js';
 import { useCountdown } from './use-countdown.js';
 
@@ -8,6 +9,7 @@ export interface ExpiryCountdownProps {
   expiresAt: number | null;
   /** Called once when the countdown reaches zero (also when it is already over at mount). */
   onExpire?: () => void;
+  /** The words (English by default); a whole locale (`messages={ja}`) works too. */
   messages?: Partial<Pick<OtpMessages, 'expiresIn' | 'expired'>>;
   className?: string;
 }
@@ -17,10 +19,10 @@ export interface ExpiryCountdownProps {
  * (a timer is not announced on each change); the expired message goes into a polite live region that exists
  * from the start, so it is announced once, when the code runs out.
  */
-export function ExpiryCountdown({ expiresAt, onExpire, messages, className }: ExpiryCountdownProps) {
-  const m = { ...en, ...messages };
+export function ExpiryCountdown({ expiresAt, onExpire, messages, className = '' }: ExpiryCountdownProps) {
+  const m = { ...componentWords, ...messages };
   const secondsLeft = useCountdown(expiresAt);
-  const expired = expiresAt != null && secondsLeft === 0;
+  const expired = expiresAt != null && !secondsLeft;
   const onExpireRef = useRef(onExpire);
   onExpireRef.current = onExpire;
   useEffect(() => {
@@ -28,11 +30,8 @@ export function ExpiryCountdown({ expiresAt, onExpire, messages, className }: Ex
   }, [expired]);
 
   return (
-    <p
-      className={className ? `otpkit-expiry ${className}` : 'otpkit-expiry'}
-      data-state={expired ? 'expired' : 'running'}
-    >
-      {expiresAt != null && !expired && (
+    <p className={`otpkit-expiry ${className}`.trim()} data-state={expired ? 'expired' : 'running'}>
+      {!!secondsLeft && (
         <time role="timer" dateTime={`PT${secondsLeft}S`}>
           {m.expiresIn(formatTime(secondsLeft))}
         </time>

@@ -1,6 +1,6 @@
 // The verification flow as a small framework-free store (like zustand's vanilla store): the hook only subscribes.
 // No React here: `no-react.test.ts` proves it.
-import { type OtpClient, OtpClientError } from './client.js';
+import { type OtpClient, OtpClientError, STATUS_CODES } from './client.js';
 import type { Locale, OtpState, OtpStatus, SendResult } from './types.js';
 
 export interface OtpMachineOptions {
@@ -44,109 +44,87 @@ export const initialOtpState: OtpState = {
   wrongCodes: 0,
 };
 
-/** Statuses in which a code may be checked, provided a verification is open (`verificationId`). `error` and
- * `rate_limited` keep the open verification, so a network error or a refused resend does not lose the code. */
-const CODE_STATES = new Set<OtpStatus>(['code_sent', 'invalid_code', 'error', 'rate_limited']);
-const DONE_STATES = new Set<OtpStatus>(['verified', 'already_verified']);
-
-/** True when `verify` would send the code now: the input should be enabled. */
-export const canVerify = (state: OtpState): boolean => state.verificationId !== null && CODE_STATES.has(state.status);
+/** True when `verify` would send the code now: the input should be enabled. Statuses in which a code may be
+ * checked, provided a verification is open: `error` and `rate_limited` keep the open verification, so a network
+ * error or a refused resend does not lose the code. */
+export const canVerify = ({ status, verificationId }: OtpState): boolean =>
+  verificationId !== null && ['code_sent', 'invalid_code', 'error', 'rate_limited'].includes(status);
 
 export function createOtpMachine(client: OtpClient, options: OtpMachineOptions = {}): OtpMachine {
   const now = options.now ?? Date.now;
   const listeners = new Set<() => void>();
   let state = initialOtpState;
   // The full recipient, kept (never in state) so a resend can fall back to a fresh send after a 404.
-  let last: { to: string; locale: Locale | undefined } | null = null;
-  // Bumped by reset/dispose: a response that arrives for an older generation is dropped.
-  let generation = 0;
-  let inFlight: { controller: AbortController; before: OtpStatus } | null = null;
+  let last: [to: string, locale?: Locale] | undefined;
+  // The request in flight and the status before it. A response is used only while its flight is still this
+  // one: reset/dispose clear it, so a late answer is dropped.
+  let flight: [AbortController, OtpStatus] | undefined;
 
   const set = (patch: Partial<OtpState>) => {
     state = { ...state, ...patch };
     for (const listener of listeners) listener();
   };
 
-  function abort(): OtpStatus | null {
-    if (!inFlight) return null;
-    const { controller, before } = inFlight;
-    inFlight = null;
-    generation++;
-    controller.abort();
-    return before;
-  }
+  const abort = () => {
+    const before = flight;
+    flight = undefined;
+    before?.[0].abort();
+    return before?.[1];
+  };
+
+  /** Server timestamps -> the client's clock. A device clock that is minutes off would otherwise show a countdown
+   * that is minutes wrong (or already over), so deadlines are measured from the server's own `Date` header. It
+   * has 1 s resolution, so a deadline can land up to ~1 s late: the resend button enables a moment after the
+   * server would allow it, never before. Without the header (or if CORS hides it), the device clock is used. */
+  const sent = ({ serverNow, expiresAt, resendAt, ...result }: SendResult) => {
+    const skew = now() - (serverNow ?? now());
+    set({
+      ...result,
+      status: 'code_sent',
+      expiresAt: Date.parse(expiresAt) + skew,
+      resendAt: Date.parse(resendAt) + skew,
+      retryAt: null,
+      error: null,
+    });
+  };
+
+  const failed = ({ code, message, retryAfter }: OtpClientError) =>
+    set({
+      status: (STATUS_CODES.includes(code) ? code : 'error') as OtpStatus,
+      error: { code, message },
+      retryAt: retryAfter === undefined ? null : now() + retryAfter * 1000,
+      // Unknown, forged, cancelled by a resend in another tab, or gone from the server's store (restart, TTL):
+      // reported as an `error` with code not_found, and the open verification is dropped, so verify is off and
+      // `resend()` starts a fresh send to the same recipient.
+      ...(code === 'not_found' && { verificationId: null }),
+      ...(code === 'too_many_attempts' && { attemptsLeft: 0 }),
+    });
 
   /** Runs one request: at most one is in flight, so a second click or a duplicate onComplete is a no-op. */
   async function run<T>(
     start: Partial<OtpState>,
     request: (signal: AbortSignal) => Promise<T>,
     onResult: (result: T) => void,
-    onError: (error: OtpClientError) => void | Promise<void>,
+    onError: (error: OtpClientError) => unknown = failed,
   ): Promise<void> {
-    const controller = new AbortController();
-    const mine = ++generation;
-    inFlight = { controller, before: state.status };
+    const mine: typeof flight = [new AbortController(), state.status];
+    flight = mine;
     set(start);
     let result: T;
     try {
-      result = await request(controller.signal);
+      result = await request(mine[0].signal);
     } catch (error) {
-      if (mine !== generation) return;
-      inFlight = null;
-      // Any other throw (a custom client's bug) becomes an error state, never a rejection into React.
-      return onError(error instanceof OtpClientError ? error : new OtpClientError('internal_error', 0, String(error)));
+      if (flight === mine) {
+        flight = undefined;
+        // Any other throw (a custom client's bug) becomes an error state, never a rejection into React.
+        await onError(error instanceof OtpClientError ? error : new OtpClientError('internal_error', 0, String(error)));
+      }
+      return;
     }
-    if (mine !== generation) return;
-    inFlight = null;
-    onResult(result);
-  }
-
-  /** Server timestamps -> the client's clock. A device clock that is minutes off would otherwise show a countdown
-   * that is minutes wrong (or already over), so deadlines are measured from the server's own `Date` header. It
-   * has 1 s resolution, so a deadline can land up to ~1 s late: the resend button enables a moment after the
-   * server would allow it, never before. Without the header (or if CORS hides it), the device clock is used. */
-  function sent(result: SendResult) {
-    const clientNow = now();
-    const serverNow = result.serverNow ?? clientNow;
-    set({
-      status: 'code_sent',
-      verificationId: result.verificationId,
-      to: result.to,
-      channel: result.channel,
-      expiresAt: clientNow + (Date.parse(result.expiresAt) - serverNow),
-      resendAt: clientNow + (Date.parse(result.resendAt) - serverNow),
-      retryAt: null,
-      attemptsLeft: result.attemptsLeft,
-      codeLength: result.codeLength,
-      proof: null,
-      error: null,
-    });
-  }
-
-  function failed(error: OtpClientError) {
-    const patch: Partial<OtpState> = {
-      status: 'error',
-      error: { code: error.code, message: error.message },
-      retryAt: error.retryAfter === undefined ? null : now() + error.retryAfter * 1000,
-    };
-    switch (error.code) {
-      case 'already_verified':
-      case 'expired':
-      case 'rate_limited':
-        patch.status = error.code;
-        break;
-      case 'too_many_attempts':
-        patch.status = 'too_many_attempts';
-        patch.attemptsLeft = 0;
-        break;
-      case 'not_found':
-        // Unknown, forged, cancelled by a resend in another tab, or gone from the server's store (restart, TTL).
-        // Reported as an `error` with code not_found, not as `expired`: the open verification is dropped, so
-        // verify is off and `resend()` starts a fresh send to the same recipient.
-        patch.verificationId = null;
-        break;
+    if (flight === mine) {
+      flight = undefined;
+      onResult(result);
     }
-    set(patch);
   }
 
   const machine: OtpMachine = {
@@ -156,72 +134,62 @@ export function createOtpMachine(client: OtpClient, options: OtpMachineOptions =
       return () => listeners.delete(listener);
     },
 
-    send(to, locale = options.locale) {
-      if (inFlight) return Promise.resolve();
-      last = { to, locale };
-      const start: OtpState = {
-        ...initialOtpState,
-        status: 'sending',
-        codeLength: state.codeLength,
-        wrongCodes: state.wrongCodes,
-      };
-      return run(start, (signal) => client.send(to, locale, signal), sent, failed);
+    async send(to, locale = options.locale) {
+      if (flight) return;
+      last = [to, locale];
+      const { codeLength, wrongCodes } = state;
+      await run(
+        { ...initialOtpState, status: 'sending', codeLength, wrongCodes },
+        (signal) => client.send(to, locale, signal),
+        sent,
+      );
     },
 
-    verify(code) {
+    async verify(code) {
       const id = state.verificationId;
-      if (inFlight || id === null || !canVerify(state)) return Promise.resolve();
-      return run(
+      if (flight || !canVerify(state)) return;
+      await run(
         { status: 'verifying' },
-        (signal) => client.verify(id, code, signal),
+        (signal) => client.verify(id as string, code, signal),
         (result) => {
           if (result.verified) {
-            const to = state.to ?? '';
             set({ status: 'verified', proof: result.proof, error: null, retryAt: null });
-            try {
-              options.onVerified?.({ proof: result.proof, to });
-            } catch (error) {
-              // The app's callback failed: surface it like any event-handler error, without breaking the flow.
-              queueMicrotask(() => {
-                throw error;
-              });
-            }
+            // Called after the state is final: if the app's callback throws, the flow is still verified and the
+            // error rejects this verify() (an unhandled rejection, reported like any event-handler error).
+            options.onVerified?.({ proof: result.proof, to: state.to as string });
           } else {
             // attemptsLeft 0: the server's next answer would be 429 too_many_attempts, so say it now rather than
             // let the user type another code that cannot succeed.
             set({
-              status: result.attemptsLeft === 0 ? 'too_many_attempts' : 'invalid_code',
+              status: result.attemptsLeft ? 'invalid_code' : 'too_many_attempts',
               attemptsLeft: result.attemptsLeft,
               wrongCodes: state.wrongCodes + 1,
               error: null,
             });
           }
         },
-        failed,
       );
     },
 
-    resend() {
+    async resend() {
       const id = state.verificationId;
-      if (inFlight || DONE_STATES.has(state.status)) return Promise.resolve();
-      if (id === null) return last ? machine.send(last.to, last.locale) : Promise.resolve();
-      return run(
+      if (flight || state.status === 'verified' || state.status === 'already_verified') return;
+      if (id === null) return last && machine.send(...last);
+      await run(
         { status: 'sending' },
         (signal) => client.resend(id, signal),
         sent,
         (error) => {
-          if (error.code === 'not_found' && last) {
-            state = { ...state, verificationId: null };
-            return machine.send(last.to, last.locale);
-          }
-          failed(error);
+          if (error.code !== 'not_found' || !last) return failed(error);
+          state = { ...state, verificationId: null };
+          return machine.send(...last);
         },
       );
     },
 
     reset() {
       abort();
-      last = null;
+      last = undefined;
       set(initialOtpState);
     },
 

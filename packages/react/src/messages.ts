@@ -4,10 +4,9 @@ import type { OtpState } from './types.js';
 /** Seconds as `m:ss` (`h:mm:ss` from an hour up: a rate-limit wait can be that long). */
 export function formatTime(seconds: number): string {
   const s = Math.max(0, Math.ceil(seconds));
-  const pad = (n: number) => String(n).padStart(2, '0');
   const h = Math.floor(s / 3600);
-  const m = Math.floor((s % 3600) / 60);
-  return h ? `${h}:${pad(m)}:${pad(s % 60)}` : `${m}:${pad(s % 60)}`;
+  const mmss = `${Math.floor(s / 60) % 60}:${String(s % 60).padStart(2, '0')}`;
+  return h ? `${h}:${mmss.padStart(5, '0')}` : mmss;
 }
 
 /** Inline, so live regions stay invisible even when an app does not load styles.css (headless use). */
@@ -26,54 +25,32 @@ export const isE164 = (to: string): boolean => /^\+[1-9]\d{6,14}$/.test(to);
 /** Strips what people type around a number (spaces, dashes, dots, brackets) and keeps a leading `+`. */
 export const normalizePhone = (input: string): string => input.replace(/[\s\-().]/g, '');
 
+/** The message key for each status (and for each error code under status `error`); '' has no words. The hook
+ * may report expired / too_many_attempts / rate_limited as an error when they come from a send or resend. */
+const KEYS: Record<string, keyof OtpMessages | ''> = {
+  verifying: 'verifying',
+  verified: 'verified',
+  expired: 'expired',
+  already_verified: 'alreadyVerified',
+  too_many_attempts: 'tooManyAttempts',
+  rate_limited: 'rateLimited',
+  network_error: 'networkError',
+  provider_unavailable: 'unavailable',
+  invalid_phone: 'invalidPhone',
+  undeliverable: 'undeliverable',
+  forbidden: 'forbidden',
+};
+
 /**
  * The words for a status, or '' when the status needs none. One function, so the visible text and the live
  * region always agree.
  */
 export function statusMessage(
   m: OtpMessages,
-  state: Pick<OtpState, 'status' | 'to' | 'channel' | 'attemptsLeft' | 'error'>,
+  { status, to, channel, attemptsLeft, error }: Pick<OtpState, 'status' | 'to' | 'channel' | 'attemptsLeft' | 'error'>,
 ): string {
-  switch (state.status) {
-    case 'code_sent':
-      return state.to && state.channel ? m.codeSent(state.to, state.channel) : '';
-    case 'verifying':
-      return m.verifying;
-    case 'verified':
-      return m.verified;
-    case 'invalid_code':
-      return m.wrongCode(state.attemptsLeft ?? 0);
-    case 'expired':
-      return m.expired;
-    case 'already_verified':
-      return m.alreadyVerified;
-    case 'too_many_attempts':
-      return m.tooManyAttempts;
-    case 'rate_limited':
-      return m.rateLimited;
-    case 'error':
-      switch (state.error?.code) {
-        case 'network_error':
-          return m.networkError;
-        case 'provider_unavailable':
-          return m.unavailable;
-        case 'invalid_phone':
-          return m.invalidPhone;
-        case 'undeliverable':
-          return m.undeliverable;
-        case 'forbidden':
-          return m.forbidden;
-        // The hook may report these as an error when they come from a send/resend rather than a verify.
-        case 'expired':
-          return m.expired;
-        case 'too_many_attempts':
-          return m.tooManyAttempts;
-        case 'rate_limited':
-          return m.rateLimited;
-        default:
-          return m.genericError;
-      }
-    default:
-      return '';
-  }
+  if (status === 'code_sent') return to && channel ? m.codeSent(to, channel) : '';
+  if (status === 'invalid_code') return m.wrongCode(attemptsLeft ?? 0);
+  const key = status === 'error' ? (KEYS[error?.code as string] ?? 'genericError') : KEYS[status];
+  return key ? (m[key] as string) : '';
 }

@@ -1,8 +1,8 @@
 'use client';
 import type { ClipboardEvent, CSSProperties, InputHTMLAttributes, MouseEvent, ReactNode, Ref } from 'react';
-import { Fragment, useEffect, useImperativeHandle, useRef, useState } from 'react';
+import { Fragment, useEffect, useRef, useState } from 'react';
+import { listen } from './listen.js';
 import { normalizeCode, type OtpCharset } from './normalize-code.js';
-import { readWebOtp } from './web-otp.js';
 
 /** What `render` gets for each slot. */
 export interface SlotRenderProps {
@@ -83,7 +83,7 @@ const SLOTS: CSSProperties = { display: 'flex', gap: 'var(--otpkit-gap, .5rem)' 
 const noop = () => {};
 
 /** Moves the selection only while focused: on iOS Safari `setSelectionRange` on a blurred input focuses it. */
-function select(input: HTMLInputElement, start: number, end: number) {
+function select(input: HTMLInputElement, start = 0, end = start) {
   if (document.activeElement === input) input.setSelectionRange(start, end);
 }
 
@@ -102,29 +102,24 @@ export function OtpInput({
   mask = false,
   webOtp = false,
   render,
-  className,
+  className = '',
   style,
-  ref,
   ...rest
 }: OtpInputProps) {
-  const inputRef = useRef<HTMLInputElement>(null);
-  const slotsRef = useRef<HTMLDivElement>(null);
-  useImperativeHandle(ref, () => inputRef.current as HTMLInputElement, []);
+  // The root: its first child holds the slots, its last child is the input (whose ref is the app's, in `rest`).
+  const root = useRef<HTMLDivElement>(null);
+  const getInput = () => root.current?.lastChild as HTMLInputElement;
   const [inner, setInner] = useState(defaultValue);
   const value = valueProp ?? inner;
-  // Mirror of the input's focus and selection, only to draw the active slot and the caret.
-  const [focused, setFocused] = useState(false);
-  const [start, setStart] = useState(0);
-  const [end, setEnd] = useState(0);
-  const prevSelection = useRef<[number, number]>([0, 0]);
-
-  // Native listeners are registered once; they reach the latest props and handlers through this ref.
-  const latest = useRef({ value, onChange, onComplete, sync: noop, handleInput: noop, handleReset: noop });
+  // Mirror of the input's selection while it is focused (null: not focused), only to draw the active slot and
+  // the caret; `seen` is the last selection mirrored, read by the handlers between renders.
+  const [selection, setSelection] = useState<number[] | null>(null);
+  const seen = useRef<number[]>([]);
 
   const commit = (next: string) => {
-    if (next === latest.current.value) return;
+    if (next === value) return;
     if (valueProp === undefined) setInner(next);
-    latest.current.onChange?.(next);
+    onChange?.(next);
   };
 
   // Keyboard navigation stays native; this only reads the result. A collapsed caret inside the code becomes a
@@ -132,91 +127,94 @@ export function OtpInput({
   // maxLength, and Backspace deletes it. Which character depends on the direction the caret came from
   // (ArrowLeft from slot 3 selects slot 2, not slot 3 again); the end of a full code selects its last slot.
   const sync = () => {
-    const input = inputRef.current;
-    if (!input || document.activeElement !== input) return;
+    const input = getInput();
+    if (document.activeElement !== input) return;
     let s = input.selectionStart ?? 0;
     let e = input.selectionEnd ?? s;
     const n = input.value.length;
-    const [ps, pe] = prevSelection.current;
-    if (s === e && n > 0 && (s < n || n >= length)) {
-      s = s >= length ? length - 1 : s > 0 && s < pe && ps !== pe ? s - 1 : s;
+    const [ps, pe] = seen.current as [number, number];
+    if (s === e && n && (s < n || n >= length)) {
+      s = s >= length ? length - 1 : s && s < pe && ps !== pe ? s - 1 : s;
       e = s + 1;
       input.setSelectionRange(s, e);
     }
     // Only on a change: React may re-render once even for a same-value setState, and selectionchange also
     // follows every keystroke, so this keeps typing at one commit per character.
     if (s === ps && e === pe) return;
-    prevSelection.current = [s, e];
-    setStart(s);
-    setEnd(e);
+    seen.current = [s, e];
+    setSelection([s, e]);
   };
 
   // Every change arrives here as a native `input` event: typing, SMS autofill (iOS and Android deliver the whole
-  // code as ONE input event, never a paste event), a paste (inserted by onPaste below), and code that sets
+  // code as ONE input event, never a paste event), a paste (inserted by onPaste below), WebOTP, and code that sets
   // `input.value` and dispatches `input` itself (the hook clears a wrong code that way). A native listener, not
   // React's onChange: React's value tracker swallows the event when the value was set through the `value`
   // property, and a non-bubbling `new Event('input')` never reaches React's root listener.
   const handleInput = () => {
-    const input = inputRef.current;
-    if (!input) return;
+    const input = getInput();
     const raw = input.value;
     const next = normalizeCode(raw, charset, length);
     if (next === null) {
       // Rejected: put back what was typed before, caret included, rather than dropping characters one by one.
-      input.value = latest.current.value;
-      select(input, ...prevSelection.current);
+      input.value = value;
+      select(input, ...seen.current);
       return;
     }
     if (next !== raw) {
       // "123 456" autofilled, or a full-width digit typed: keep the caret after the same characters.
-      const caret = normalizeCode(raw.slice(0, input.selectionStart ?? raw.length), charset, length)?.length ?? 0;
+      const caret = (normalizeCode(raw.slice(0, input.selectionStart ?? raw.length), charset, length) as string).length;
       input.value = next;
-      select(input, caret, caret);
+      select(input, caret);
     }
     commit(next);
     sync();
   };
-  // React keeps the `value` attribute equal to the current value, so a native form reset would "reset" to the
-  // current code; return to defaultValue ourselves (the browser's reset runs right after the event, our render
-  // after that).
-  const handleReset = () => commit(defaultValue);
-  latest.current = { value, onChange, onComplete, sync, handleInput, handleReset };
 
-  // Registered once: everything that changes is read through `latest`.
+  // Re-bound after every render, so the handlers see this render's value and props. React commits the render
+  // of a discrete event (input, selectionchange) and runs its effects before the next event is dispatched.
   useEffect(() => {
-    const input = inputRef.current as HTMLInputElement;
-    const form = input.form;
-    const onSelectionChange = () => latest.current.sync();
-    const onInput = () => latest.current.handleInput();
-    const onReset = () => latest.current.handleReset();
-    document.addEventListener('selectionchange', onSelectionChange);
-    input.addEventListener('input', onInput);
-    form?.addEventListener('reset', onReset);
+    const input = getInput();
+    const off = [
+      listen(document, 'selectionchange', sync),
+      listen(input, 'input', handleInput),
+      // React keeps the `value` attribute equal to the current value, so a native form reset would "reset" to
+      // the current code; return to defaultValue ourselves (the browser's reset runs right after the event, our
+      // render after that).
+      listen(input.form, 'reset', () => commit(defaultValue)),
+    ];
     return () => {
-      document.removeEventListener('selectionchange', onSelectionChange);
-      input.removeEventListener('input', onInput);
-      form?.removeEventListener('reset', onReset);
+      for (const remove of off) remove();
     };
-  }, []);
+  });
 
   // onComplete fires on each transition to a complete value, never for a re-render or a value set to itself:
   // every call costs the user a verification attempt. A complete initial value is not a transition.
   const completed = useRef(value);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: only a new value (or length) is a transition
   useEffect(() => {
     if (value === completed.current) return;
     completed.current = value;
-    if (value.length === length) latest.current.onComplete?.(value);
+    if (value.length === length) onComplete?.(value);
   }, [value, length]);
 
+  // WebOTP (Android Chrome): the code of the SMS the user agrees to share. The SMS must end with a line
+  // `@<your host> #<code>` (the origin-bound format), otherwise Chrome never offers it. Feature-detected on
+  // `OTPCredential`, as Chrome's docs do: `navigator.credentials` alone exists in every browser. Effects do not
+  // run on the server, so this is SSR-safe.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: getInput reads a ref
   useEffect(() => {
-    if (!webOtp) return;
+    if (!webOtp || !('OTPCredential' in window)) return;
     const controller = new AbortController();
-    void readWebOtp(controller.signal).then((code) => {
-      const input = inputRef.current;
-      if (code === null || !input || input.readOnly || input.disabled) return;
+    // `otp` is not in TypeScript's DOM lib yet.
+    const options = { otp: { transport: ['sms'] }, signal: controller.signal } as CredentialRequestOptions;
+    navigator.credentials.get(options).then((credential) => {
+      const input = getInput();
+      const code = (credential as { code?: string } | null)?.code;
+      if (!code || !input || input.readOnly || input.disabled) return;
       input.value = code;
-      latest.current.handleInput();
-    });
+      input.dispatchEvent(new Event('input'));
+      // AbortError on unmount, NotAllowedError when the user dismisses the prompt: both simply mean "no code".
+    }, noop);
     // Unmounting (code typed, flow left) withdraws Chrome's "share the code?" prompt.
     return () => controller.abort();
   }, [webOtp]);
@@ -233,9 +231,7 @@ export function OtpInput({
     if (text.length === length) input.select();
     // execCommand keeps the paste on the native undo stack and fires a real `input` event; jsdom lacks it.
     if (!document.execCommand?.('insertText', false, text)) {
-      const s = input.selectionStart ?? 0;
-      input.value = (input.value.slice(0, s) + text + input.value.slice(input.selectionEnd ?? s)).slice(0, length);
-      select(input, s + text.length, s + text.length);
+      input.setRangeText(text, input.selectionStart ?? 0, input.selectionEnd ?? 0, 'end');
       handleInput();
     }
   };
@@ -246,8 +242,8 @@ export function OtpInput({
   const onClick = (event: MouseEvent<HTMLInputElement>) => {
     rest.onClick?.(event);
     const input = event.currentTarget;
-    const slots = slotsRef.current;
-    if (event.detail > 1 || !slots) return;
+    const slots = root.current?.firstChild as HTMLDivElement;
+    if (event.detail > 1) return;
     let i = 0;
     if (slots.children.length === length) {
       while (i < length - 1 && event.clientX >= (slots.children[i + 1] as Element).getBoundingClientRect().left) i++;
@@ -260,10 +256,11 @@ export function OtpInput({
     sync();
   };
 
+  const [start = -1, end = -1] = (!rest.disabled && selection) || [];
   const slots: ReactNode[] = [];
   for (let index = 0; index < length; index++) {
     const char = value[index] ?? null;
-    const isActive = focused && !rest.disabled && (start === end ? index === start : index >= start && index < end);
+    const isActive = start === end ? index === start : index >= start && index < end;
     const hasCaret = isActive && start === end;
     slots.push(
       render ? (
@@ -287,7 +284,8 @@ export function OtpInput({
 
   return (
     <div
-      className={className ? `otpkit ${className}` : 'otpkit'}
+      ref={root}
+      className={`otpkit ${className}`.trim()}
       style={{ position: 'relative', ...style }}
       // Codes read left to right in every script; without this an RTL page reverses the slots (shadcn-ui#5658).
       dir="ltr"
@@ -297,13 +295,12 @@ export function OtpInput({
       data-invalid={invalid || undefined}
       data-disabled={rest.disabled || undefined}
     >
-      <div ref={slotsRef} className="otpkit-slots" aria-hidden="true" style={SLOTS}>
+      <div className="otpkit-slots" aria-hidden="true" style={SLOTS}>
         {slots}
       </div>
       <input
         aria-label={rest['aria-labelledby'] || rest.id ? undefined : 'One-time code'}
         {...rest}
-        ref={inputRef}
         className="otpkit-input"
         style={OVERLAY}
         type="text"
@@ -329,12 +326,13 @@ export function OtpInput({
           // Tab would otherwise select everything and the next digit would wipe the code.
           const n = event.currentTarget.value.length;
           select(event.currentTarget, Math.min(n, length - 1), n);
-          setFocused(true);
           sync();
         }}
         onBlur={(event) => {
           rest.onBlur?.(event);
-          setFocused(false);
+          // Forgotten, so the next focus mirrors the selection even where it is unchanged.
+          seen.current = [];
+          setSelection(null);
         }}
         onPaste={onPaste}
         onClick={onClick}

@@ -40,7 +40,7 @@ export function OtpVerification({
   locale,
   messages,
   defaultTo = '',
-  className,
+  className = '',
 }: OtpVerificationProps) {
   const m = useMemo(() => ({ ...en, ...messages }), [messages]);
   const otp = useOtpVerification({ endpoint, fetch, locale, onVerified });
@@ -60,7 +60,7 @@ export function OtpVerification({
   };
 
   return (
-    <div className={className ? `otpkit-flow ${className}` : 'otpkit-flow'} data-step={step} data-status={status}>
+    <div className={`otpkit-flow ${className}`.trim()} data-step={step} data-status={status}>
       {step === 'number' && (
         <form className="otpkit-number" noValidate onSubmit={submit}>
           <label className="otpkit-label" htmlFor={`${id}to`}>

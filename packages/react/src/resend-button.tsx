@@ -1,5 +1,6 @@
-import { type ReactNode, useEffect, useRef, useState } from 'react';
-import { en, type OtpMessages } from './locales/en.js';
+import { type ReactNode, useState } from 'react';
+import { componentWords } from './component-words.js';
+import type { OtpMessages } from './locales/en.js';
 import { formatTime, visuallyHidden } from './messages.js';
 import { useCountdown } from './use-countdown.js';
 
@@ -19,6 +20,7 @@ export interface ResendButtonProps {
   retryAt?: number | null;
   onResend: () => void;
   disabled?: boolean;
+  /** The words (English by default); a whole locale (`messages={ja}`) works too. */
   messages?: Partial<Pick<OtpMessages, 'resend' | 'resendIn' | 'resendAvailable' | 'retryIn'>>;
   className?: string;
   /** Replaces the button's content. */
@@ -36,41 +38,32 @@ export function ResendButton({
   onResend,
   disabled,
   messages,
-  className,
+  className = '',
   children,
 }: ResendButtonProps) {
-  const m = { ...en, ...messages };
+  const m = { ...componentWords, ...messages };
   const rateLimited = (retryAt ?? 0) > (resendAt ?? 0);
-  const secondsLeft = useCountdown(Math.max(resendAt ?? 0, retryAt ?? 0) || null);
-  const [announce, setAnnounce] = useState('');
+  const secondsLeft = useCountdown(Math.max(resendAt ?? 0, retryAt ?? 0));
   // Announce only a transition from waiting to ready seen by this mount: a button that is ready from the start
-  // has nothing to announce.
-  const waited = useRef(false);
-  useEffect(() => {
-    if (secondsLeft > 0) {
-      waited.current = true;
-      setAnnounce('');
-    } else if (waited.current) {
-      waited.current = false;
-      setAnnounce(m.resendAvailable);
-    }
-  }, [secondsLeft, m.resendAvailable]);
+  // has nothing to announce. (State set during render: React re-renders at once, without committing twice.)
+  const [waited, setWaited] = useState(false);
+  if (secondsLeft && !waited) setWaited(true);
 
   const time = formatTime(secondsLeft);
-  const label = secondsLeft === 0 ? m.resend : rateLimited ? m.retryIn(time) : m.resendIn(time);
+  const label = secondsLeft ? (rateLimited ? m.retryIn : m.resendIn)(time) : m.resend;
   return (
     <>
       <button
         type="button"
-        className={className ? `otpkit-resend ${className}` : 'otpkit-resend'}
-        data-state={secondsLeft === 0 ? 'ready' : rateLimited ? 'rate-limited' : 'cooling'}
+        className={`otpkit-resend ${className}`.trim()}
+        data-state={secondsLeft ? (rateLimited ? 'rate-limited' : 'cooling') : 'ready'}
         disabled={disabled || secondsLeft > 0}
         onClick={onResend}
       >
         {children ? children({ secondsLeft, rateLimited, label }) : label}
       </button>
       <span role="status" className="otpkit-sr-only" style={visuallyHidden}>
-        {announce}
+        {waited && !secondsLeft ? m.resendAvailable : ''}
       </span>
     </>
   );

@@ -1,7 +1,5 @@
 import { useEffect, useState } from 'react';
-
-const secondsUntil = (deadline: number | null | undefined): number =>
-  deadline == null ? 0 : Math.max(0, Math.ceil((deadline - Date.now()) / 1000));
+import { listen } from './listen.js';
 
 /**
  * Whole seconds left until `deadline` (epoch ms), re-rendering only the component that calls it, once a second.
@@ -12,26 +10,26 @@ const secondsUntil = (deadline: number | null | undefined): number =>
  * countdown, aimed at the next whole-second boundary so the text changes on time instead of drifting.
  */
 export function useCountdown(deadline: number | null | undefined): number {
-  const [state, setState] = useState(() => ({ deadline, left: secondsUntil(deadline) }));
+  const left = () => Math.max(0, Math.ceil(((deadline ?? 0) - Date.now()) / 1000));
+  // Only a trigger: the same second set again is skipped by React, so nothing re-renders between seconds.
+  const [, setLeft] = useState(left);
 
+  // biome-ignore lint/correctness/useExhaustiveDependencies: `left` reads only `deadline`
   useEffect(() => {
     let timer: ReturnType<typeof setTimeout> | undefined;
     const tick = () => {
       clearTimeout(timer);
-      const left = secondsUntil(deadline);
-      // Same deadline and same second: keep the old object so React skips the render.
-      setState((prev) => (prev.deadline === deadline && prev.left === left ? prev : { deadline, left }));
-      if (left > 0 && deadline != null) timer = setTimeout(tick, (deadline - Date.now()) % 1000 || 1000);
+      const s = left();
+      setLeft(s);
+      if (s) timer = setTimeout(tick, ((deadline as number) - Date.now()) % 1000 || 1000);
     };
-    const onVisible = () => document.visibilityState === 'visible' && tick();
     tick();
-    document.addEventListener('visibilitychange', onVisible);
+    const off = listen(document, 'visibilitychange', tick);
     return () => {
       clearTimeout(timer);
-      document.removeEventListener('visibilitychange', onVisible);
+      off();
     };
   }, [deadline]);
 
-  // During the render right after the deadline prop changed, the effect has not run yet: compute directly.
-  return state.deadline === deadline ? state.left : secondsUntil(deadline);
+  return left();
 }

@@ -1,3 +1,4 @@
+import { componentWords } from '../component-words.js';
 import type { Channel } from '../types.js';
 
 /**
@@ -42,6 +43,7 @@ export interface OtpMessages {
 const channels: Record<Channel, string> = { sms: 'SMS', whatsapp: 'WhatsApp', email: 'email', voice: 'voice call' };
 
 export const en = {
+  ...componentWords,
   phoneLabel: 'Phone number',
   phoneHint: 'Include the country code, for example +14155550123.',
   phoneInvalid: 'Enter the number with its country code, starting with +.',
@@ -53,15 +55,9 @@ export const en = {
   verifying: 'Checking the code…',
   verified: 'Verified.',
   wrongCode: (n) => `Wrong code. ${n} ${n === 1 ? 'attempt' : 'attempts'} left.`,
-  expiresIn: (time) => `Code expires in ${time}`,
-  expired: 'Code expired. Send a new code.',
   alreadyVerified: 'This code was already used. Send a new code.',
   tooManyAttempts: 'Too many wrong codes. Send a new code.',
   rateLimited: 'Too many requests. Please wait.',
-  retryIn: (time) => `Try again in ${time}`,
-  resend: 'Resend code',
-  resendIn: (time) => `Resend code in ${time}`,
-  resendAvailable: 'You can resend the code now.',
   sendNewCode: 'Send a new code',
   invalidPhone: 'This number is not valid.',
   undeliverable: 'We could not deliver a code to this number.',
