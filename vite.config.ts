@@ -2,24 +2,9 @@ import { storybookTest } from '@storybook/addon-vitest/vitest-plugin';
 import react from '@vitejs/plugin-react';
 import { playwright } from '@vitest/browser-playwright';
 import { defineConfig } from 'vitest/config';
+import { chromiumLaunchOptions } from './e2e/chromium.js';
 
-// Debian's Chromium, never a downloaded one (this machine has no network beyond the registries). Without the
-// background-networking flags Chromium floods the closed network with refused connections.
-export const chromium = playwright({
-  launchOptions: {
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-      '--disable-quic',
-    ],
-  },
-});
+export const chromium = playwright({ launchOptions: chromiumLaunchOptions });
 
 // Workspace packages resolve to their TypeScript source (the "source" export condition), so tests and Storybook
 // need no build.

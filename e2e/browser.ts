@@ -3,28 +3,14 @@ import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { inject, type TestContext } from 'vitest';
+import { chromiumLaunchOptions } from './chromium.js';
 
 const resultsDir = resolve(import.meta.dirname, '../test-results/e2e');
 const axePath = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 
-/**
- * Debian's Chromium, never a downloaded one. `launch()` gives every browser a new, empty user-data-dir of its own.
- * Without the background-networking flags Chromium floods the closed network with refused connections.
- */
+/** A new browser with a new, empty user-data-dir of its own (playwright's `launch()` makes one). */
 export function launchChromium(): Promise<Browser> {
-  return chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-      '--disable-quic',
-    ],
-  });
+  return chromium.launch(chromiumLaunchOptions);
 }
 
 /** A file-name-safe slug of the running test's name. */
