@@ -105,6 +105,33 @@ export const Expired: Story = {
   },
 };
 
+/** The code's lifetime ends on screen: at zero the flow closes the code field by itself (no request), says so,
+ * and offers a new code. A 3 s code with a 1 s resend cooldown, so the story runs in real time. */
+export const ExpiresOnScreen: Story = {
+  loaders: [async () => ({ bff: simulatedBff({ codeTtlSeconds: 3, resendCooldownSeconds: 1 }) })],
+  play: async ({ canvas, canvasElement, userEvent, loaded }) => {
+    const { sim } = bffOf(loaded);
+    await sendCode(canvas, userEvent);
+    await expect(canvas.getByRole('timer')).toHaveTextContent(/^Code expires in 0:0[1-3]$/);
+    // The flow's own status (the countdown's "expired" line comes first, then the flow closes the field).
+    await waitFor(() => expect(canvasElement.querySelector('.otpkit-flow')).toHaveAttribute('data-status', 'expired'), {
+      timeout: 4000,
+    });
+    await say(canvas, 'Code expired. Send a new code.');
+    await expect(canvas.queryByLabelText('Verification code')).toBeNull();
+    await expect(sim.calls.verifications).toBe(0);
+
+    await userEvent.click(canvas.getByRole('button', { name: 'Send a new code' }));
+    // The field comes back (disabled) while the new code is being sent: type once it has arrived.
+    await say(canvas, /^We sent a code to/);
+    const input = canvas.getByLabelText('Verification code');
+    await expect(input).toBeEnabled();
+    await expect(sim.messages).toHaveLength(2);
+    await userEvent.type(input, sim.lastCode(NUMBER) ?? '');
+    await say(canvas, 'Verified.');
+  },
+};
+
 export const AlreadyVerified: Story = {
   play: async ({ canvas, userEvent, loaded }) => {
     const bff = bffOf(loaded);

@@ -14,13 +14,17 @@ export interface SimulatedBff {
 }
 
 const quiet = { info() {}, warn() {}, error() {} };
+const TEMPLATE = 'otpkit-demo';
 
 export function simulatedBff(
   options: Partial<Omit<OtpHandlerOptions, 'provider' | 'secret' | 'now'>> = {},
 ): SimulatedBff {
   let offset = 0;
   const now = () => Date.now() + offset;
-  const sim = createEngageLabSimulator({ now });
+  // A shorter code lifetime (for the expiry stories) goes to the simulated template too, as it must match the
+  // handler's; otherwise EngageLab's 3004 would refuse the new code while the old one lives on in the provider.
+  const ttlSeconds = options.codeTtlSeconds;
+  const sim = createEngageLabSimulator({ now, templateId: TEMPLATE, templates: { [TEMPLATE]: { ttlSeconds } } });
   const handler = createOtpHandler({
     provider: engagelab({ devKey: sim.devKey, devSecret: sim.devSecret, templateId: sim.templateId, fetch: sim.fetch }),
     // Stories only: a fixed key is fine for a simulator that never sends a real message.

@@ -12,10 +12,18 @@ const silent = { info() {}, warn() {}, error() {} };
 const wrongOf = (code: string) => code.replace(/\d$/, (d) => String((Number(d) + 1) % 10));
 
 function setup(
-  options: { skewSeconds?: number; handler?: Partial<OtpHandlerOptions>; machine?: OtpMachineOptions } = {},
+  options: {
+    skewSeconds?: number;
+    /** The server clock's start (epoch ms), instead of now + skewSeconds. */
+    at?: number;
+    /** Gives the machine a device clock that follows the server's, this many ms ahead of it. */
+    deviceAheadMs?: number;
+    handler?: Partial<OtpHandlerOptions>;
+    machine?: OtpMachineOptions;
+  } = {},
 ) {
   // The server's clock; `skewSeconds` puts it ahead of this device's.
-  let time = Date.now() + (options.skewSeconds ?? 0) * 1000;
+  let time = options.at ?? Date.now() + (options.skewSeconds ?? 0) * 1000;
   const clock = { now: () => time, advance: (seconds: number) => (time += seconds * 1000) };
   const sim = createEngageLabSimulator({ now: clock.now });
   const otp = createOtpHandler({
@@ -28,7 +36,9 @@ function setup(
     ...options.handler,
   });
   const signals: AbortSignal[] = [];
-  const faults = { network: 0 };
+  // `network`: that many fetches reject. `hold`: called when the server has answered; the response reaches the
+  // machine only when the promise it returns resolves (an answer still on the wire while the clock moves on).
+  const faults: { network: number; hold?: () => Promise<void> } = { network: 0 };
   // Behaves like a browser's fetch in front of a Node server: rejects when its signal aborts, and the response
   // carries a Date header from the server's clock.
   const fetch = (input: string, init: RequestInit) =>
@@ -41,14 +51,20 @@ function setup(
       }
       if (signal?.aborted) return reject(signal.reason);
       signal?.addEventListener('abort', () => reject(signal.reason), { once: true });
-      otp.handle(new Request(new URL(input, 'http://localhost'), init), { clientIp: '203.0.113.7' }).then((r) => {
+      otp.handle(new Request(new URL(input, 'http://localhost'), init), { clientIp: '203.0.113.7' }).then(async (r) => {
         r.headers.set('date', new Date(clock.now()).toUTCString());
+        await faults.hold?.();
         resolve(r);
       }, reject);
     });
   const client = createOtpClient({ fetch });
   const onVerified = vi.fn();
-  const machine = createOtpMachine(client, { onVerified, ...options.machine });
+  const device = options.deviceAheadMs;
+  const machine = createOtpMachine(client, {
+    onVerified,
+    ...(device !== undefined && { now: () => clock.now() + device }),
+    ...options.machine,
+  });
   const statuses: OtpStatus[] = [];
   machine.subscribe(() => {
     const { status } = machine.getState();
@@ -240,6 +256,35 @@ describe('createOtpMachine against the real handler', () => {
     expect(resendAt).toBe(expiresAt);
   });
 
+  // The Date header is truncated to the second: a server at hh:mm:ss.999 says hh:mm:ss.000.
+  const second = Math.floor(Date.now() / 1000) * 1000;
+
+  it.each([
+    ['in step, server at .000', 0, 0],
+    ['in step, server at .999 (the header is 999 ms behind)', 999, 0],
+    ['in step, .999, and the response took 1 s', 999, 1_000],
+    ['900 ms behind', 0, -900],
+  ])('uses the server times as they are when the device clock is %s', async (_, ms, deviceAheadMs) => {
+    const { machine, clock } = setup({ at: second + ms, deviceAheadMs });
+    const serverExpiry = clock.now() + 300_000;
+    await machine.send(TO);
+    // Before, these were shifted by the header's truncation: a 300 s code showed "5:01".
+    expect(machine.getState()).toMatchObject({ expiresAt: serverExpiry, resendAt: serverExpiry });
+  });
+
+  it.each([
+    ['10 minutes ahead', 999, 600_000],
+    ['10 minutes behind', 0, -600_000],
+    ['5 s ahead', 500, 5_000],
+  ])('corrects a device clock %s, erring late by under a second', async (_, ms, deviceAheadMs) => {
+    const { machine, clock } = setup({ at: second + ms, deviceAheadMs });
+    const deviceNow = clock.now() + deviceAheadMs;
+    await machine.send(TO);
+    const left = (machine.getState().expiresAt as number) - deviceNow;
+    expect(left).toBeGreaterThanOrEqual(300_000);
+    expect(left).toBeLessThan(301_000);
+  });
+
   it('reset() aborts the request in flight, drops its result and returns to idle', async () => {
     const { machine, sim, signals, statuses } = setup();
     await machine.send(TO);
@@ -272,5 +317,95 @@ describe('createOtpMachine against the real handler', () => {
 
     await machine.verify(right);
     expect(machine.getState().status).toBe('verified');
+  });
+
+  describe('expire(): the deadline passes on the client', () => {
+    it('is a no-op before expiresAt; after it, expired without a request, and a resend opens a new code', async () => {
+      const { machine, clock, sim, code, statuses } = setup({ deviceAheadMs: 0 });
+      machine.expire();
+      expect(machine.getState().status).toBe('idle');
+      await machine.send(TO);
+      clock.advance(299.999);
+      machine.expire();
+      expect(machine.getState().status).toBe('code_sent');
+
+      clock.advance(0.001);
+      machine.expire();
+      expect(machine.getState()).toMatchObject({ status: 'expired', error: null, verificationId: expect.any(String) });
+      await machine.verify(code());
+      expect(sim.calls.verifications).toBe(0);
+      expect(statuses).toEqual(['sending', 'code_sent', 'expired']);
+
+      await machine.resend();
+      expect(machine.getState()).toMatchObject({ status: 'code_sent', attemptsLeft: 5 });
+      machine.expire(); // the old deadline is gone with the old code
+      expect(machine.getState().status).toBe('code_sent');
+      await machine.verify(code());
+      expect(machine.getState().status).toBe('verified');
+      machine.expire();
+      expect(machine.getState().status).toBe('verified');
+    });
+
+    /** The next answer waits on the wire: `answered` resolves when the server has decided, `release` delivers. */
+    function onTheWire(faults: ReturnType<typeof setup>['faults']) {
+      let release = () => {};
+      const answered = new Promise<void>((decided) => {
+        faults.hold = () => {
+          decided();
+          return new Promise<void>((r) => {
+            release = r;
+          });
+        };
+      });
+      return { answered, release: () => release() };
+    }
+
+    it('lets a verify in flight at the deadline land its answer: verified', async () => {
+      const { machine, clock, code, faults, onVerified } = setup({ deviceAheadMs: 0 });
+      await machine.send(TO);
+      const wire = onTheWire(faults);
+      clock.advance(299);
+      const verifying = machine.verify(code());
+      await wire.answered; // the server checked the code in time...
+      clock.advance(2); // ...and the answer arrives after the deadline
+      machine.expire();
+      expect(machine.getState().status).toBe('verifying');
+      wire.release();
+      await verifying;
+      expect(machine.getState().status).toBe('verified');
+      expect(onVerified).toHaveBeenCalledOnce();
+    });
+
+    it.each([
+      ['a wrong code', (code: string) => wrongOf(code), 0],
+      ['a network error', (code: string) => code, 1],
+    ])('expires the code when %s lands after the deadline', async (_, typed, networkFaults) => {
+      const { machine, clock, code, faults } = setup({ deviceAheadMs: 0 });
+      await machine.send(TO);
+      const wire = onTheWire(faults);
+      faults.network = networkFaults;
+      clock.advance(299);
+      const verifying = machine.verify(typed(code()));
+      // A rejected fetch never reaches the server; its rejection is still on its way to the machine here.
+      if (!networkFaults) await wire.answered;
+      clock.advance(2);
+      machine.expire(); // what the countdown calls at zero: too early, the verify is still out
+      expect(machine.getState().status).toBe('verifying');
+      wire.release();
+      await verifying;
+      // Not invalid_code / error with the input open again: nothing typed now could succeed.
+      expect(machine.getState().status).toBe('expired');
+    });
+
+    it('expires a code whose resend was refused (rate_limited), keeping retryAt', async () => {
+      const { machine, clock } = setup({ deviceAheadMs: 0 });
+      await machine.send(TO);
+      await machine.resend();
+      const { retryAt } = machine.getState();
+      expect(machine.getState().status).toBe('rate_limited');
+      clock.advance(300);
+      machine.expire();
+      expect(machine.getState()).toMatchObject({ status: 'expired', retryAt });
+    });
   });
 });

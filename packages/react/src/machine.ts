@@ -22,6 +22,10 @@ export interface OtpMachine {
   verify(code: string): Promise<void>;
   /** New code for the open verification; if the server no longer knows it, a fresh send to the same recipient. */
   resend(): Promise<void>;
+  /** Moves an open code to `expired` once its `expiresAt` has passed (call it when an ExpiryCountdown reaches
+   * zero); a no-op before that, and while a request is in flight: that answer still lands, then this runs again.
+   * `error` is left as it was (the last request's error, if any). */
+  expire(): void;
   /** Aborts any request and returns to `idle`. */
   reset(): void;
   /** Aborts any request; its result is dropped and the status rolls back. The machine stays usable, because
@@ -73,11 +77,16 @@ export function createOtpMachine(client: OtpClient, options: OtpMachineOptions =
   };
 
   /** Server timestamps -> the client's clock. A device clock that is minutes off would otherwise show a countdown
-   * that is minutes wrong (or already over), so deadlines are measured from the server's own `Date` header. It
-   * has 1 s resolution, so a deadline can land up to ~1 s late: the resend button enables a moment after the
-   * server would allow it, never before. Without the header (or if CORS hides it), the device clock is used. */
+   * that is minutes wrong (or already over), so deadlines are shifted by the device's offset from the server's
+   * `Date` header. That header is TRUNCATED to the second, so with clocks that agree `now() - serverNow` is
+   * 0-999 ms plus the response's latency: shifting by that made every countdown up to ~1 s long (a 300 s code
+   * showed "5:01"). So an offset within -1 s..+2 s counts as "the clocks agree" and the server's times are used
+   * as they are (a real offset that small cannot be told from the truncation anyway); a larger one is applied
+   * whole, erring late, so the resend button enables a moment after the server would allow it, never before.
+   * Without the header (or if CORS hides it), the device clock is used. */
   const sent = ({ serverNow, expiresAt, resendAt, ...result }: SendResult) => {
-    const skew = now() - (serverNow ?? now());
+    let skew = now() - (serverNow ?? now());
+    if (Math.abs(skew - 500) < 1500) skew = 0;
     set({
       ...result,
       status: 'code_sent',
@@ -118,12 +127,16 @@ export function createOtpMachine(client: OtpClient, options: OtpMachineOptions =
         flight = undefined;
         // Any other throw (a custom client's bug) becomes an error state, never a rejection into React.
         await onError(error instanceof OtpClientError ? error : new OtpClientError('internal_error', 0, String(error)));
+        machine.expire();
       }
       return;
     }
     if (flight === mine) {
       flight = undefined;
       onResult(result);
+      // A verify sent before the deadline and answered after it: a wrong code (or a network error) leaves a code
+      // that can no longer succeed, and the countdown that would call expire() has already fired.
+      machine.expire();
     }
   }
 
@@ -185,6 +198,13 @@ export function createOtpMachine(client: OtpClient, options: OtpMachineOptions =
           return machine.send(...last);
         },
       );
+    },
+
+    expire() {
+      // The server's deadline, on this clock (see `sent`): past it the server would answer 410 to any code, so
+      // the input closes now instead of after one more request. (While a request is in flight the status is
+      // sending or verifying, which canVerify excludes.)
+      if (canVerify(state) && now() >= (state.expiresAt as number)) set({ status: 'expired' });
     },
 
     reset() {

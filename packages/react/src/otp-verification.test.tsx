@@ -1,8 +1,8 @@
 import { createOtpHandler, engagelab, type OtpHandlerOptions } from '@otpkit/bff';
 import { createEngageLabSimulator } from '@otpkit/bff/testing';
-import { cleanup, render, screen, waitFor } from '@testing-library/react';
+import { act, cleanup, render, screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { afterEach, expect, test, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
 import { es } from './locales/es.js';
 import { OtpVerification, type OtpVerificationProps } from './otp-verification.js';
 
@@ -103,23 +103,78 @@ test('locked out after the last attempt: send a new code', async () => {
   expect(screen.getByRole('button', { name: /^Resend code in [45]:\d\d$/ })).toBeDisabled();
 });
 
-test('expired code, then a new one', async () => {
-  // Only Date is faked (it still runs): the server's and the browser's clocks jump together past the expiry.
-  vi.useFakeTimers({ toFake: ['Date'], shouldAdvanceTime: true });
-  try {
+test('expired on the server first (its clock ahead of this one): the 410 closes the input', async () => {
+  const { bff, user } = setup();
+  const input = await sendCode(user);
+  bff.advance(301_000);
+  await user.type(input, bff.sim.lastCode(NUMBER)!);
+  await says('Code expired. Send a new code.');
+  expect(bff.requests.map((r) => r.path)).toEqual(['/api/otp/send', '/api/otp/verify']);
+  expect(screen.queryByLabelText('Verification code')).toBeNull();
+  // Only the server's clock jumped: here the resend cooldown (the code's lifetime) still runs.
+  expect(screen.getByRole('button', { name: /^Resend code in [45]:\d\d$/ })).toBeDisabled();
+});
+
+describe('the expiry countdown reaching zero', () => {
+  // Fake timers that also follow real time, so user-event's and the BFF's own small waits still pass.
+  beforeEach(() => vi.useFakeTimers({ shouldAdvanceTime: true }));
+  afterEach(() => vi.useRealTimers());
+  const flowStatus = () => document.querySelector('.otpkit-flow')?.getAttribute('data-status');
+
+  test('expires the code without a request: the input goes, "Send a new code" opens a new one', async () => {
     const { bff, user } = setup();
-    const input = await sendCode(user);
-    vi.setSystemTime(Date.now() + 301_000);
-    await user.type(input, bff.sim.lastCode(NUMBER)!);
-    await says('Code expired. Send a new code.');
-    const resend = await screen.findByRole('button', { name: 'Send a new code' });
-    await user.click(resend);
-    await says(/^We sent a code to/);
-    expect(bff.requests.map((r) => r.path)).toEqual(['/api/otp/send', '/api/otp/verify', '/api/otp/resend']);
+    await sendCode(user);
+    expect(screen.getByRole('timer')).toHaveTextContent('Code expires in 5:00');
+    await act(() => vi.advanceTimersByTimeAsync(299_000));
+    expect(screen.getByRole('timer')).toHaveTextContent('Code expires in 0:01');
     expect(screen.getByLabelText('Verification code')).toBeEnabled();
-  } finally {
-    vi.useRealTimers();
-  }
+
+    await act(() => vi.advanceTimersByTimeAsync(1_000));
+    await says('Code expired. Send a new code.');
+    expect(flowStatus()).toBe('expired');
+    expect(screen.queryByLabelText('Verification code')).toBeNull();
+    expect(bff.requests.map((r) => r.path)).toEqual(['/api/otp/send']);
+
+    await user.click(screen.getByRole('button', { name: 'Send a new code' }));
+    await says(/^We sent a code to/);
+    expect(bff.requests.map((r) => r.path)).toEqual(['/api/otp/send', '/api/otp/resend']);
+    expect(screen.getByLabelText('Verification code')).toBeEnabled();
+    expect(screen.getByRole('timer')).toHaveTextContent('Code expires in 5:00');
+  });
+
+  test('a verify in flight at zero still lands its answer', async () => {
+    const bff = backend();
+    let answered = () => {};
+    let release = () => {};
+    const decided = new Promise<void>((r) => {
+      answered = r;
+    });
+    // The server checks the code in time; its answer is still on the wire when the countdown reaches zero.
+    const fetch = async (input: string, init: RequestInit) => {
+      const response = await bff.fetch(input, init);
+      if (input.endsWith('/verify')) {
+        answered();
+        await new Promise<void>((r) => {
+          release = r;
+        });
+      }
+      return response;
+    };
+    const onVerified = vi.fn();
+    const user = userEvent.setup();
+    render(<OtpVerification fetch={fetch} onVerified={onVerified} />);
+    const input = await sendCode(user);
+    await act(() => vi.advanceTimersByTimeAsync(299_500));
+    await user.type(input, bff.sim.lastCode(NUMBER)!);
+    await decided;
+    await act(() => vi.advanceTimersByTimeAsync(1_000));
+    // The countdown is at zero (and called onExpire), but the flow waits for the answer.
+    expect(document.querySelector('.otpkit-expiry')).toHaveAttribute('data-state', 'expired');
+    expect(flowStatus()).toBe('verifying');
+    release();
+    await says('Verified.');
+    expect(onVerified).toHaveBeenCalledOnce();
+  });
 });
 
 test('already verified in another tab', async () => {
@@ -172,6 +227,20 @@ test.each([
   await user.click(screen.getByRole('button', { name: 'Send code' }));
   await says(words);
   expect(screen.getByRole('button', { name: 'Send code' })).toBeEnabled();
+});
+
+test.each([
+  ["the number's country is not allowed", { allowedCountries: ['+44'] }, {}],
+  ["the page's origin is not (a deployment mistake)", {}, { origin: 'https://shop.example' }],
+])('403 forbidden when %s: one wording, true of both', async (_, options, headers) => {
+  const bff = backend(options);
+  const user = userEvent.setup();
+  const fetch = (input: string, init: RequestInit) =>
+    bff.fetch(input, { ...init, headers: { ...(init.headers as Record<string, string>), ...headers } });
+  render(<OtpVerification fetch={fetch} defaultTo={NUMBER} />);
+  await user.click(screen.getByRole('button', { name: 'Send code' }));
+  await says('This site cannot send a code to this number.');
+  expect(bff.sim.calls.messages).toBe(0);
 });
 
 test('network error', async () => {

@@ -107,7 +107,7 @@ export function OtpVerification({
           {!DEAD.has(status) && (
             <>
               <OtpInput {...otp.inputProps} aria-label={m.codeLabel} name="code" autoFocus />
-              <ExpiryCountdown expiresAt={otp.expiresAt} messages={m} />
+              <ExpiryCountdown expiresAt={otp.expiresAt} onExpire={otp.expire} messages={m} />
             </>
           )}
           <ResendButton

@@ -29,6 +29,8 @@ export type UseOtpVerification = OtpState & {
   send(to: string): Promise<void>;
   verify(code: string): Promise<void>;
   resend(): Promise<void>;
+  /** Status `expired` once `expiresAt` has passed: `<ExpiryCountdown onExpire={otp.expire} />`. */
+  expire(): void;
   reset(): void;
   inputProps: OtpInputBindings;
 };
@@ -120,6 +122,7 @@ export function useOtpVerification(options: UseOtpVerificationOptions = {}): Use
     send,
     verify: machine.verify,
     resend: machine.resend,
+    expire: machine.expire,
     reset: machine.reset,
     // A new object each render, like the element it is spread on (OtpInput re-renders with its parent anyway).
     inputProps: {

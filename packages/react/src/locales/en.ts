@@ -34,6 +34,9 @@ export interface OtpMessages {
   sendNewCode: string;
   invalidPhone: string;
   undeliverable: string;
+  /** 403 `forbidden`: the number's country is not allowed, OR the request's origin / fetch-site check failed (a
+   * deployment mistake, not the number). The error does not say which without parsing its English message, so
+   * the words must be true of both: this site cannot send to this number. */
   forbidden: string;
   networkError: string;
   unavailable: string;
@@ -61,7 +64,7 @@ export const en = {
   sendNewCode: 'Send a new code',
   invalidPhone: 'This number is not valid.',
   undeliverable: 'We could not deliver a code to this number.',
-  forbidden: 'Codes cannot be sent to this number.',
+  forbidden: 'This site cannot send a code to this number.',
   networkError: 'No connection. Check your network and try again.',
   unavailable: 'The service is unavailable. Try again in a moment.',
   genericError: 'Something went wrong. Try again.',

@@ -33,7 +33,7 @@ export const es = {
   sendNewCode: 'Enviar un código nuevo',
   invalidPhone: 'Este número no es válido.',
   undeliverable: 'No hemos podido enviar el código a este número.',
-  forbidden: 'No se pueden enviar códigos a este número.',
+  forbidden: 'Este sitio no puede enviar códigos a este número.',
   networkError: 'Sin conexión. Comprueba tu red e inténtalo de nuevo.',
   unavailable: 'El servicio no está disponible. Inténtalo de nuevo en unos momentos.',
   genericError: 'Algo ha fallado. Inténtalo de nuevo.',

@@ -28,7 +28,7 @@ export const ja = {
   sendNewCode: '新しいコードを送信',
   invalidPhone: 'この電話番号は無効です。',
   undeliverable: 'この番号にコードを送信できませんでした。',
-  forbidden: 'この番号にはコードを送信できません。',
+  forbidden: 'このサイトからはこの番号にコードを送信できません。',
   networkError: '接続できません。ネットワークを確認して、もう一度お試しください。',
   unavailable: 'サービスを一時的に利用できません。しばらくしてからお試しください。',
   genericError: 'エラーが発生しました。もう一度お試しください。',

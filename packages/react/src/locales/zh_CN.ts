@@ -28,7 +28,7 @@ export const zh_CN = {
   sendNewCode: '获取新验证码',
   invalidPhone: '该号码无效。',
   undeliverable: '无法向该号码发送验证码。',
-  forbidden: '不支持向该号码发送验证码。',
+  forbidden: '本网站无法向该号码发送验证码。',
   networkError: '网络连接失败，请检查网络后重试。',
   unavailable: '服务暂时不可用，请稍后再试。',
   genericError: '出错了，请重试。',
