@@ -68,7 +68,7 @@ export function ComposedFlow({ language }: { language: Language }) {
             <>
               {/* docs:composed-input */}
               <OtpInput {...otp.inputProps} aria-label={m.codeLabel} autoFocus />
-              <ExpiryCountdown expiresAt={otp.expiresAt} messages={m} />
+              <ExpiryCountdown expiresAt={otp.expiresAt} onExpire={otp.expire} messages={m} />
               <ResendButton resendAt={otp.resendAt} retryAt={otp.retryAt} onResend={otp.resend} messages={m} />
               {/* docs:end */}
             </>
