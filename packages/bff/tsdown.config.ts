@@ -12,5 +12,5 @@ export default defineConfig({
   dts: true,
   platform: 'neutral',
   target: 'es2022',
-  external: ['ioredis', /^node:/],
+  deps: { neverBundle: ['ioredis', /^node:/] },
 });
