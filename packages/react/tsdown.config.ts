@@ -15,5 +15,5 @@ export default defineConfig({
   dts: true,
   platform: 'browser',
   target: 'es2022',
-  external: ['react', 'react-dom', 'react/jsx-runtime', '@tanstack/react-query'],
+  deps: { neverBundle: ['react', 'react-dom', 'react/jsx-runtime', '@tanstack/react-query'] },
 });

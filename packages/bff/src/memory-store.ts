@@ -9,11 +9,6 @@ export interface MemoryStoreOptions {
 
 /** A stored record plus the moment it disappears; kept flat so 100,000 open verifications stay small. */
 type Stored = VerificationRecord & { until: number };
-/** A fixed-window counter: `n` hits until `reset` (epoch ms). */
-interface Counter {
-  n: number;
-  reset: number;
-}
 
 /**
  * The in-memory store for one server process (and for Storybook in the browser). Every method does its work
@@ -25,16 +20,20 @@ export function memoryStore(options: MemoryStoreOptions = {}): OtpStore {
   const clock = options.now ?? Date.now;
   const sweepIntervalMs = options.sweepIntervalMs ?? 60_000;
   const records = new Map<string, Stored>();
-  const counters = new Map<string, Counter>();
+  // Fixed-window counters, as small as V8 allows (100,000 open verifications must fit in 64 MB, and each send
+  // counts under two per-number keys): when each window ends, one plain number per key, and the count only for the
+  // keys hit more than once. An object per counter cost 93 bytes, a number 39 (measured on Node 20).
+  const resets = new Map<string, number>();
+  const counts = new Map<string, number>();
   let timer: ReturnType<typeof setInterval> | undefined;
 
   const sweep = () => {
     const now = clock();
     for (const [id, s] of records) if (s.until <= now) records.delete(id);
-    for (const [key, c] of counters) if (c.reset <= now) counters.delete(key);
+    for (const [key, reset] of resets) if (reset <= now) forget(key);
     // The timer only lives while there is something to expire, so an idle store (a finished test, a browser tab)
     // holds no timer at all.
-    if (records.size === 0 && counters.size === 0 && timer !== undefined) {
+    if (records.size === 0 && resets.size === 0 && timer !== undefined) {
       clearInterval(timer);
       timer = undefined;
     }
@@ -54,13 +53,24 @@ export function memoryStore(options: MemoryStoreOptions = {}): OtpStore {
     }
     return s;
   };
-  const count = (key: string, now: number): Counter | undefined => {
-    const c = counters.get(key);
-    if (c && c.reset <= now) {
-      counters.delete(key);
-      return undefined;
+  const forget = (key: string) => {
+    resets.delete(key);
+    counts.delete(key);
+  };
+  /** Hits under `key` in its current window (0 once the window has ended). */
+  const hits = (key: string, now: number): number => {
+    const reset = resets.get(key);
+    if (reset === undefined) return 0;
+    if (reset <= now) {
+      forget(key);
+      return 0;
     }
-    return c;
+    return counts.get(key) ?? 1;
+  };
+  const hit = (key: string, now: number, windowMs: number) => {
+    const n = hits(key, now);
+    if (n === 0) resets.set(key, now + windowMs);
+    else counts.set(key, n + 1);
   };
   // Callers get copies: a record is changed only through the store's methods.
   const copy = (s: Stored): VerificationRecord => {
@@ -106,7 +116,7 @@ export function memoryStore(options: MemoryStoreOptions = {}): OtpStore {
       if (!s) return { status: 'not_found' };
       if (s.verified) return { status: 'already_verified', record: copy(s) };
       if (now >= s.expiresAt) return { status: 'expired', record: copy(s) };
-      const failures = count(failurePrefix + s.to, now)?.n ?? 0;
+      const failures = hits(failurePrefix + s.to, now);
       if (s.attempts >= s.maxAttempts || failures >= maxFailures) return { status: 'exhausted', record: copy(s) };
       s.attempts += 1;
       return { status: 'reserved', record: copy(s), failures };
@@ -119,41 +129,33 @@ export function memoryStore(options: MemoryStoreOptions = {}): OtpStore {
         s.verified = true;
         return true;
       }
-      const now = clock();
-      const c = count(failureKey, now);
-      if (c) c.n += 1;
-      else counters.set(failureKey, { n: 1, reset: now + failureTtlMs });
+      hit(failureKey, clock(), failureTtlMs);
       arm();
       return true;
     },
 
     async failures(failureKey) {
-      return count(failureKey, clock())?.n ?? 0;
+      return hits(failureKey, clock());
     },
 
     async take(rules: LimitRule[], now: number): Promise<TakeResult> {
       let refused: { retryAfterMs: number; key: string } | undefined;
       for (const rule of rules) {
         if (rule.windowMs <= 0) continue;
-        const c = count(rule.key, now);
-        if (rule.limit <= 0 || (c && c.n >= rule.limit)) {
-          const wait = c ? c.reset - now : rule.windowMs;
+        const n = hits(rule.key, now);
+        if (rule.limit <= 0 || n >= rule.limit) {
+          const wait = n > 0 ? (resets.get(rule.key) as number) - now : rule.windowMs;
           if (!refused || wait > refused.retryAfterMs) refused = { retryAfterMs: wait, key: rule.key };
         }
       }
       if (refused) return { ok: false, ...refused };
-      for (const rule of rules) {
-        if (rule.windowMs <= 0) continue;
-        const c = count(rule.key, now);
-        if (c) c.n += 1;
-        else counters.set(rule.key, { n: 1, reset: now + rule.windowMs });
-      }
+      for (const rule of rules) if (rule.windowMs > 0) hit(rule.key, now, rule.windowMs);
       arm();
       return { ok: true };
     },
 
     async release(keys) {
-      for (const key of keys) counters.delete(key);
+      for (const key of keys) forget(key);
     },
   };
 }
