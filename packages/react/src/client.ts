@@ -95,15 +95,12 @@ export function createOtpClient({ endpoint = '/api/otp', fetch }: OtpClientOptio
 
     const error = body?.error;
     if (!response.ok && CODES.includes(error?.code)) {
-      // The body's retryAfter, else the Retry-After header (seconds; parseInt of a missing header is NaN).
-      const retryAfter = isCount(error.retryAfter)
-        ? error.retryAfter
-        : Number.parseInt(response.headers.get('retry-after') as string, 10);
       throw new OtpClientError(
         error.code,
         response.status,
         typeof error.message === 'string' ? error.message : error.code,
-        isCount(retryAfter) ? retryAfter : undefined,
+        // The body's retryAfter, else the Retry-After header (seconds; parseInt of a missing header is NaN).
+        [error.retryAfter, parseInt(response.headers.get('retry-after') as string, 10)].find(isCount),
       );
     }
     // A proxy's HTML error page, or a dev server's SPA fallback answering 200 with index.html: say where to look.

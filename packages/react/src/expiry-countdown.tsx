@@ -1,4 +1,4 @@
-import { useEffect, useRef } from 'react';
+import { useEffect } from 'react';
 import { componentWords } from './component-words.js';
 import type { OtpMessages } from './locales/en.js';
 import { formatTime } from './messages.js';
@@ -23,10 +23,10 @@ export function ExpiryCountdown({ expiresAt, onExpire, messages, className = '' 
   const m = { ...componentWords, ...messages };
   const secondsLeft = useCountdown(expiresAt);
   const expired = expiresAt != null && !secondsLeft;
-  const onExpireRef = useRef(onExpire);
-  onExpireRef.current = onExpire;
+  // Only a change of `expired` fires it: this render's onExpire is the app's latest.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: a new onExpire is not a new expiry
   useEffect(() => {
-    if (expired) onExpireRef.current?.();
+    if (expired) onExpire?.();
   }, [expired]);
 
   return (

@@ -113,27 +113,21 @@ export function createOtpMachine(client: OtpClient, options: OtpMachineOptions =
   async function run<T>(
     start: Partial<OtpState>,
     request: (signal: AbortSignal) => Promise<T>,
-    onResult: (result: T) => void,
+    onResult: (result: T) => unknown,
     onError: (error: OtpClientError) => unknown = failed,
   ): Promise<void> {
     const mine: typeof flight = [new AbortController(), state.status];
     flight = mine;
     set(start);
-    let result: T;
-    try {
-      result = await request(mine[0].signal);
-    } catch (error) {
-      if (flight === mine) {
-        flight = undefined;
-        // Any other throw (a custom client's bug) becomes an error state, never a rejection into React.
-        await onError(error instanceof OtpClientError ? error : new OtpClientError('internal_error', 0, String(error)));
-        machine.expire();
-      }
-      return;
-    }
+    // Any other throw (a custom client's bug) becomes an error state, never a rejection into React.
+    const settle = await request(mine[0].signal).then(
+      (result) => () => onResult(result),
+      (error) => () =>
+        onError(error instanceof OtpClientError ? error : new OtpClientError('internal_error', 0, String(error))),
+    );
     if (flight === mine) {
       flight = undefined;
-      onResult(result);
+      await settle();
       // A verify sent before the deadline and answered after it: a wrong code (or a network error) leaves a code
       // that can no longer succeed, and the countdown that would call expire() has already fired.
       machine.expire();
@@ -186,7 +180,8 @@ export function createOtpMachine(client: OtpClient, options: OtpMachineOptions =
 
     async resend() {
       const id = state.verificationId;
-      if (flight || state.status === 'verified' || state.status === 'already_verified') return;
+      // Nothing to resend once verified (`verified`, `already_verified`).
+      if (flight || state.status.endsWith('verified')) return;
       if (id === null) return last && machine.send(...last);
       await run(
         { status: 'sending' },

@@ -60,13 +60,13 @@ const OVERLAY: CSSProperties = {
   inset: 0,
   width: '100%',
   height: '100%',
-  boxSizing: 'border-box',
+  // (No box-sizing: with no padding and no border the boxes agree.)
   margin: 0,
   padding: 0,
   border: 0,
   outline: 0,
   boxShadow: 'none',
-  background: 'transparent',
+  background: 0,
   // Transparent, never `opacity: 0`: iOS treats an invisible input as not interactive and offers no long-press
   // Paste. `-webkit-text-fill-color` too, because iOS paints autofilled text with it rather than `color`.
   color: 'transparent',
@@ -129,8 +129,9 @@ export function OtpInput({
   const sync = () => {
     const input = getInput();
     if (document.activeElement !== input) return;
-    let s = input.selectionStart ?? 0;
-    let e = input.selectionEnd ?? s;
+    // (selectionStart/End are null only for input types without a caret; this one is always type="text".)
+    let s = input.selectionStart as number;
+    let e = input.selectionEnd as number;
     const n = input.value.length;
     const [ps, pe] = seen.current as [number, number];
     if (s === e && n && (s < n || n >= length)) {
@@ -162,7 +163,7 @@ export function OtpInput({
     }
     if (next !== raw) {
       // "123 456" autofilled, or a full-width digit typed: keep the caret after the same characters.
-      const caret = (normalizeCode(raw.slice(0, input.selectionStart ?? raw.length), charset, length) as string).length;
+      const caret = (normalizeCode(raw.slice(0, input.selectionStart as number), charset, length) as string).length;
       input.value = next;
       select(input, caret);
     }
@@ -231,29 +232,33 @@ export function OtpInput({
     if (text.length === length) input.select();
     // execCommand keeps the paste on the native undo stack and fires a real `input` event; jsdom lacks it.
     if (!document.execCommand?.('insertText', false, text)) {
-      input.setRangeText(text, input.selectionStart ?? 0, input.selectionEnd ?? 0, 'end');
+      input.setRangeText(text, input.selectionStart as number, input.selectionEnd as number, 'end');
       handleInput();
     }
   };
 
+  // Puts the caret on slot `i`: on its character (overtype), or after the last character when `i` is past it or
+  // NaN (a code has no gaps). Focus lands on the last slot, which is after the typed characters (or on the last one
+  // when full), not where the browser put the caret: Tab would otherwise select everything and the next digit
+  // would wipe the code.
+  const place = (input: HTMLInputElement, i = length - 1) => {
+    const n = input.value.length;
+    i < n ? select(input, i, i + 1) : select(input, n);
+    sync();
+  };
+
   // input-otp cannot put the caret on a clicked slot (input-otp#31, #97): the transparent text does not line up
-  // with the slots. The click position is mapped to a slot and the selection set from it; clicking past the
-  // last character puts the caret after it (a code has no gaps). Double clicks keep the native select-all.
+  // with the slots. The click position is mapped to a slot, along the row from the first slot's left edge to the
+  // last one's right edge: exact for equal slots with equal gaps (each point of slot i maps to i, a point in a gap
+  // to a neighbour), close for custom slots with separators between them. A row with no size (not laid out)
+  // gives NaN. Double clicks keep the native select-all.
   const onClick = (event: MouseEvent<HTMLInputElement>) => {
     rest.onClick?.(event);
-    const input = event.currentTarget;
-    const slots = root.current?.firstChild as HTMLDivElement;
-    if (event.detail > 1) return;
-    let i = 0;
-    if (slots.children.length === length) {
-      while (i < length - 1 && event.clientX >= (slots.children[i + 1] as Element).getBoundingClientRect().left) i++;
-    } else {
-      const box = slots.getBoundingClientRect();
-      i = Math.min(length - 1, Math.max(0, Math.floor(((event.clientX - box.left) / box.width) * length)));
-    }
-    const n = input.value.length;
-    select(input, Math.min(i, n), i < n ? i + 1 : n);
-    sync();
+    const slots = root.current?.firstChild as Element;
+    const first = (slots.firstElementChild ?? slots).getBoundingClientRect();
+    const span = (slots.lastElementChild ?? slots).getBoundingClientRect().right - first.left;
+    if (event.detail < 2)
+      place(event.currentTarget, Math.max(0, Math.floor(((event.clientX - first.left) / span) * length)));
   };
 
   const [start = -1, end = -1] = (!rest.disabled && selection) || [];
@@ -322,11 +327,7 @@ export function OtpInput({
         onChange={noop}
         onFocus={(event) => {
           rest.onFocus?.(event);
-          // Land after the typed characters (on the last one when full), not where the browser put the caret:
-          // Tab would otherwise select everything and the next digit would wipe the code.
-          const n = event.currentTarget.value.length;
-          select(event.currentTarget, Math.min(n, length - 1), n);
-          sync();
+          place(event.currentTarget);
         }}
         onBlur={(event) => {
           rest.onBlur?.(event);

@@ -53,7 +53,7 @@ export function useOtpVerification(options: UseOtpVerificationOptions = {}): Use
   // The one real <input> of the OtpInput the bindings are spread on.
   const input = useRef<HTMLInputElement | null>(null);
 
-  const [{ machine, send, bindings }] = useState(() => {
+  const [[machine, actions, bindings]] = useState(() => {
     let ownQueryClient: QueryClient | undefined;
     const transport = {} as Record<keyof OtpClient, (...args: never[]) => Promise<unknown>>;
     for (const name of ['send', 'verify', 'resend'] as const) {
@@ -82,16 +82,17 @@ export function useOtpVerification(options: UseOtpVerificationOptions = {}): Use
     const machine = createOtpMachine(transport as OtpClient, {
       onVerified: (result) => latest.current.onVerified?.(result),
     });
-    return {
+    const { verify, resend, expire, reset } = machine;
+    return [
       machine,
-      send: (to: string) => machine.send(to, latest.current.locale),
-      bindings: {
+      { send: (to: string) => machine.send(to, latest.current.locale), verify, resend, expire, reset },
+      {
         ref: (el: HTMLInputElement | null) => {
           input.current = el;
         },
-        onComplete: (code: string) => void machine.verify(code),
+        onComplete: (code: string) => void verify(code),
       },
-    };
+    ] as const;
   });
 
   const state = useSyncExternalStore(machine.subscribe, machine.getState, machine.getState);
@@ -119,16 +120,13 @@ export function useOtpVerification(options: UseOtpVerificationOptions = {}): Use
 
   return {
     ...state,
-    send,
-    verify: machine.verify,
-    resend: machine.resend,
-    expire: machine.expire,
-    reset: machine.reset,
+    ...actions,
     // A new object each render, like the element it is spread on (OtpInput re-renders with its parent anyway).
     inputProps: {
       ...bindings,
       length: state.codeLength,
-      disabled: !(canVerify(state) || (state.status === 'verifying' && verificationId !== null)),
+      // (A verify goes out only with an open verification, so `verifying` always has one.)
+      disabled: !(canVerify(state) || state.status === 'verifying'),
       invalid: state.status === 'invalid_code',
     },
   };
