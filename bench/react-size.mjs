@@ -24,7 +24,7 @@ const ENTRIES = [
   ...LOCALES.map((l) => [`locale ${l}`, `export * from '@otpkit/react/locales/${l}';`]),
 ];
 
-async function measure(contents) {
+async function measure(contents, conditions = ['source']) {
   const result = await build({
     stdin: { contents, resolveDir: root, loader: 'js', sourcefile: 'entry.js' },
     bundle: true,
@@ -34,7 +34,7 @@ async function measure(contents) {
     target: 'es2022',
     write: false,
     metafile: true,
-    conditions: ['source'],
+    conditions,
     define: { 'process.env.NODE_ENV': '"production"' },
     external: ['react', 'react/*', 'react-dom', 'react-dom/*', '@tanstack/react-query'],
     // 'use client' directives are dropped when bundling, which esbuild reports as a warning: expected here.
@@ -55,6 +55,8 @@ const fmt = (n) => n.toLocaleString('en-US');
 export default async function run() {
   const sizes = new Map();
   for (const [name, contents] of ENTRIES) sizes.set(name, await measure(contents));
+  // The same primitives from the built dist (`pnpm bench` builds first): what an app installing the package gets.
+  sizes.set('@otpkit/react primitives, from the published dist', await measure(ENTRIES[2][1], []));
   const anchor = sizes.get('input-otp 1.5.0 (whole entry)').gzip;
   const primitives = sizes.get('@otpkit/react primitives').gzip;
   const flow = sizes.get('@otpkit/react full (drop-in flow + English)').gzip;

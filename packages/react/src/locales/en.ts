@@ -45,8 +45,9 @@ export interface OtpMessages {
 
 const channels: Record<Channel, string> = { sms: 'SMS', whatsapp: 'WhatsApp', email: 'email', voice: 'voice call' };
 
-export const en = {
-  ...componentWords,
+// Object.assign marked pure rather than `{ ...componentWords, ... }`: bundlers cannot prove a spread free of side
+// effects, so an app importing only the primitives from dist would carry this whole locale (measured: +370 B gz).
+export const en: OtpMessages = /* @__PURE__ */ Object.assign({}, componentWords, {
   phoneLabel: 'Phone number',
   phoneHint: 'Include the country code, for example +14155550123.',
   phoneInvalid: 'Enter the number with its country code, starting with +.',
@@ -68,4 +69,4 @@ export const en = {
   networkError: 'No connection. Check your network and try again.',
   unavailable: 'The service is unavailable. Try again in a moment.',
   genericError: 'Something went wrong. Try again.',
-} satisfies OtpMessages;
+} satisfies Omit<OtpMessages, keyof typeof componentWords>);
