@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort, testRedis } from '../../../scripts/redis-server.mjs';
 import { OtpError } from './errors.js';
 import { type RedisStore, redisStore } from './redis-store.js';
-import { describeStore } from './store.suite.js';
+import { describeStore, makeRecord } from './store.suite.js';
 import type { VerificationRecord } from './types.js';
 
 // A real redis-server: the one scripts/with-redis.mjs started, or one of this file's own.
@@ -23,24 +23,7 @@ afterAll(async () => {
 // Each test gets its own key prefix on the shared server: a fresh, empty store.
 describeStore('redisStore', () => redisStore({ client, prefix: `test:${randomUUID()}:` }));
 
-const record = (overrides: Partial<VerificationRecord> = {}): VerificationRecord => {
-  const now = Date.now();
-  return {
-    id: randomUUID(),
-    to: '+8618701235678',
-    channel: 'sms',
-    messageId: '1725407449772531712',
-    codeLength: 6,
-    createdAt: now,
-    expiresAt: now + 300_000,
-    resendAt: now + 60_000,
-    resendCount: 0,
-    attempts: 0,
-    maxAttempts: 5,
-    verified: false,
-    ...overrides,
-  };
-};
+const record = (overrides: Partial<VerificationRecord> = {}) => makeRecord({ to: '+8618701235678', ...overrides });
 
 describe('redisStore on Redis', () => {
   it('keeps keys under its prefix, with Redis TTLs', async () => {

@@ -7,6 +7,26 @@ import type { OtpStore, VerificationRecord } from './types.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** A plausible open verification for a random number; `overrides` set what a test is about. */
+export function makeRecord(overrides: Partial<VerificationRecord> = {}): VerificationRecord {
+  const now = Date.now();
+  return {
+    id: randomUUID(),
+    to: `+4477009${String(Math.floor(Math.random() * 1e5)).padStart(5, '0')}`,
+    channel: 'sms',
+    messageId: '1725407449772531712',
+    codeLength: 6,
+    createdAt: now,
+    expiresAt: now + 300_000,
+    resendAt: now + 60_000,
+    resendCount: 0,
+    attempts: 0,
+    maxAttempts: 5,
+    verified: false,
+    ...overrides,
+  };
+}
+
 /** `factory` gives a fresh, empty store for each test. */
 export function describeStore(name: string, factory: () => OtpStore | Promise<OtpStore>): void {
   describe(`OtpStore contract: ${name}`, () => {
@@ -16,24 +36,6 @@ export function describeStore(name: string, factory: () => OtpStore | Promise<Ot
     });
 
     const FAIL = 'fail:';
-    const makeRecord = (overrides: Partial<VerificationRecord> = {}): VerificationRecord => {
-      const now = Date.now();
-      return {
-        id: randomUUID(),
-        to: `+4477009${String(Math.floor(Math.random() * 1e5)).padStart(5, '0')}`,
-        channel: 'sms',
-        messageId: '1725407449772531712',
-        codeLength: 6,
-        createdAt: now,
-        expiresAt: now + 300_000,
-        resendAt: now + 60_000,
-        resendCount: 0,
-        attempts: 0,
-        maxAttempts: 5,
-        verified: false,
-        ...overrides,
-      };
-    };
     const created = async (overrides: Partial<VerificationRecord> = {}, ttlMs = 300_000) => {
       const record = makeRecord(overrides);
       await store.create(record, ttlMs);
