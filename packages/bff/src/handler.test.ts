@@ -366,18 +366,32 @@ describe('request checks', () => {
 });
 
 describe('limits', () => {
+  it('a fresh send to the same number does not reset the doubling cooldown', async () => {
+    const t = setup('unimtx', { codeTtlSeconds: 30, resendCooldownSeconds: 60 });
+    const waits: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      const res = await t.post('send', { to: TO });
+      expect(res.status).toBe(200);
+      const wait = (Date.parse(res.body.resendAt) - t.clock.now()) / 1000;
+      waits.push(wait);
+      t.clock.advance(wait);
+    }
+    expect(waits).toEqual([60, 120, 240]);
+  });
+
   it('per number: 5 sends per 10 minutes, then 429 with the wait', async () => {
     const t = setup('unimtx', { resendCooldownSeconds: 1 });
+    // Each send waits out the (doubling) resend gate: 1 + 2 + 4 + 8 + 16 s.
     for (let i = 0; i < 5; i++) {
       expect((await t.post('send', { to: TO })).status).toBe(200);
-      t.clock.advance(2);
+      t.clock.advance(2 ** i);
     }
     const res = await t.post('send', { to: TO });
     expect(res.status).toBe(429);
-    expect(res.body.error).toMatchObject({ code: 'rate_limited', retryAfter: 600 - 10 });
-    expect(res.headers.get('retry-after')).toBe('590');
+    expect(res.body.error).toMatchObject({ code: 'rate_limited', retryAfter: 600 - 31 });
+    expect(res.headers.get('retry-after')).toBe('569');
     expect(t.providerSends()).toBe(5);
-    t.clock.advance(590);
+    t.clock.advance(569);
     expect((await t.post('send', { to: TO })).status).toBe(200);
   });
 

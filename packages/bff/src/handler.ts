@@ -23,6 +23,7 @@ import { checkCode, checkLocale, checkOrigin, checkRecipient, readJsonBody, stri
  */
 const RECORD_GRACE_MS = 15 * 60_000;
 const FAILURE_PREFIX = 'f:';
+const DAY_MS = 24 * 3600_000;
 
 // The default logger stays quiet on `info` (one line per request is noise in a server's console) and speaks on
 // what an operator must act on: outages, bad credentials, a store that is down, bugs.
@@ -184,7 +185,10 @@ export function createOtpHandler(options: OtpHandlerOptions): OtpHandler {
   /** Shared by send and resend: limits, the provider's send, the new record, the 200 body. */
   async function start(to: string, locale: Locale | undefined, resendCount: number, ip: string | undefined) {
     const now = o.now();
-    const failures = await db((s) => s.failures(FAILURE_PREFIX + to));
+    const [failures, recentSends] = await Promise.all([
+      db((s) => s.failures(FAILURE_PREFIX + to)),
+      db((s) => s.hits(`n:${to}`, now)),
+    ]);
     if (failures >= o.maxFailures) {
       // The store does not say when the failure window started; the whole window is an honest upper bound.
       throw new OtpError('rate_limited', 'Too many wrong codes for this recipient. Try again later.', {
@@ -193,7 +197,12 @@ export function createOtpHandler(options: OtpHandlerOptions): OtpHandler {
     }
     // The resend gate: closed until the moment we promise as `resendAt`. For EngageLab that is never before the
     // code expires, because it answers 3004 to a second send while a code is still valid.
-    const waitMs = Math.max(o.cooldownMs * 2 ** resendCount, provider.blocksResendWhileValid ? o.ttlMs : 0);
+    // The cooldown doubles with each send to this number inside the per-number window, whether it came through
+    // /resend or as a fresh /send (the drop-in's "Send a new code" after expiry is one): a fresh send must not reset
+    // it. Capped at a day so a long resend chain cannot overflow a Date.
+    const doublings = Math.max(resendCount, recentSends);
+    const cooldownMs = Math.min(o.cooldownMs * 2 ** doublings, DAY_MS);
+    const waitMs = Math.max(cooldownMs, provider.blocksResendWhileValid ? o.ttlMs : 0);
     const resendAt = now + waitMs;
     const rules: LimitRule[] = [
       { key: `n:${to}`, limit: o.numberLimit.limit, windowMs: o.numberLimit.windowMs },
@@ -254,7 +263,7 @@ export function createOtpHandler(options: OtpHandlerOptions): OtpHandler {
       createdAt: now,
       expiresAt: now + o.ttlMs,
       resendAt,
-      resendCount,
+      resendCount: doublings,
       attempts: 0,
       maxAttempts: o.maxAttempts,
       verified: false,

@@ -138,6 +138,10 @@ export function memoryStore(options: MemoryStoreOptions = {}): OtpStore {
       return hits(failureKey, clock());
     },
 
+    async hits(key, now) {
+      return hits(key, now);
+    },
+
     async take(rules: LimitRule[], now: number): Promise<TakeResult> {
       let refused: { retryAfterMs: number; key: string } | undefined;
       for (const rule of rules) {

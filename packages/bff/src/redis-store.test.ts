@@ -132,6 +132,7 @@ describe('redisStore when Redis is down (fails closed)', () => {
       ['reserveAttempt', () => store.reserveAttempt(r.id, Date.now(), 'fail:', 10)],
       ['finishAttempt', () => store.finishAttempt(r.id, true, 'fail:x', 1000)],
       ['failures', () => store.failures('fail:x')],
+      ['hits', () => store.hits('k', Date.now())],
       ['take', () => store.take([{ key: 'k', limit: 1, windowMs: 1000 }], Date.now())],
       ['release', () => store.release(['k'])],
     ];

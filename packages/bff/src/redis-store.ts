@@ -264,6 +264,13 @@ export function redisStore(options: RedisStoreOptions): RedisStore {
 
     failures: (failureKey) => call(async () => Number((await client.get(prefix + failureKey)) ?? 0)),
 
+    // A limit counter is a hash { n, reset } (see TAKE); its window is judged by the caller's `now`, as in take.
+    hits: (key, now) =>
+      call(async () => {
+        const [n, reset] = await client.hmget(prefix + key, 'n', 'reset');
+        return n !== null && Number(reset) > now ? Number(n) : 0;
+      }),
+
     take: (rules: LimitRule[], now: number) =>
       call(async (): Promise<TakeResult> => {
         if (rules.length === 0) return { ok: true };

@@ -225,6 +225,17 @@ export function describeStore(name: string, factory: () => OtpStore | Promise<Ot
         expect(results.filter((r) => r.ok)).toHaveLength(5);
       });
 
+      it('hits reads a counter in its window without counting', async () => {
+        const now = Date.now();
+        const key = `send:${randomUUID()}`;
+        expect(await store.hits(key, now)).toBe(0);
+        await store.take([rule(key, 5, 10_000)], now);
+        await store.take([rule(key, 5, 10_000)], now + 1);
+        expect(await store.hits(key, now + 2)).toBe(2);
+        expect(await store.hits(key, now + 3)).toBe(2);
+        expect(await store.hits(key, now + 10_000)).toBe(0);
+      });
+
       it('release forgets counters, reopening the gate', async () => {
         const now = Date.now();
         const a = `cool:${randomUUID()}`;

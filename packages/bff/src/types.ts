@@ -145,6 +145,8 @@ export interface OtpStore {
   /** Atomically: if every rule still has room at `now`, counts one hit on each and returns ok; else nothing is
    * counted and the longest wait is returned. */
   take(rules: LimitRule[], now: number): Promise<TakeResult>;
+  /** Hits counted by `take` under `key` in its current window at `now` (0 once the window has ended). */
+  hits(key: string, now: number): Promise<number>;
   /** Forgets the given limit counters (reopens the resend gate when the provider refused to deliver). */
   release(keys: string[]): Promise<void>;
 }
