@@ -184,14 +184,15 @@ export default async function run() {
       '',
       `### Redis round trips per request (MONITOR, ${COUNTED} of each, sequential)`,
       '',
-      '| request | round trips |',
+      '| request | Redis commands |',
       '|---|---:|',
       `| send | ${trips.send.toFixed(2)} |`,
       `| verify, wrong code | ${trips.wrong.toFixed(2)} |`,
       `| verify, right code | ${trips.right.toFixed(2)} |`,
       '',
-      `- Target <= 2 per verify: ${verdict(trips.wrong <= 2 && trips.right <= 2)} (reserveAttempt + finishAttempt, one script each).`,
-      '- A send is the failure count, the limits (one script for every rule: all-or-nothing) and the new record.',
+      `- Target <= 2 round trips per verify: ${verdict(trips.wrong <= 2 && trips.right <= 2)} (reserveAttempt + finishAttempt, one script each, one after the other).`,
+      '- A send reads the failure count and the per-number send count (issued together: one round trip), then runs',
+      '  the limits (one script for every rule: all-or-nothing), then writes the new record: 4 commands, 3 round trips.',
     ].join('\n');
   } finally {
     await store.close();
