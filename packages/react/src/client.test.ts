@@ -192,23 +192,28 @@ describe('createOtpClient at the edges', () => {
     const proxy = createOtpClient({ fetch: async () => new Response('Bad Gateway', { status: 502 }) });
     expect(await rejection(proxy.verify('v1', '123456'))).toMatchObject({ code: 'internal_error', status: 502 });
 
-    const strange = createOtpClient({
-      fetch: async () => Response.json({ error: { code: 'teapot', message: 'short and stout' } }, { status: 418 }),
-    });
-    expect(await rejection(strange.resend('v1'))).toMatchObject({ code: 'internal_error', status: 418 });
+    // An error body that is not JSON-with-a-code (here a proxy's JSON without one) is not ours either.
+    const foreign = createOtpClient({ fetch: async () => Response.json({ message: 'Forbidden' }, { status: 403 }) });
+    expect(await rejection(foreign.resend('v1'))).toMatchObject({ code: 'internal_error', status: 403 });
 
     const halfBody = createOtpClient({ fetch: async () => Response.json({ verified: true }) });
     expect(await rejection(halfBody.verify('v1', '123456'))).toMatchObject({ code: 'internal_error' });
+    // A send answer without a readable deadline: no countdown could run on it.
+    const noDeadline = createOtpClient({
+      fetch: async () => Response.json({ verificationId: 'v1', expiresAt: 'soon' }),
+    });
+    expect(await rejection(noDeadline.send(TO))).toMatchObject({ code: 'internal_error' });
   });
 
-  it('takes retryAfter from the Retry-After header when the body has none', async () => {
+  it('passes an error code it does not know through as it is (a newer server), with its message', async () => {
     const client = createOtpClient({
       fetch: async () =>
-        Response.json(
-          { error: { code: 'rate_limited', message: 'slow down' } },
-          { status: 429, headers: { 'retry-after': '42' } },
-        ),
+        Response.json({ error: { code: 'number_blocked', message: 'blocked by policy' } }, { status: 403 }),
     });
-    expect(await rejection(client.send(TO))).toMatchObject({ code: 'rate_limited', retryAfter: 42 });
+    expect(await rejection(client.send(TO))).toMatchObject({
+      code: 'number_blocked',
+      status: 403,
+      message: 'blocked by policy',
+    });
   });
 });
