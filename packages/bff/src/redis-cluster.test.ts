@@ -77,7 +77,7 @@ async function startChild(file: string, env: Record<string, string>) {
 
 beforeAll(async () => {
   tmp = mkdtempSync(join(tmpdir(), 'otpkit-cluster-'));
-  // This file's own Redis (it is stopped and restarted below), with an fsynced append-only file in its own dir:
+  // This file's own Redis (it is stopped and restarted below), with an append-only file in its own dir:
   // without persistence a restarted Redis is empty, and "no verification lost across the restart" could not hold.
   redis = await startRedis({ dir: join(tmp, 'redis'), persist: true });
   sim = createEngageLabSimulator();
@@ -225,7 +225,7 @@ describe('Redis outage', () => {
       attemptsLeft: MAX_ATTEMPTS - 1,
     });
 
-    // A crash, not a clean shutdown: every acknowledged write is already fsynced to the append-only file.
+    // A crash, not a clean shutdown: every acknowledged write is already in the append-only file (see startRedis).
     process.kill(redis.pid, 'SIGKILL');
     await redis.exited;
     const verifiesBefore = sim.calls.verifications;
