@@ -198,6 +198,8 @@ describe('createOtpClient at the edges', () => {
 
     const halfBody = createOtpClient({ fetch: async () => Response.json({ verified: true }) });
     expect(await rejection(halfBody.verify('v1', '123456'))).toMatchObject({ code: 'internal_error' });
+    const noProof = createOtpClient({ fetch: async () => Response.json({ verified: true, attemptsLeft: 3 }) });
+    expect(await rejection(noProof.verify('v1', '123456'))).toMatchObject({ code: 'internal_error' });
     // A send answer without a readable deadline: no countdown could run on it.
     const noDeadline = createOtpClient({
       fetch: async () => Response.json({ verificationId: 'v1', expiresAt: 'soon' }),

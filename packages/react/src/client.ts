@@ -36,8 +36,10 @@ export class OtpClientError extends Error {
 export const STATUS_CODES: OtpErrorCode[] = ['already_verified', 'expired', 'rate_limited', 'too_many_attempts'];
 
 export function createOtpClient({ endpoint = '/api/otp', fetch }: OtpClientOptions = {}): OtpClient {
+  endpoint = endpoint.replace(/\/+$/, '');
+
   async function post(route: 'send' | 'verify' | 'resend', payload: object, signal?: AbortSignal) {
-    const url = `${endpoint.replace(/\/+$/, '')}/${route}`;
+    const url = `${endpoint}/${route}`;
     let response: Response;
     // biome-ignore lint/suspicious/noExplicitAny: parsed JSON, checked below where the kit relies on it
     let body: any;
@@ -59,13 +61,14 @@ export function createOtpClient({ endpoint = '/api/otp', fetch }: OtpClientOptio
       body = JSON.parse(body);
     } catch {}
     const { status, ok, headers } = response;
+    const verify = route === 'verify';
     const error = body?.error;
     // Only what the flow runs on is checked: a verify answer says `verified` (with a proof, or the attempts left),
     // a send answer carries a readable deadline. A newer server's unknown error code passes through (status
     // `error`, its own message), rather than being called "not otpkit".
-    if (ok && (route === 'verify' ? body?.proof || body?.attemptsLeft >= 0 : Date.parse(body?.expiresAt)))
+    if (ok && (verify ? (body?.verified ? body.proof : body?.attemptsLeft >= 0) : Date.parse(body?.expiresAt)))
       // The server's clock from the `Date` header (null when absent, or hidden by CORS): see machine.ts `sent`.
-      return route === 'verify' ? body : { ...body, serverNow: Date.parse(headers.get('date') as string) || null };
+      return verify ? body : { ...body, serverNow: Date.parse(headers.get('date') as string) || null };
     if (!ok && typeof error?.code === 'string')
       throw new OtpClientError(error.code, status, error.message, error.retryAfter);
     // A proxy's HTML error page, or a dev server's SPA fallback answering 200 with index.html: say where to look.
