@@ -209,11 +209,5 @@ export const DarkTheme: Story = {
       </div>
     ),
   ],
-  play: async ({ canvas, userEvent, loaded }) => {
-    const { sim } = bffOf(loaded);
-    const input = await sendCode(canvas, userEvent);
-    const right = sim.lastCode(NUMBER) ?? '';
-    await userEvent.type(input, right === '000000' ? '111111' : '000000');
-    await say(canvas, 'Wrong code. 4 attempts left.');
-  },
+  play: WrongCode.play,
 };
