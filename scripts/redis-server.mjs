@@ -54,9 +54,9 @@ export function ping(port, timeoutMs = 200) {
  * (without it, a restarted Redis is empty). Redis write()s the AOF buffer before it replies to any client ("we are
  * required to write the AOF before replying to the client", aof.c flushAppendOnlyFile), so a killed redis-server
  * loses nothing it acknowledged: the kernel holds the data. `appendfsync no`, because fsync only adds safety against
- * the MACHINE going down, and `always` stalled Redis for seconds under a loaded test run (ext4 fsync waits for the
- * disk), timing out store calls. (`everysec` is no good either: it may postpone the write itself while a
- * background fsync runs.)
+ * the MACHINE going down, and `always` puts a disk wait on Redis' main thread for every write: a suspect in one loaded
+ * full test run whose store calls timed out (not reproduced on demand). (`everysec` is no good either: it may
+ * postpone the write itself while a background fsync runs.)
  * @param {{ port?: number, dir?: string, persist?: boolean, timeoutMs?: number }} [options]
  */
 export async function startRedis(options = {}) {
