@@ -18,7 +18,18 @@ export default defineConfig({
       {
         extends: true,
         resolve: { conditions: ['source', 'node', 'import', 'default'] },
-        test: { name: 'bff', environment: 'node', include: ['packages/bff/src/**/*.test.ts'], testTimeout: 20_000 },
+        // Node tests run in Vite's SSR environment, which has its own conditions: workspace packages (the examples
+        // import @otpkit/bff by name) resolve to source there too, and are inlined rather than left to Node.
+        ssr: {
+          resolve: { conditions: ['source', 'module', 'node', 'development|production'] },
+          noExternal: [/^@otpkit\//],
+        },
+        test: {
+          name: 'bff',
+          environment: 'node',
+          include: ['packages/bff/src/**/*.test.ts', 'examples/extend/**/*.test.ts', 'scripts/**/*.test.ts'],
+          testTimeout: 20_000,
+        },
       },
       {
         extends: true,

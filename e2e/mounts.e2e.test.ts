@@ -7,12 +7,7 @@ import { createNodeServer } from '../examples/demo/server/node-http.js';
 
 const simulator = createEngageLabSimulator();
 const otp = createOtpHandler({
-  provider: engagelab({
-    devKey: simulator.devKey,
-    devSecret: simulator.devSecret,
-    templateId: simulator.templateId,
-    fetch: simulator.fetch,
-  }),
+  provider: engagelab(simulator.providerOptions),
   secret: 'e2e-node-http-mount-secret-of-32-bytes!',
 });
 const server = createNodeServer(otp);

@@ -1,8 +1,8 @@
+import { createTestBff, type TestBff } from '@otpkit/bff/testing';
 import { OtpVerification } from '@otpkit/react';
 import { ja } from '@otpkit/react/locales/ja';
 import type { Meta, StoryObj } from '@storybook/react-vite';
 import { expect, fn, type userEvent, waitFor, type within } from 'storybook/test';
-import { type SimulatedBff, simulatedBff } from './simulated-bff.js';
 
 const NUMBER = '+14155550123';
 type Canvas = ReturnType<typeof within>;
@@ -14,11 +14,11 @@ interface FlowArgs {
 }
 
 /**
- * Each story gets its own BFF (the real handler + the EngageLab simulator), created by the loader when the story
+ * Each story gets its own BFF (`createTestBff`: the real handler + the EngageLab simulator), created by the loader when the story
  * loads, so no story sees another's codes or limits. It is handed to the component (as `fetch`) and to the play
  * function (to read the code the "SMS" carried).
  */
-function Flow({ bff, onVerified, locale }: FlowArgs & { bff: SimulatedBff }) {
+function Flow({ bff, onVerified, locale }: FlowArgs & { bff: TestBff }) {
   return (
     <OtpVerification
       fetch={bff.fetch}
@@ -32,13 +32,13 @@ function Flow({ bff, onVerified, locale }: FlowArgs & { bff: SimulatedBff }) {
 const meta = {
   title: 'Flow/OtpVerification',
   args: { onVerified: fn() },
-  loaders: [async () => ({ bff: simulatedBff() })],
-  render: (args, { loaded }) => <Flow {...args} bff={loaded.bff as SimulatedBff} />,
+  loaders: [async () => ({ bff: createTestBff() })],
+  render: (args, { loaded }) => <Flow {...args} bff={loaded.bff as TestBff} />,
 } satisfies Meta<FlowArgs>;
 export default meta;
 type Story = StoryObj<typeof meta>;
 
-const bffOf = (loaded: Record<string, unknown>) => loaded.bff as SimulatedBff;
+const bffOf = (loaded: Record<string, unknown>) => loaded.bff as TestBff;
 
 async function sendCode(canvas: Canvas, user: User) {
   await user.click(canvas.getByRole('button', { name: 'Send code' }));
@@ -96,7 +96,7 @@ export const Expired: Story = {
   play: async ({ canvas, userEvent, loaded }) => {
     const bff = bffOf(loaded);
     const input = await sendCode(canvas, userEvent);
-    bff.advance(301_000);
+    bff.clock.advance(301_000);
     await userEvent.type(input, bff.sim.lastCode(NUMBER) ?? '');
     await say(canvas, 'Code expired. Send a new code.');
     // Only the server's clock jumped: in the browser the resend cooldown (the code's lifetime) still runs.
@@ -108,7 +108,7 @@ export const Expired: Story = {
 /** The code's lifetime ends on screen: at zero the flow closes the code field by itself (no request), says so,
  * and offers a new code. A 3 s code with a 1 s resend cooldown, so the story runs in real time. */
 export const ExpiresOnScreen: Story = {
-  loaders: [async () => ({ bff: simulatedBff({ codeTtlSeconds: 3, resendCooldownSeconds: 1 }) })],
+  loaders: [async () => ({ bff: createTestBff({ handler: { codeTtlSeconds: 3, resendCooldownSeconds: 1 } }) })],
   play: async ({ canvas, canvasElement, userEvent, loaded }) => {
     const { sim } = bffOf(loaded);
     await sendCode(canvas, userEvent);
@@ -150,7 +150,7 @@ export const AlreadyVerified: Story = {
 };
 
 export const LockedOut: Story = {
-  loaders: [async () => ({ bff: simulatedBff({ maxAttempts: 2 }) })],
+  loaders: [async () => ({ bff: createTestBff({ handler: { maxAttempts: 2 } }) })],
   play: async ({ canvas, userEvent, loaded }) => {
     const { sim } = bffOf(loaded);
     const input = await sendCode(canvas, userEvent);

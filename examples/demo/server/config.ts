@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 
-/** The demo's environment variables (shared/spec/http-contract.md, "Server configuration"), read and checked. */
+/** The demo's environment variables (docs/http-contract.md, "Server configuration"), read and checked. */
 export interface DemoConfig {
   provider: 'engagelab' | 'engagelab-custom' | 'unimtx';
   /** True when no credentials are set: the built-in EngageLab simulator answers instead of the real API. */
@@ -36,9 +36,9 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): DemoConfig {
   };
 
   const hasEngageLab = value('ENGAGELAB_DEV_KEY') !== undefined || value('ENGAGELAB_DEV_SECRET') !== undefined;
-  const hasUniMtx = value('UNIMTX_ACCESS_KEY_ID') !== undefined;
+  const hasUnimtx = value('UNIMTX_ACCESS_KEY_ID') !== undefined;
   // Only UniMTX credentials set and no explicit choice: the user clearly means UniMTX.
-  const provider = value('OTP_PROVIDER') ?? (hasUniMtx && !hasEngageLab ? 'unimtx' : 'engagelab');
+  const provider = value('OTP_PROVIDER') ?? (hasUnimtx && !hasEngageLab ? 'unimtx' : 'engagelab');
   if (!(PROVIDERS as readonly string[]).includes(provider)) {
     throw new ConfigError(`OTP_PROVIDER must be one of ${PROVIDERS.join(', ')}, got "${provider}".`);
   }
@@ -47,7 +47,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): DemoConfig {
   let simulator = false;
   if (chosen === 'unimtx') {
     // There is no UniMTX simulator in the demo: asking for UniMTX without a key is a mistake, not a demo mode.
-    if (!hasUniMtx)
+    if (!hasUnimtx)
       throw new ConfigError('OTP_PROVIDER=unimtx needs UNIMTX_ACCESS_KEY_ID (and usually UNIMTX_ACCESS_KEY_SECRET).');
   } else if (hasEngageLab) {
     for (const name of ['ENGAGELAB_DEV_KEY', 'ENGAGELAB_DEV_SECRET', 'ENGAGELAB_TEMPLATE_ID']) {

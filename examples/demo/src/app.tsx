@@ -14,8 +14,8 @@ export function App() {
     fetchDemoInfo().then(setInfo, () => setInfo(null));
   }, []);
   useEffect(() => {
-    document.documentElement.lang = language.tag;
-  }, [language.tag]);
+    document.documentElement.lang = language.locale;
+  }, [language.locale]);
 
   return (
     <div className="demo">
@@ -34,7 +34,7 @@ export function App() {
           Language
           <select value={languageIndex} onChange={(event) => setLanguageIndex(Number(event.target.value))}>
             {LANGUAGES.map((l, index) => (
-              <option key={l.locale} value={index} lang={l.tag}>
+              <option key={l.locale} value={index} lang={l.locale}>
                 {l.name}
               </option>
             ))}

@@ -7,20 +7,19 @@ import { zh_CN } from '@otpkit/react/locales/zh_CN';
 import { zh_HK } from '@otpkit/react/locales/zh_HK';
 
 export interface Language {
-  /** EngageLab's template language, sent with the code request so the SMS is in the same language. */
+  /** BCP 47 tag: sent with the code request (the server maps it to its provider's template language, so the SMS
+   * is in the same language) and set as `<html lang>`, so screen readers pronounce the page right. */
   locale: Locale;
-  /** BCP 47 tag for `<html lang>`, so screen readers pronounce the page right. */
-  tag: string;
   /** The language's own name: someone who cannot read the current language must still find theirs. */
   name: string;
   messages: OtpMessages;
 }
 
 export const LANGUAGES: Language[] = [
-  { locale: 'en', tag: 'en', name: 'English', messages: en },
-  { locale: 'zh_CN', tag: 'zh-CN', name: '简体中文', messages: zh_CN },
-  { locale: 'zh_HK', tag: 'zh-HK', name: '繁體中文', messages: zh_HK },
-  { locale: 'ja', tag: 'ja', name: '日本語', messages: ja },
-  { locale: 'th', tag: 'th', name: 'ไทย', messages: th },
-  { locale: 'es', tag: 'es', name: 'Español', messages: es },
+  { locale: 'en', name: 'English', messages: en },
+  { locale: 'zh-CN', name: '简体中文', messages: zh_CN },
+  { locale: 'zh-HK', name: '繁體中文', messages: zh_HK },
+  { locale: 'ja', name: '日本語', messages: ja },
+  { locale: 'th', name: 'ไทย', messages: th },
+  { locale: 'es', name: 'Español', messages: es },
 ];

@@ -50,12 +50,7 @@ function createExampleOtp(): ExampleOtp {
       if (inbox.length > 50) inbox.shift();
     },
   });
-  const provider = engagelab({
-    devKey: simulator.devKey,
-    devSecret: simulator.devSecret,
-    templateId: simulator.templateId,
-    fetch: simulator.fetch,
-  });
+  const provider = engagelab(simulator.providerOptions);
   return { otp: createOtpHandler({ provider, secret, codeTtlSeconds }), inbox };
 }
 

@@ -4,7 +4,7 @@ const encoder = new TextEncoder();
 
 export const utf8 = (text: string): Uint8Array<ArrayBuffer> => encoder.encode(text);
 
-/** Standard base64 with padding (Basic auth, UniMTX signatures). A loop, not `String.fromCharCode(...bytes)`,
+/** Standard base64 with padding (Basic auth, HMAC signatures). A loop, not `String.fromCharCode(...bytes)`,
  * whose spread would overflow the call stack on large inputs. */
 export function toBase64(bytes: Uint8Array): string {
   let binary = '';

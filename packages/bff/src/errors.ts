@@ -1,55 +1,64 @@
-/** The contract's error vocabulary (shared/spec/http-contract.md), each with its HTTP status. */
-export const ERROR_STATUS = {
-  invalid_request: 400,
-  invalid_phone: 400,
-  forbidden: 403,
-  not_found: 404,
-  method_not_allowed: 405,
-  already_verified: 409,
-  expired: 410,
-  payload_too_large: 413,
-  unsupported_media_type: 415,
-  undeliverable: 422,
-  too_many_attempts: 429,
-  rate_limited: 429,
-  internal_error: 500,
-  provider_error: 502,
-  provider_unavailable: 503,
-} as const;
+import { ERROR_STATUS, type ErrorCode } from './contract.js';
 
-export type ErrorCode = keyof typeof ERROR_STATUS;
-
-/** Extra fields of an error body: `retryAfter` (seconds, also sent as `Retry-After`) on every 429. */
-export interface ErrorExtra {
+export interface OtpErrorOptions {
+  /** Plain English for developers. It reaches the browser, so it never carries a secret, a code, a provider
+   * message id or an unmasked number. @defaultValue a generic sentence for the code */
+  message?: string;
+  /** Seconds until trying again makes sense; sent as the body's `retryAfter` and as `Retry-After`. */
   retryAfter?: number;
+  /** What went wrong underneath, for the server's log (never sent). */
+  cause?: unknown;
 }
 
+const DEFAULT_MESSAGES: Partial<Record<ErrorCode, string>> = {
+  not_found: 'No such verification.',
+  expired: 'The code has expired. Request a new one.',
+  already_verified: 'This verification already succeeded.',
+  internal_error: 'Something went wrong.',
+};
+
 /**
- * The one error type of the BFF. It knows its HTTP response, so every layer (validation, store, provider
- * mapping) throws it and the handler turns it into the contract's error shape. `message` is plain English for
- * developers and must never carry a secret, a code, a message id or an unmasked number.
+ * The one error type of the BFF (Hono's HTTPException shape: a code that knows its status, an options object).
+ * Every layer (validation, flow, store, provider) throws it and the HTTP layer turns it into the contract's error
+ * body with `toResponse()`.
  */
 export class OtpError extends Error {
   override readonly name = 'OtpError';
   readonly status: number;
+  readonly retryAfter: number | undefined;
 
   constructor(
     readonly code: ErrorCode,
-    message: string,
-    readonly extra: ErrorExtra = {},
-    options?: { cause?: unknown },
+    options: OtpErrorOptions = {},
   ) {
-    super(message, options);
+    super(options.message ?? DEFAULT_MESSAGES[code] ?? code.replace(/_/g, ' '), { cause: options.cause });
     this.status = ERROR_STATUS[code];
+    this.retryAfter = options.retryAfter;
   }
 
   toResponse(): Response {
     const headers = new Headers({ 'content-type': 'application/json', 'cache-control': 'no-store' });
-    if (this.extra.retryAfter !== undefined) headers.set('retry-after', String(this.extra.retryAfter));
+    if (this.retryAfter !== undefined) headers.set('retry-after', String(this.retryAfter));
     if (this.code === 'method_not_allowed') headers.set('allow', 'POST');
-    return new Response(JSON.stringify({ error: { code: this.code, message: this.message, ...this.extra } }), {
-      status: this.status,
-      headers,
-    });
+    const error = {
+      code: this.code,
+      message: this.message,
+      ...(this.retryAfter === undefined ? {} : { retryAfter: this.retryAfter }),
+    };
+    return new Response(JSON.stringify({ error }), { status: this.status, headers });
   }
+}
+
+/**
+ * The error and its causes, one line each, for the server's log: "store unavailable" alone does not tell a wrong
+ * Redis password from a dead server or a timeout.
+ */
+export function describeError(error: unknown): string {
+  const parts: string[] = [];
+  let current: unknown = error;
+  for (let depth = 0; current !== undefined && current !== null && depth < 5; depth++) {
+    parts.push(current instanceof Error ? `${current.name}: ${current.message}` : String(current));
+    current = current instanceof Error ? current.cause : undefined;
+  }
+  return parts.join(' <- caused by ');
 }

@@ -1,26 +1,38 @@
-export { ERROR_STATUS, type ErrorCode, type ErrorExtra, OtpError } from './errors.js';
-export { createOtpHandler } from './handler.js';
-export { memoryStore } from './memory-store.js';
-export { type EngageLabOptions, engagelab } from './providers/engagelab.js';
-export { type UniMtxOptions, unimtx } from './providers/unimtx.js';
+// Public API of @otpkit/bff: an explicit list, so nothing internal leaks and every export is a decision.
 export {
   type Channel,
-  type HandlerContext,
-  type LimitRule,
-  LOCALES,
+  ERROR_STATUS,
+  type ErrorBody,
+  type ErrorCode,
   type Locale,
-  type OtpHandler,
-  type OtpHandlerOptions,
-  type OtpLogger,
-  type OtpProvider,
-  type OtpStore,
-  type ProviderSendInput,
-  type ProviderSendResult,
-  type ProviderVerifyInput,
-  type ReserveResult,
+  type ResendRequest,
+  type SendRequest,
   type SendResponse,
-  type TakeResult,
-  type VerificationRecord,
-  type VerifiedProof,
+  type VerifyRequest,
   type VerifyResponse,
+} from './contract.js';
+export { OtpError, type OtpErrorOptions } from './errors.js';
+export { createOtpHandler } from './http/handler.js';
+export { type EngageLabLanguage, type EngageLabOptions, engagelab } from './providers/engagelab.js';
+export type {
+  HostedCodeProvider,
+  LocalCodeProvider,
+  OtpProvider,
+  ProviderCancelInput,
+  ProviderSendInput,
+  ProviderSendResult,
+  ProviderVerifyInput,
+  ResendBehaviour,
+} from './providers/types.js';
+export { type UnimtxOptions, unimtx } from './providers/unimtx.js';
+export { type MemoryStoreOptions, memoryStore } from './stores/memory.js';
+export type { LimitRule, OtpStore, ReserveResult, TakeResult, VerificationRecord } from './stores/types.js';
+export type {
+  HandlerContext,
+  OtpApi,
+  OtpHandler,
+  OtpHandlerOptions,
+  OtpLogger,
+  RequestContext,
+  VerifiedProof,
 } from './types.js';

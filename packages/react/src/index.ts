@@ -1,29 +1,49 @@
 'use client';
-export { createOtpClient, type OtpClient, OtpClientError, type OtpClientOptions } from './client.js';
-export { ExpiryCountdown, type ExpiryCountdownProps } from './expiry-countdown.js';
-export { en, type OtpMessages } from './locales/en.js';
-export { createOtpMachine, type OtpMachine, type OtpMachineOptions } from './machine.js';
-export { formatTime } from './messages.js';
-export { OtpInput, type OtpInputProps, type SlotRenderProps } from './otp-input.js';
-export { OtpVerification, type OtpVerificationProps } from './otp-verification.js';
-export { ResendButton, type ResendButtonProps, type ResendButtonRenderProps } from './resend-button.js';
 // Public API of @otpkit/react: an explicit list, so nothing internal leaks and every export is a decision.
-// Other languages are separate entry points (`@otpkit/react/locales/ja`, ...), so an app bundles only its own.
+// The framework-free core (client, machine, status helpers, contract types) is also its own entry point,
+// `@otpkit/react/client`, with no React in its module graph. Other languages are separate entry points
+// (`@otpkit/react/locales/ja`, ...), so an app bundles only its own.
+export type { OtpCharset } from './components/charsets.js';
+export { ExpiryCountdown, type ExpiryCountdownProps } from './components/expiry-countdown.js';
+export { OtpInput, type OtpInputProps, type SlotRenderProps } from './components/otp-input.js';
+export { OtpVerification, type OtpVerificationProps } from './components/otp-verification.js';
+export { ResendButton, type ResendButtonProps, type ResendButtonRenderProps } from './components/resend-button.js';
+export {
+  createOtpClient,
+  type FetchLike,
+  type OtpClient,
+  OtpClientError,
+  type OtpClientErrorOptions,
+  type OtpClientOptions,
+  type SendResult,
+} from './core/client.js';
 export type {
   Channel,
+  ErrorBody,
   Locale,
   OtpErrorCode,
-  OtpState,
-  OtpStateError,
-  OtpStatus,
+  ResendRequest,
+  SendRequest,
   SendResponse,
-  SendResult,
+  VerifyRequest,
   VerifyResponse,
-} from './types.js';
-export { useCountdown } from './use-countdown.js';
+} from './core/contract.js';
+export {
+  createOtpMachine,
+  type OtpMachine,
+  type OtpMachineOptions,
+  type OtpState,
+  type OtpStateError,
+  type SendOptions,
+} from './core/machine.js';
+export { canVerify, isBusy, isFinished, isVerified, type OtpStatus, statusOfError } from './core/status.js';
+export { useCountdown } from './hooks/use-countdown.js';
 export {
   type OtpInputBindings,
   type UseOtpVerification,
   type UseOtpVerificationOptions,
+  type UseOtpVerificationResult,
   useOtpVerification,
-} from './use-otp-verification.js';
+} from './hooks/use-otp-verification.js';
+export { en, type OtpMessages } from './i18n/locales/en.js';
+export { formatTime } from './i18n/messages.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createOtpHandler } from '../handler.js';
+import { createOtpHandler } from '../http/handler.js';
 import { engagelab } from '../providers/engagelab.js';
 import { createEngageLabSimulator } from '../testing/index.js';
 import type { OtpHandlerOptions } from '../types.js';
@@ -12,7 +12,7 @@ const to = '+8618701235678';
 function realRoute(options: Partial<OtpHandlerOptions> = {}) {
   const sim = createEngageLabSimulator();
   const otp = createOtpHandler({
-    provider: engagelab({ devKey: sim.devKey, devSecret: sim.devSecret, templateId: sim.templateId, fetch: sim.fetch }),
+    provider: engagelab(sim.providerOptions),
     secret: 'adapter-test-secret-0123456789abcdef012345',
     logger: { info() {}, warn() {}, error() {} },
     ...options,

@@ -10,9 +10,9 @@ import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createOtpHandler } from '../handler.js';
-import { memoryStore } from '../memory-store.js';
+import { createOtpHandler } from '../http/handler.js';
 import { engagelab } from '../providers/engagelab.js';
+import { memoryStore } from '../stores/memory.js';
 import { createEngageLabSimulator } from '../testing/index.js';
 import type { HandlerContext, OtpHandler, OtpHandlerOptions } from '../types.js';
 import { toNodeHandler } from './node.js';
@@ -307,12 +307,12 @@ function realOtp(options: Partial<OtpHandlerOptions> = {}) {
   const store = memoryStore();
   const limitKeys: string[] = [];
   const take = store.take.bind(store);
-  store.take = (rules, now) => {
-    limitKeys.push(...rules.map((r) => r.key));
-    return take(rules, now);
+  store.take = (input) => {
+    limitKeys.push(...input.rules.map((r) => r.key));
+    return take(input);
   };
   const otp = createOtpHandler({
-    provider: engagelab({ devKey: sim.devKey, devSecret: sim.devSecret, templateId: sim.templateId, fetch: sim.fetch }),
+    provider: engagelab(sim.providerOptions),
     secret: 'adapter-test-secret-0123456789abcdef012345',
     store,
     ...options,

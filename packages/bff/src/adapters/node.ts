@@ -41,7 +41,9 @@ export function toNodeHandler(otp: Pick<OtpHandler, 'handle'>) {
     } catch {
       // A Host header no URL can be built from (Node's parser has checked the rest), or a pre-parsed body that
       // JSON cannot serialise.
-      const refusal = new OtpError('invalid_request', 'The Host header or the parsed body is malformed.').toResponse();
+      const refusal = new OtpError('invalid_request', {
+        message: 'The Host header or the parsed body is malformed.',
+      }).toResponse();
       return write(res, refusal, await refusal.arrayBuffer());
     }
 
@@ -57,7 +59,7 @@ export function toNodeHandler(otp: Pick<OtpHandler, 'handle'>) {
       // server, and give the browser the contract's shape, never a stack trace. Never rethrow: on plain
       // node:http a rejected promise here would be an unhandled rejection, which ends the process.
       console.error('[otpkit] the OTP handler failed; answered 500 internal_error', error);
-      response = new OtpError('internal_error', 'Internal error.').toResponse();
+      response = new OtpError('internal_error', { message: 'Internal error.' }).toResponse();
       body = await response.arrayBuffer();
     }
     write(res, response, body);

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { ERROR_STATUS, type ErrorCode } from '../errors.js';
-import { mount } from '../handler.test-helpers.js';
+import { ERROR_STATUS, type ErrorCode } from '../contract.js';
+import { mount } from '../http/handler.test-helpers.js';
 import { createEngageLabSimulator, type EngageLabSimulatorOptions, type LoopbackServer } from '../testing/index.js';
 import { type EngageLabOptions, engagelab } from './engagelab.js';
 
@@ -104,6 +104,22 @@ describe.each(['platform', 'custom'] as const)('engagelab %s through the handler
     // 'custom' never calls /v1/verifications: the BFF checks its own code.
     expect(t.sim.calls.verifications).toBe(mode === 'platform' ? 2 : 0);
     t.assertNoLeaks();
+  });
+
+  it.each([
+    ['ja', 'ja'],
+    ['zh-CN', 'zh_CN'],
+    ['zh_CN', 'zh_CN'],
+    ['zh-Hant-TW', 'zh_HK'],
+    ['zh-TW', 'zh_HK'],
+    ['en-GB', 'en'],
+    ['es-419', 'es'],
+    ['fr', 'default'],
+    ['default', 'default'],
+  ])('maps the BCP 47 locale %s to the template language %s', async (locale, language) => {
+    const t = setup(mode);
+    expect((await t.post('send', { to: TO, locale })).status).toBe(200);
+    expect(t.sim.messages).toMatchObject([{ language }]);
   });
 
   it.each(SEND_ROWS)('send: EngageLab %i -> %s', async (providerCode, expected) => {
@@ -282,7 +298,7 @@ describe('engagelab provider', () => {
     expect(() => engagelab({ devKey: 'k', devSecret: '', templateId: 't' })).toThrow(/devSecret/);
     expect(() => engagelab({ devKey: 'k', devSecret: 's', templateId: 't', codeLength: 11 })).toThrow(/codeLength/);
     const custom = engagelab({ devKey: 'k', devSecret: 's', templateId: 't', mode: 'custom' });
-    expect(custom).toMatchObject({ codeSource: 'local', blocksResendWhileValid: true });
-    expect(custom.verify).toBeUndefined();
+    expect(custom).toMatchObject({ codeSource: 'local', resend: 'blocked-while-valid' });
+    expect('verify' in custom).toBe(false);
   });
 });

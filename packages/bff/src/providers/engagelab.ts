@@ -1,15 +1,23 @@
-import { toBase64, utf8 } from '../crypto.js';
-import { OtpError } from '../errors.js';
-import type { Channel, Locale, OtpProvider } from '../types.js';
+import type { Channel } from '../contract.js';
 import {
+  basicAuth,
   type ErrorRow,
-  type FetchFn,
+  type FetchLike,
+  type HostedCodeProvider,
   isObject,
+  type LocalCodeProvider,
+  matchLocale,
+  OtpError,
+  type OtpProvider,
+  type ProviderSendInput,
   platformFetch,
   postJson,
   providerError,
   unreadable,
-} from './fetch-json.js';
+} from './kit.js';
+
+/** EngageLab's template languages. */
+export type EngageLabLanguage = 'default' | 'zh_CN' | 'zh_HK' | 'en' | 'ja' | 'th' | 'es';
 
 export interface EngageLabOptions {
   devKey: string;
@@ -17,8 +25,8 @@ export interface EngageLabOptions {
   devSecret: string;
   /** The OTP template to send. Server configuration, never taken from the browser. */
   templateId: string;
-  /** Template language when the browser asks for none. @defaultValue 'default' */
-  language?: Locale;
+  /** Template language when the browser asks for none, or for one the template lacks. @defaultValue 'default' */
+  language?: EngageLabLanguage;
   /** Values for the template's custom `{{vars}}` (a var left out is sent literally as `{{var}}`). */
   params?: Record<string, string>;
   /** @defaultValue 'https://otp.api.engagelab.cc' */
@@ -30,7 +38,7 @@ export interface EngageLabOptions {
    * generates and checks it, EngageLab only delivers it (/v1/codes). @defaultValue 'platform' */
   mode?: 'platform' | 'custom';
   /** @defaultValue globalThis.fetch */
-  fetch?: FetchFn;
+  fetch?: FetchLike;
 }
 
 const NAME = 'EngageLab';
@@ -51,7 +59,8 @@ const ERRORS: Record<string, ErrorRow> = {
   // On send, "related business validation failed" (the verify meaning is in VERIFY_ERRORS).
   3003: ['provider_error', 'business validation failed'],
   // "For the same template and the same target user, delivery cannot be made again within the verification code
-  // validity period": the provider's own frequency limit. The handler adds the wait (it knows when the code ends).
+  // validity period": the provider's own frequency limit. It gives no wait; send() adds the longest a code can
+  // still be valid (the template's lifetime).
   3004: ['rate_limited', 'a code for this recipient is still valid'],
   // "Verification code expired" (Verify table only; listed here too in case a send ever returns it).
   3011: ['expired', 'verification code expired'],
@@ -77,8 +86,8 @@ const ERRORS: Record<string, ErrorRow> = {
 
 const VERIFY_ERRORS: Record<string, ErrorRow> = {
   ...ERRORS,
-  // "Verification code has expired or has been verified": the handler tells the two apart from its own record
-  // (types.ts, OtpProvider.verify), so 'expired' here.
+  // "Verification code has expired or has been verified": the flow tells the two apart from its own record
+  // (HostedCodeProvider.verify), so 'expired' here.
   3003: ['expired', 'code expired or already verified'],
   3011: ['expired', 'verification code expired'],
   // "The message does not exist". The browser never holds message ids (only our record does), so our record
@@ -89,12 +98,28 @@ const VERIFY_ERRORS: Record<string, ErrorRow> = {
 
 const CHANNELS = new Set<string>(['sms', 'whatsapp', 'email', 'voice']);
 
-/** Basic auth over the UTF-8 bytes (btoa alone throws on non-Latin-1 characters). */
-function basicAuth(devKey: string, devSecret: string): string {
-  return `Basic ${toBase64(utf8(`${devKey}:${devSecret}`))}`;
-}
+/** BCP 47 (lower case, see matchLocale) -> the template language. Traditional Chinese of Taiwan and Macau reads
+ * best in the zh_HK template; every other Chinese in zh_CN. */
+const LANGUAGES: Record<string, EngageLabLanguage> = {
+  zh: 'zh_CN',
+  'zh-cn': 'zh_CN',
+  'zh-sg': 'zh_CN',
+  'zh-hans': 'zh_CN',
+  'zh-hk': 'zh_HK',
+  'zh-tw': 'zh_HK',
+  'zh-mo': 'zh_HK',
+  'zh-hant': 'zh_HK',
+  en: 'en',
+  ja: 'ja',
+  th: 'th',
+  es: 'es',
+  default: 'default',
+};
 
 /** EngageLab OTP (https://otp.api.engagelab.cc), with platform-generated codes or codes the BFF generates. */
+export function engagelab(options: EngageLabOptions & { mode: 'custom' }): LocalCodeProvider;
+export function engagelab(options: EngageLabOptions & { mode?: 'platform' | undefined }): HostedCodeProvider;
+export function engagelab(options: EngageLabOptions): OtpProvider;
 export function engagelab(options: EngageLabOptions): OtpProvider {
   const { devKey, devSecret, templateId, mode = 'platform', codeLength = 6 } = options;
   for (const [key, value] of Object.entries({ devKey, devSecret, templateId })) {
@@ -110,7 +135,14 @@ export function engagelab(options: EngageLabOptions): OtpProvider {
   const headers = { authorization: basicAuth(devKey, devSecret) };
 
   async function call(path: string, body: unknown, signal: AbortSignal, errors: Record<string, ErrorRow>) {
-    const { status, body: reply } = await postJson(NAME, fetch, `${baseUrl}${path}`, headers, body, signal);
+    const { status, body: reply } = await postJson({
+      provider: NAME,
+      fetch,
+      url: `${baseUrl}${path}`,
+      headers,
+      body,
+      signal,
+    });
     // Failures are "HTTP 4xx or 5xx" with `{code: int, message}`.
     if (status >= 200 && status < 300 && isObject(reply)) return reply;
     if (status >= 400 && isObject(reply) && Number.isInteger(reply.code)) {
@@ -119,35 +151,45 @@ export function engagelab(options: EngageLabOptions): OtpProvider {
     throw unreadable(NAME, status);
   }
 
-  const provider: OtpProvider = {
-    name: mode === 'custom' ? 'engagelab-custom' : 'engagelab',
-    codeSource: mode === 'custom' ? 'local' : 'provider',
-    // 3004 for the same template and recipient while a code is valid, in both modes (both endpoints list it).
-    blocksResendWhileValid: true,
-    codeLength,
-
-    async send({ to, locale, code, signal }) {
-      if (mode === 'custom' && code === undefined) {
-        throw new OtpError('internal_error', 'engagelab custom mode needs the code to deliver.');
+  async function deliver(path: '/v1/messages' | '/v1/codes', body: Record<string, unknown>, input: ProviderSendInput) {
+    const template = {
+      id: templateId,
+      language: matchLocale(input.locale, LANGUAGES) ?? options.language ?? 'default',
+      params: options.params,
+    };
+    let reply: Record<string, unknown>;
+    try {
+      reply = await call(path, { ...body, to: input.to, template }, input.signal, ERRORS);
+    } catch (error) {
+      // 3004 carries no wait: a code sent before is valid at most one template lifetime more.
+      if (error instanceof OtpError && error.code === 'rate_limited' && error.retryAfter === undefined) {
+        throw new OtpError('rate_limited', { message: error.message, retryAfter: input.ttlSeconds });
       }
-      const template = { id: templateId, language: locale ?? options.language ?? 'default', params: options.params };
-      const reply =
-        mode === 'custom'
-          ? await call('/v1/codes', { to, code, template }, signal, ERRORS)
-          : await call('/v1/messages', { to, template }, signal, ERRORS);
-      const { message_id, send_channel } = reply;
-      if (typeof message_id !== 'string' || message_id === '') throw unreadable(NAME, 200);
-      // send_channel is "the channel currently in use" (whatsapp|sms|email|voice). A value outside that list is
-      // not worth failing a send that already went out for; report 'sms', the default strategy.
-      const channel = (
-        typeof send_channel === 'string' && CHANNELS.has(send_channel) ? send_channel : 'sms'
-      ) as Channel;
-      return { messageId: message_id, channel };
-    },
-  };
+      throw error;
+    }
+    const { message_id, send_channel } = reply;
+    if (typeof message_id !== 'string' || message_id === '') throw unreadable(NAME, 200);
+    // send_channel is "the channel currently in use" (whatsapp|sms|email|voice). A value outside that list is
+    // not worth failing a send that already went out for; report 'sms', the default strategy.
+    const channel = (typeof send_channel === 'string' && CHANNELS.has(send_channel) ? send_channel : 'sms') as Channel;
+    return { messageId: message_id, channel };
+  }
 
-  if (mode === 'platform') {
-    provider.verify = async ({ messageId, code, signal }) => {
+  const common = {
+    name: mode === 'custom' ? 'engagelab-custom' : 'engagelab',
+    // 3004 for the same template and recipient while a code is valid, in both modes (both endpoints list it).
+    resend: 'blocked-while-valid',
+    codeLength,
+  } as const;
+
+  if (mode === 'custom') {
+    return { ...common, codeSource: 'local', send: (input) => deliver('/v1/codes', { code: input.code }, input) };
+  }
+  return {
+    ...common,
+    codeSource: 'provider',
+    send: (input) => deliver('/v1/messages', {}, input),
+    async verify({ messageId, code, signal }) {
       const reply = await call(
         '/v1/verifications',
         { message_id: messageId, verify_code: code },
@@ -157,7 +199,6 @@ export function engagelab(options: EngageLabOptions): OtpProvider {
       // A wrong code is HTTP 200 with `verified: false`.
       if (typeof reply.verified !== 'boolean') throw unreadable(NAME, 200);
       return reply.verified;
-    };
-  }
-  return provider;
+    },
+  };
 }

@@ -1,10 +1,10 @@
 import { createHmac } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
+import { ERROR_STATUS, type ErrorCode } from '../contract.js';
 import { importHmacKey, utf8 } from '../crypto.js';
-import { ERROR_STATUS, type ErrorCode } from '../errors.js';
-import { mount } from '../handler.test-helpers.js';
-import { createUniMtxSimulator, type LoopbackServer, type UniMtxSimulatorOptions } from '../testing/index.js';
-import { signUniMtxQuery, type UniMtxOptions, unimtx } from './unimtx.js';
+import { mount } from '../http/handler.test-helpers.js';
+import { createUnimtxSimulator, type LoopbackServer, type UnimtxSimulatorOptions } from '../testing/index.js';
+import { signUnimtxQuery, type UnimtxOptions, unimtx } from './unimtx.js';
 
 const TO = '+12068800123';
 const SECRET = 'unimtx-test-secret-9f8e7d6c5b4a';
@@ -41,8 +41,8 @@ const ROWS: [string, ErrorCode, number?][] = [
   ['999999', 'provider_unavailable', 503],
 ];
 
-function setup(opts: { sim?: UniMtxSimulatorOptions; provider?: Partial<UniMtxOptions> } = {}) {
-  const sim = createUniMtxSimulator({ accessKeySecret: SECRET, ...opts.sim });
+function setup(opts: { sim?: UnimtxSimulatorOptions; provider?: Partial<UnimtxOptions> } = {}) {
+  const sim = createUnimtxSimulator({ accessKeySecret: SECRET, ...opts.sim });
   const provider = unimtx({
     accessKeyId: sim.accessKeyId,
     accessKeySecret: SECRET,
@@ -145,7 +145,7 @@ describe('unimtx through the handler', () => {
 
 describe('UniMTX HMAC-SHA256 signing', () => {
   it('matches the documented algorithm for a known input (computed here with node:crypto)', async () => {
-    const query = await signUniMtxQuery(
+    const query = await signUnimtxQuery(
       { action: 'otp.send', accessKeyId: 'key id/1' },
       await importHmacKey(utf8('s3cr3t')),
       1_700_000_000_123,
@@ -169,9 +169,9 @@ describe('UniMTX HMAC-SHA256 signing', () => {
   });
 
   it('is accepted by the simulator, and a tampered signature is rejected (104201)', async () => {
-    const sim = createUniMtxSimulator({ accessKeySecret: SECRET });
+    const sim = createUnimtxSimulator({ accessKeySecret: SECRET });
     const key = await importHmacKey(utf8(SECRET));
-    const query = await signUniMtxQuery(
+    const query = await signUnimtxQuery(
       { action: 'otp.send', accessKeyId: sim.accessKeyId },
       key,
       Date.now(),
@@ -193,7 +193,7 @@ describe('UniMTX HMAC-SHA256 signing', () => {
 
   it('uses a fresh nonce and timestamp per request', async () => {
     const urls: string[] = [];
-    const sim = createUniMtxSimulator({ accessKeySecret: SECRET });
+    const sim = createUnimtxSimulator({ accessKeySecret: SECRET });
     const provider = unimtx({
       accessKeyId: sim.accessKeyId,
       accessKeySecret: SECRET,
@@ -218,7 +218,7 @@ describe('unimtx provider', () => {
   });
 
   it('talks to the simulator over real HTTP with the platform fetch (unsigned key)', async () => {
-    const sim = createUniMtxSimulator();
+    const sim = createUnimtxSimulator();
     server = await sim.listen();
     const provider = unimtx({ accessKeyId: sim.accessKeyId, baseUrl: server.url });
     const signal = AbortSignal.timeout(5000);

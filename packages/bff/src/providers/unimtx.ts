@@ -1,16 +1,17 @@
+import type { Channel } from '../contract.js';
 import { importHmacKey, toBase64, utf8 } from '../crypto.js';
-import type { Channel, OtpProvider } from '../types.js';
 import {
   type ErrorRow,
-  type FetchFn,
+  type FetchLike,
+  type HostedCodeProvider,
   isObject,
   platformFetch,
   postJson,
   providerError,
   unreadable,
-} from './fetch-json.js';
+} from './kit.js';
 
-export interface UniMtxOptions {
+export interface UnimtxOptions {
   accessKeyId: string;
   /** Set when the key is in HMAC mode: every request is then signed with HMAC-SHA256. Server-side only. */
   accessKeySecret?: string;
@@ -21,7 +22,7 @@ export interface UniMtxOptions {
   /** Scenario label (max 36 characters) sent with both otp.send and otp.verify. */
   intent?: string;
   /** @defaultValue globalThis.fetch */
-  fetch?: FetchFn;
+  fetch?: FetchLike;
 }
 
 const NAME = 'UniMTX';
@@ -47,8 +48,9 @@ const ERRORS: Record<string, ErrorRow> = {
   '105001': ['provider_error', 'unauthorized'],
   '105100': ['provider_error', 'IP restricted'],
   '105400': ['provider_error', 'insufficient funds'],
-  // The console's "SMS Rate Limiting" extension (per number per minute/hour/day). The handler adds the wait.
-  '105300': ['rate_limited', 'rate limit exceeded'],
+  // The console's "SMS Rate Limiting" extension (per number per minute/hour/day). LimitExceed carries no wait;
+  // the extension counts per minute at the finest, so a minute is an honest one.
+  '105300': ['rate_limited', 'rate limit exceeded', 60],
   '107111': ['invalid_phone', 'invalid phone number'],
   // Sender name (signature) and template setup: configuration.
   '107120': ['provider_error', 'missing SMS signature'],
@@ -68,7 +70,7 @@ const hex = (bytes: Uint8Array) => Array.from(bytes, (b) => b.toString(16).padSt
  * joined by `&`. The docs stop mid-step; the rest follows the official Node SDK (`client.js`). The body is not
  * signed.
  */
-export function uniMtxStringToSign(params: URLSearchParams): string {
+export function unimtxStringToSign(params: URLSearchParams): string {
   return [...params]
     .filter(([k]) => k !== 'signature')
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
@@ -77,15 +79,15 @@ export function uniMtxStringToSign(params: URLSearchParams): string {
 }
 
 /** base64(HMAC-SHA256(accessKeySecret, string to sign)); the simulator checks requests with the same function. */
-export async function uniMtxSignature(key: CryptoKey, params: URLSearchParams): Promise<string> {
-  return toBase64(new Uint8Array(await crypto.subtle.sign('HMAC', key, utf8(uniMtxStringToSign(params)))));
+export async function unimtxSignature(key: CryptoKey, params: URLSearchParams): Promise<string> {
+  return toBase64(new Uint8Array(await crypto.subtle.sign('HMAC', key, utf8(unimtxStringToSign(params)))));
 }
 
 /**
  * Adds UniMTX's HMAC-SHA256 signature to a query: `algorithm`, `timestamp` (ms), `nonce`, then `signature`. The
  * Node SDK and the docs use a ms timestamp and a base64 digest; the Go and Python SDKs' seconds + hex disagree.
  */
-export async function signUniMtxQuery(
+export async function signUnimtxQuery(
   query: Record<string, string>,
   key: CryptoKey,
   timestamp: number,
@@ -93,12 +95,12 @@ export async function signUniMtxQuery(
 ): Promise<URLSearchParams> {
   const params = new URLSearchParams({ ...query, algorithm: 'hmac-sha256', timestamp: String(timestamp), nonce });
   // URLSearchParams URL-encodes the base64 (+ / =) when serialised.
-  params.set('signature', await uniMtxSignature(key, params));
+  params.set('signature', await unimtxSignature(key, params));
   return params;
 }
 
 /** UniMTX OTP (otp.send / otp.verify): UniMTX generates and checks the code; verify is by number + code. */
-export function unimtx(options: UniMtxOptions): OtpProvider {
+export function unimtx(options: UnimtxOptions): HostedCodeProvider {
   const { accessKeyId, accessKeySecret, intent, codeLength = 6 } = options;
   if (typeof accessKeyId !== 'string' || accessKeyId === '')
     throw new TypeError('unimtx(): `accessKeyId` is required.');
@@ -118,9 +120,15 @@ export function unimtx(options: UniMtxOptions): OtpProvider {
     if (accessKeySecret) {
       key ??= importHmacKey(utf8(accessKeySecret));
       const nonce = hex(crypto.getRandomValues(new Uint8Array(16)));
-      query = await signUniMtxQuery({ action, accessKeyId }, await key, Date.now(), nonce);
+      query = await signUnimtxQuery({ action, accessKeyId }, await key, Date.now(), nonce);
     }
-    const { status, body: reply } = await postJson(NAME, fetch, `${baseUrl}/?${query}`, {}, body, signal);
+    const { status, body: reply } = await postJson({
+      provider: NAME,
+      fetch,
+      url: `${baseUrl}/?${query}`,
+      body,
+      signal,
+    });
     // Branch on the envelope's `code` (a string; "0" is success), not on the HTTP status.
     if (!isObject(reply) || (typeof reply.code !== 'string' && typeof reply.code !== 'number')) {
       throw unreadable(NAME, status);
@@ -133,7 +141,8 @@ export function unimtx(options: UniMtxOptions): OtpProvider {
   return {
     name: 'unimtx',
     codeSource: 'provider',
-    blocksResendWhileValid: false,
+    // otp.send replaces the recipient's previous code: the cooldown alone paces resends.
+    resend: 'new-code',
     codeLength,
 
     async send({ to, ttlSeconds, signal }) {

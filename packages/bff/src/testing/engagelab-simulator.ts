@@ -1,9 +1,10 @@
+import type { Channel } from '../contract.js';
 import { randomCode } from '../crypto.js';
-import type { Channel } from '../types.js';
-import { decodeBasic, type Fault, FaultQueue, faultResponse, type InjectOptions, json } from './faults.js';
-import { type LoopbackServer, listenLoopback } from './loopback.js';
+import { decodeBasic, json } from './faults.js';
+import { jsonObject, simulatorShell } from './shell.js';
 
-export type EngageLabPath = '/v1/messages' | '/v1/codes' | '/v1/verifications';
+const PATHS = ['/v1/messages', '/v1/codes', '/v1/verifications'] as const;
+export type EngageLabPath = (typeof PATHS)[number];
 
 /** HTTP status and message of each documented EngageLab error code (seeds: Verify OTP and Custom OTP Code
  * Delivery error tables; 3011 from the Verify table). Unknown codes are answered with HTTP 400. */
@@ -94,11 +95,9 @@ export function createEngageLabSimulator(options: EngageLabSimulatorOptions = {}
   const templateId = options.templateId ?? 'otpkit-demo';
   const templates = options.templates ?? { [templateId]: {} };
   const now = options.now ?? Date.now;
-  const faults = new FaultQueue<number, EngageLabPath>();
   const byId = new Map<string, StoredMessage>();
   /** `${templateId}\n${to}` -> message id of the last code, for the 3004 frequency limit. */
   const live = new Map<string, string>();
-  const messages: SimulatedEngageLabMessage[] = [];
   const calls = { messages: 0, codes: 0, verifications: 0 };
 
   const error = (code: number, status?: number) => {
@@ -163,61 +162,38 @@ export function createEngageLabSimulator(options: EngageLabSimulatorOptions = {}
     return json(200, { message_id, verify_code, verified });
   }
 
-  async function fetch(input: RequestInfo | URL, init?: RequestInit): Promise<Response> {
-    const request = new Request(input, init);
-    // The caller's own signal: undici's Request follows it through a WeakRef to an internal AbortController, which
-    // can be garbage-collected while a hang waits, and then `request.signal` never fires (seen: a 20 s test timeout).
-    const signal = init?.signal ?? request.signal;
-    if (signal.aborted) throw signal.reason;
-    const path = (['/v1/messages', '/v1/codes', '/v1/verifications'] as const).find((p) =>
-      new URL(request.url).pathname.endsWith(p),
-    );
-    if (path === undefined) return json(404, { code: 404, message: 'Not Found' });
-    calls[path === '/v1/messages' ? 'messages' : path === '/v1/codes' ? 'codes' : 'verifications'] += 1;
-    if (request.method !== 'POST') return json(405, { code: 405, message: 'Method Not Allowed' });
-
-    const fault = faults.take(path);
-    if (typeof fault === 'string') return faultResponse(fault, signal);
-    if (fault !== undefined) return error(fault.code, fault.status);
-
-    if (decodeBasic(request.headers.get('authorization')) !== `${devKey}:${devSecret}`) return error(2001);
-    let body: unknown;
-    try {
-      body = JSON.parse(await request.text());
-    } catch {
-      return error(3001);
-    }
-    if (typeof body !== 'object' || body === null || Array.isArray(body)) return error(3001);
-    const fields = body as Record<string, unknown>;
-    if (path === '/v1/verifications') return verify(fields);
-    return send(fields, path === '/v1/codes');
-  }
+  const shell = simulatorShell<number, EngageLabPath, SimulatedEngageLabMessage>({
+    async route(request) {
+      const path = PATHS.find((p) => new URL(request.url).pathname.endsWith(p));
+      if (path === undefined) return json(404, { code: 404, message: 'Not Found' });
+      calls[path === '/v1/messages' ? 'messages' : path === '/v1/codes' ? 'codes' : 'verifications'] += 1;
+      if (request.method !== 'POST') return json(405, { code: 405, message: 'Method Not Allowed' });
+      return path;
+    },
+    error,
+    async answer(request, path) {
+      if (decodeBasic(request.headers.get('authorization')) !== `${devKey}:${devSecret}`) return error(2001);
+      const body = await jsonObject(request);
+      if (body === undefined) return error(3001);
+      if (path === '/v1/verifications') return verify(body);
+      return send(body, path === '/v1/codes');
+    },
+    clear() {
+      byId.clear();
+      live.clear();
+      calls.messages = calls.codes = calls.verifications = 0;
+    },
+  });
+  const { messages } = shell;
 
   return {
+    ...shell,
     devKey,
     devSecret,
     templateId,
     baseUrl: 'https://otp.api.engagelab.cc',
-    fetch,
-    messages,
+    /** What `engagelab()` needs to talk to this simulator: `engagelab(sim.providerOptions)`. */
+    providerOptions: { devKey, devSecret, templateId, fetch: shell.fetch },
     calls,
-    /** The last code "sent" to `to`, or undefined. */
-    lastCode(to: string): string | undefined {
-      return messages.findLast((m) => m.to === to)?.code;
-    },
-    inject(fault: Fault<number>, injectOptions?: InjectOptions<EngageLabPath>): void {
-      faults.add(fault, injectOptions);
-    },
-    /** Forgets messages, codes, counters and pending faults. */
-    reset(): void {
-      byId.clear();
-      live.clear();
-      messages.length = 0;
-      calls.messages = calls.codes = calls.verifications = 0;
-      faults.clear();
-    },
-    listen(): Promise<LoopbackServer> {
-      return listenLoopback(fetch);
-    },
   };
 }

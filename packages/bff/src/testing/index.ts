@@ -1,7 +1,6 @@
 // Test doubles for the providers: faithful fakes of the documented EngageLab and UniMTX APIs, usable as a `fetch`
 // (Node or browser) or as a loopback HTTP server. Mocks belong at the network edge, so tests use these.
 
-export { uniMtxStringToSign } from '../providers/unimtx.js';
 export {
   createEngageLabSimulator,
   type EngageLabPath,
@@ -12,10 +11,12 @@ export {
 } from './engagelab-simulator.js';
 export type { Fault, InjectOptions } from './faults.js';
 export { type FetchLike, type LoopbackServer, listenLoopback } from './loopback.js';
+export type { ProviderSimulator } from './shell.js';
+export { createTestBff, TEST_SECRET, type TestBff, type TestBffOptions } from './test-bff.js';
 export {
-  createUniMtxSimulator,
-  type SimulatedUniMtxMessage,
-  type UniMtxAction,
-  type UniMtxSimulator,
-  type UniMtxSimulatorOptions,
+  createUnimtxSimulator,
+  type SimulatedUnimtxMessage,
+  type UnimtxAction,
+  type UnimtxSimulator,
+  type UnimtxSimulatorOptions,
 } from './unimtx-simulator.js';

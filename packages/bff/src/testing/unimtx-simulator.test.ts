@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { LoopbackServer } from './loopback.js';
-import { createUniMtxSimulator, type UniMtxSimulator } from './unimtx-simulator.js';
+import { createUnimtxSimulator, type UnimtxSimulator } from './unimtx-simulator.js';
 
 const TO = '+12068800123';
 
@@ -22,7 +22,7 @@ function signedUrl(base: string, action: string, keyId: string, secret: string, 
   return `${base}/?${new URLSearchParams({ ...query, signature })}`;
 }
 
-function call(sim: UniMtxSimulator, action: string, body: unknown, url?: string, init: RequestInit = {}) {
+function call(sim: UnimtxSimulator, action: string, body: unknown, url?: string, init: RequestInit = {}) {
   return sim.fetch(url ?? `https://api.example.test/?action=${action}&accessKeyId=${sim.accessKeyId}`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
@@ -37,7 +37,7 @@ async function envelope(response: Response) {
 
 describe('UniMTX simulator (fetch form)', () => {
   it('sends a code of `digits` digits and accepts it once; a wrong code is valid: false', async () => {
-    const sim = createUniMtxSimulator();
+    const sim = createUnimtxSimulator();
     const sent = await envelope(await call(sim, 'otp.send', { to: TO, digits: 8, intent: 'login' }));
     expect(sent).toMatchObject({ code: '0', message: 'Success', data: { to: TO, iso: 'US', cc: '1' } });
     expect(sent.data?.id).toEqual(expect.any(String));
@@ -58,7 +58,7 @@ describe('UniMTX simulator (fetch form)', () => {
 
   it('expires generated codes after the ttl passed to otp.verify', async () => {
     let clock = 0;
-    const sim = createUniMtxSimulator({ now: () => clock });
+    const sim = createUnimtxSimulator({ now: () => clock });
     await call(sim, 'otp.send', { to: TO });
     const code = sim.lastCode(TO)!;
     expect(code).toMatch(/^\d{6}$/);
@@ -68,7 +68,7 @@ describe('UniMTX simulator (fetch form)', () => {
   });
 
   it('answers 104001 (HTTP 400) for missing params, 104002 for bad ones, 107111 for bad numbers', async () => {
-    const sim = createUniMtxSimulator();
+    const sim = createUnimtxSimulator();
     const missing = await call(sim, 'otp.verify', { to: TO });
     expect(missing.status).toBe(400);
     expect(await missing.json()).toEqual({ code: '104001', message: 'MissingParams' });
@@ -80,7 +80,7 @@ describe('UniMTX simulator (fetch form)', () => {
   });
 
   it('checks the access key id: 104110 missing, 104111 unknown', async () => {
-    const sim = createUniMtxSimulator();
+    const sim = createUnimtxSimulator();
     const none = await call(sim, 'otp.send', { to: TO }, 'https://x.test/?action=otp.send');
     expect((await envelope(none)).code).toBe('104110');
     const wrong = await call(sim, 'otp.send', { to: TO }, 'https://x.test/?action=otp.send&accessKeyId=nope');
@@ -89,7 +89,7 @@ describe('UniMTX simulator (fetch form)', () => {
 
   it('with a secret, requires a valid HMAC-SHA256 signature (104201) and a fresh timestamp (104202)', async () => {
     const clock = 1_700_000_000_000;
-    const sim = createUniMtxSimulator({ accessKeySecret: 'sim-secret', now: () => clock });
+    const sim = createUnimtxSimulator({ accessKeySecret: 'sim-secret', now: () => clock });
     const base = 'https://x.test';
     const good = signedUrl(base, 'otp.send', sim.accessKeyId, 'sim-secret', clock - 9 * 60_000);
     expect((await envelope(await call(sim, 'otp.send', { to: TO }, good))).code).toBe('0');
@@ -104,7 +104,7 @@ describe('UniMTX simulator (fetch form)', () => {
   });
 
   it('injects codes (strings), garbage, http500 and hang, per action', async () => {
-    const sim = createUniMtxSimulator();
+    const sim = createUnimtxSimulator();
     sim.inject({ code: '105300' }, { path: 'otp.send' });
     sim.inject({ code: '101000' }, { times: 1 });
     expect((await envelope(await call(sim, 'otp.verify', { to: TO, code: '1234' }))).code).toBe('101000');
@@ -131,7 +131,7 @@ describe('UniMTX simulator (loopback server)', () => {
   });
 
   it('serves otp.send and otp.verify over real HTTP', async () => {
-    const sim = createUniMtxSimulator();
+    const sim = createUnimtxSimulator();
     server = await sim.listen();
     const url = (action: string) => `${server!.url}/?action=${action}&accessKeyId=${sim.accessKeyId}`;
     const init = (body: unknown) => ({

@@ -1,10 +1,10 @@
+import type { Channel } from '../contract.js';
 import { importHmacKey, randomCode, utf8 } from '../crypto.js';
-import { uniMtxSignature } from '../providers/unimtx.js';
-import type { Channel } from '../types.js';
-import { type Fault, FaultQueue, faultResponse, type InjectOptions, json } from './faults.js';
-import { type LoopbackServer, listenLoopback } from './loopback.js';
+import { unimtxSignature } from '../providers/unimtx.js';
+import { json } from './faults.js';
+import { jsonObject, simulatorShell } from './shell.js';
 
-export type UniMtxAction = 'otp.send' | 'otp.verify';
+export type UnimtxAction = 'otp.send' | 'otp.verify';
 
 /** HTTP status and name of each UniMTX error code. Only 104001 -> 400 is documented; the other statuses are
  * guesses, which is fine because clients must branch on `code`, not on the status. */
@@ -44,7 +44,7 @@ const COUNTRIES: [prefix: string, iso: string][] = [
   ['+852', 'HK'],
 ];
 
-export interface SimulatedUniMtxMessage {
+export interface SimulatedUnimtxMessage {
   /** The `data.id` answered. */
   id: string;
   to: string;
@@ -55,7 +55,7 @@ export interface SimulatedUniMtxMessage {
   at: number;
 }
 
-export interface UniMtxSimulatorOptions {
+export interface UnimtxSimulatorOptions {
   /** @defaultValue 'sim-access-key-id' */
   accessKeyId?: string;
   /** Set: every request must carry a valid HMAC-SHA256 signature (the key's "HMAC mode" in the console). */
@@ -64,7 +64,7 @@ export interface UniMtxSimulatorOptions {
   undeliverable?: Record<string, string>;
   /** Clock in epoch ms. @defaultValue Date.now */
   now?: () => number;
-  onSend?: (message: SimulatedUniMtxMessage) => void;
+  onSend?: (message: SimulatedUnimtxMessage) => void;
 }
 
 interface StoredCode {
@@ -75,18 +75,16 @@ interface StoredCode {
   sendTtl: number;
 }
 
-export type UniMtxSimulator = ReturnType<typeof createUniMtxSimulator>;
+export type UnimtxSimulator = ReturnType<typeof createUnimtxSimulator>;
 
 /** A fake UniMTX OTP API (`otp.send`, `otp.verify`), served by `fetch` on any URL or by `listen()`. */
-export function createUniMtxSimulator(options: UniMtxSimulatorOptions = {}) {
+export function createUnimtxSimulator(options: UnimtxSimulatorOptions = {}) {
   const accessKeyId = options.accessKeyId ?? 'sim-access-key-id';
   const { accessKeySecret } = options;
   let key: Promise<CryptoKey> | undefined;
   const now = options.now ?? Date.now;
-  const faults = new FaultQueue<string, UniMtxAction>();
   /** `${to}\n${intent}` -> the code to check; a new send replaces the previous code. */
   const codes = new Map<string, StoredCode>();
-  const messages: SimulatedUniMtxMessage[] = [];
   const calls = { send: 0, verify: 0 };
 
   const error = (code: string, status?: number) => {
@@ -106,7 +104,7 @@ export function createUniMtxSimulator(options: UniMtxSimulatorOptions = {}) {
     if (query.get('algorithm') !== 'hmac-sha256' || !signature || !/^.{8,64}$/.test(nonce)) return error('104201');
     if (!Number.isFinite(timestamp) || Math.abs(now() - timestamp) > 10 * 60_000) return error('104202');
     key ??= importHmacKey(utf8(accessKeySecret));
-    if (signature !== (await uniMtxSignature(await key, query))) return error('104201');
+    if (signature !== (await unimtxSignature(await key, query))) return error('104201');
     return undefined;
   }
 
@@ -166,57 +164,40 @@ export function createUniMtxSimulator(options: UniMtxSimulatorOptions = {}) {
     return ok({ to, valid });
   }
 
-  async function fetch(input: RequestInfo | URL, init?: RequestInit): Promise<Response> {
-    const request = new Request(input, init);
-    // The caller's own signal: undici's Request follows it through a WeakRef to an internal AbortController, which
-    // can be garbage-collected while a hang waits, and then `request.signal` never fires (seen: a 20 s test timeout).
-    const signal = init?.signal ?? request.signal;
-    if (signal.aborted) throw signal.reason;
-    const query = new URL(request.url).searchParams;
-    const action = query.get('action');
-    if (action === 'otp.send') calls.send += 1;
-    if (action === 'otp.verify') calls.verify += 1;
-    if (request.method !== 'POST') return json(405, { code: '405', message: 'Method Not Allowed' });
-    if (action !== null && action !== 'otp.send' && action !== 'otp.verify') return error('104002');
-
-    const fault = action === null ? undefined : faults.take(action);
-    if (typeof fault === 'string') return faultResponse(fault, signal);
-    if (fault !== undefined) return error(fault.code, fault.status);
-
-    const denied = await checkAuth(query);
-    if (denied !== undefined) return denied;
-    if (action === null) return error('104001');
-    let body: unknown;
-    try {
-      body = JSON.parse(await request.text());
-    } catch {
-      return error('104002');
-    }
-    if (typeof body !== 'object' || body === null || Array.isArray(body)) return error('104002');
-    return action === 'otp.send' ? send(body as Record<string, unknown>) : verify(body as Record<string, unknown>);
-  }
+  const shell = simulatorShell<string, UnimtxAction, SimulatedUnimtxMessage>({
+    async route(request) {
+      const query = new URL(request.url).searchParams;
+      const action = query.get('action');
+      if (action === 'otp.send') calls.send += 1;
+      if (action === 'otp.verify') calls.verify += 1;
+      if (request.method !== 'POST') return json(405, { code: '405', message: 'Method Not Allowed' });
+      if (action === 'otp.send' || action === 'otp.verify') return action;
+      if (action !== null) return error('104002');
+      // No action at all: credentials are still checked first, as for every request.
+      return (await checkAuth(query)) ?? error('104001');
+    },
+    error,
+    async answer(request, action) {
+      const denied = await checkAuth(new URL(request.url).searchParams);
+      if (denied !== undefined) return denied;
+      const body = await jsonObject(request);
+      if (body === undefined) return error('104002');
+      return action === 'otp.send' ? send(body) : verify(body);
+    },
+    clear() {
+      codes.clear();
+      calls.send = calls.verify = 0;
+    },
+  });
+  const { messages } = shell;
 
   return {
+    ...shell,
     accessKeyId,
     accessKeySecret,
     baseUrl: 'https://api.unimtx.com',
-    fetch,
-    messages,
+    /** What `unimtx()` needs to talk to this simulator: `unimtx(sim.providerOptions)`. */
+    providerOptions: { accessKeyId, accessKeySecret, fetch: shell.fetch },
     calls,
-    lastCode(to: string): string | undefined {
-      return messages.findLast((m) => m.to === to)?.code;
-    },
-    inject(fault: Fault<string>, injectOptions?: InjectOptions<UniMtxAction>): void {
-      faults.add(fault, injectOptions);
-    },
-    reset(): void {
-      codes.clear();
-      messages.length = 0;
-      calls.send = calls.verify = 0;
-      faults.clear();
-    },
-    listen(): Promise<LoopbackServer> {
-      return listenLoopback(fetch);
-    },
   };
 }

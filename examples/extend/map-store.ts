@@ -1,0 +1,79 @@
+// A third store, written only against the public interface (`OtpStore` from @otpkit/bff) and proven by the
+// published conformance suite (map-store.test.ts). The bff README's "Write a store" is this file: the smallest
+// store that passes, as a template for one over your own database. (JavaScript runs each method to its first
+// `await` without interruption, which is what makes these methods atomic; a database store needs a transaction
+// or a conditional update in each method that reads and then writes.)
+// docs:write-store
+import type { OtpStore, VerificationRecord } from '@otpkit/bff';
+
+export function mapStore(): OtpStore {
+  const records = new Map<string, { record: VerificationRecord; until: number }>();
+  const counters = new Map<string, { n: number; reset: number }>();
+
+  const live = (id: string, now: number) => {
+    const entry = records.get(id);
+    return entry && entry.until > now ? entry.record : undefined;
+  };
+  const hits = (key: string, now: number) => {
+    const c = counters.get(key);
+    return c && c.reset > now ? c.n : 0;
+  };
+  const hit = (key: string, windowMs: number, now: number) => {
+    const n = hits(key, now);
+    counters.set(key, { n: n + 1, reset: n === 0 ? now + windowMs : counters.get(key)!.reset });
+  };
+
+  return {
+    async create({ record, ttlMs, now }) {
+      records.set(record.id, { record: { ...record }, until: now + ttlMs });
+    },
+    async get({ id, now }) {
+      const record = live(id, now);
+      return record ? { ...record } : null;
+    },
+    async delete({ id, now }) {
+      return live(id, now) !== undefined && records.delete(id);
+    },
+    async reserveAttempt({ id, failurePrefix, maxFailures, now }) {
+      const record = live(id, now);
+      if (!record) return { status: 'not_found' };
+      if (record.verified) return { status: 'already_verified', record: { ...record } };
+      if (now >= record.expiresAt) return { status: 'expired', record: { ...record } };
+      const failures = hits(failurePrefix + record.to, now);
+      if (record.attempts >= record.maxAttempts || failures >= maxFailures) {
+        return { status: 'exhausted', record: { ...record }, failures };
+      }
+      record.attempts += 1;
+      return { status: 'reserved', record: { ...record }, failures };
+    },
+    async markVerified({ id, now }) {
+      const record = live(id, now);
+      if (!record || record.verified) return false;
+      record.verified = true;
+      return true;
+    },
+    async addFailure({ key, windowMs, now }) {
+      hit(key, windowMs, now);
+    },
+    async take({ rules, now }) {
+      let refused: { retryAfterMs: number; key: string } | undefined;
+      for (const { key, limit, windowMs } of rules) {
+        if (windowMs <= 0) continue;
+        const n = hits(key, now);
+        if (limit > 0 && n < limit) continue;
+        const wait = n > 0 ? counters.get(key)!.reset - now : windowMs;
+        if (!refused || wait > refused.retryAfterMs) refused = { retryAfterMs: wait, key };
+      }
+      if (refused) return { ok: false, ...refused };
+      for (const { key, windowMs } of rules) if (windowMs > 0) hit(key, windowMs, now);
+      return { ok: true };
+    },
+    async hits({ key, now }) {
+      return hits(key, now);
+    },
+    async release({ keys }) {
+      for (const key of keys) counters.delete(key);
+    },
+  };
+}
+// docs:end

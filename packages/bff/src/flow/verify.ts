@@ -1,0 +1,108 @@
+import type { VerifyRequest, VerifyResponse } from '../contract.js';
+import { hmacVerify } from '../crypto.js';
+import { OtpError } from '../errors.js';
+import type { VerificationRecord } from '../stores/types.js';
+import { type Caller, type FlowContext, fromProvider, fromStore, seconds } from './context.js';
+import { checkCode, isVerificationId, stringFields } from './input.js';
+import { FAILURE_PREFIX } from './limits.js';
+import { maskRecipient } from './mask.js';
+import { signProof } from './proof.js';
+import { notFound } from './send.js';
+
+/** `POST …/verify`: checks a code against an open verification; a right one earns a signed proof. */
+export async function verify(
+  ctx: FlowContext,
+  input: VerifyRequest | unknown,
+  caller: Caller = {},
+): Promise<VerifyResponse> {
+  const { config, logger } = ctx;
+  const { verificationId, code } = stringFields(input, ['verificationId', 'code']);
+  checkCode(code, ctx.provider.codeLength);
+  if (!isVerificationId(verificationId)) throw notFound();
+  const now = config.now();
+  const reserved = await fromStore(ctx, (s) =>
+    s.reserveAttempt({ id: verificationId, failurePrefix: FAILURE_PREFIX, maxFailures: config.maxFailures, now }),
+  );
+  switch (reserved.status) {
+    case 'not_found':
+      throw notFound();
+    case 'expired':
+      throw new OtpError('expired');
+    case 'already_verified':
+      throw new OtpError('already_verified');
+    case 'exhausted': {
+      // Retry-After says when a new code can be had: at the resend gate if only this verification's budget is
+      // spent, at the end of the failure window (an upper bound: the store does not say when it started) if the
+      // recipient's is.
+      const numberLocked = reserved.failures >= config.maxFailures;
+      throw new OtpError('too_many_attempts', {
+        message: 'Too many wrong codes. Request a new one.',
+        retryAfter: seconds(numberLocked ? config.failureWindowMs : reserved.record.resendAt - now),
+      });
+    }
+  }
+  const { record, failures } = reserved;
+  // The attempt stays spent whatever happens next: a timeout is ambiguous (the provider may have checked the code).
+  if (!(await isRightCode(ctx, record, code))) {
+    await fromStore(ctx, (s) =>
+      s.addFailure({ key: FAILURE_PREFIX + record.to, windowMs: config.failureWindowMs, now }),
+    );
+    const attemptsLeft = Math.max(0, Math.min(record.maxAttempts - record.attempts, config.maxFailures - failures - 1));
+    logger.info('wrong code', { to: maskRecipient(record.to), attemptsLeft });
+    return { verified: false, attemptsLeft };
+  }
+  if (!(await fromStore(ctx, (s) => s.markVerified({ id: verificationId, now })))) {
+    // Two right guesses raced; the other request won and its caller got the proof.
+    throw new OtpError('already_verified');
+  }
+  await config.onVerified?.({ to: record.to, request: caller.request });
+  const verifiedAt = config.now();
+  const proof = await signProof((await ctx.keys()).proof, {
+    sub: record.to,
+    vid: record.id,
+    iat: verifiedAt,
+    exp: verifiedAt + config.proofTtlMs,
+  });
+  logger.info('verified', { to: maskRecipient(record.to) });
+  return { verified: true, proof };
+}
+
+/** Asks whoever checks the code: our own hash, or the provider. */
+async function isRightCode(ctx: FlowContext, record: VerificationRecord, code: string): Promise<boolean> {
+  const { provider, config } = ctx;
+  if (provider.codeSource === 'local') {
+    return hmacVerify((await ctx.keys()).code, record.codeHash ?? '', `${record.id}:${code}`);
+  }
+  try {
+    return await fromProvider(ctx, (signal) =>
+      provider.verify({
+        messageId: record.messageId ?? '',
+        to: record.to,
+        code,
+        ttlSeconds: config.ttlMs / 1000,
+        signal,
+      }),
+    );
+  } catch (error) {
+    if (error instanceof OtpError && error.code === 'expired') throw await expiredOrVerified(ctx, record);
+    throw error;
+  }
+}
+
+/**
+ * A provider may say "no longer valid" both for an expired code and for one already used (one error code for
+ * both is common); our own record knows which. (A concurrent right guess whose markVerified has not landed yet reads as
+ * expired here: a wrong word in a race that one browser never runs, since the hook ignores a second verify in
+ * flight; never a second success.)
+ */
+async function expiredOrVerified(ctx: FlowContext, record: VerificationRecord): Promise<OtpError> {
+  const now = ctx.config.now();
+  const current = await fromStore(ctx, (s) => s.get({ id: record.id, now }));
+  if (current?.verified) return new OtpError('already_verified');
+  if (now < record.expiresAt) {
+    ctx.logger.warn(
+      'the provider says the code expired before our record did: does codeTtlSeconds match its lifetime?',
+    );
+  }
+  return new OtpError('expired');
+}

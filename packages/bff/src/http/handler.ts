@@ -1,0 +1,90 @@
+import { resolveOptions } from '../config.js';
+import { ROUTES, type Route } from '../contract.js';
+import { deriveKeys, type HandlerKeys } from '../crypto.js';
+import { describeError, OtpError } from '../errors.js';
+import type { Caller, FlowContext } from '../flow/context.js';
+import { readProof } from '../flow/proof.js';
+import { resend, send } from '../flow/send.js';
+import { verify } from '../flow/verify.js';
+import type { OtpApi, OtpHandler, OtpHandlerOptions, RequestContext } from '../types.js';
+import { checkOrigin, clientIp, readJsonBody } from './request.js';
+
+const isRoute = (segment: string): segment is Route => (ROUTES as readonly string[]).includes(segment);
+
+/**
+ * The handler: options resolved once, the flow (send, resend, verify) as `otp.api` for server code, and the HTTP
+ * contract (docs/http-contract.md) as `otp.handle(request) -> Response` for any framework.
+ */
+export function createOtpHandler(options: OtpHandlerOptions): OtpHandler {
+  const config = resolveOptions(options);
+  const { logger, provider } = config;
+  // Derived lazily: createOtpHandler stays synchronous, and a failure surfaces on a request (as a 500), not as
+  // an unhandled rejection at import time.
+  let keys: Promise<HandlerKeys> | undefined;
+  const ctx: FlowContext = {
+    store: config.store,
+    provider,
+    keys: () => {
+      keys ??= deriveKeys(config.secret);
+      return keys;
+    },
+    config,
+    logger,
+    warned: new Set(),
+  };
+  const caller = (context: RequestContext = {}): Caller => ({
+    request: context.request,
+    clientIp: context.request ? clientIp(context.request, context.clientIp, config.trustProxy) : context.clientIp,
+  });
+  const routes = {
+    send: (input: unknown, context?: RequestContext) => send(ctx, input, caller(context)),
+    verify: (input: unknown, context?: RequestContext) => verify(ctx, input, caller(context)),
+    resend: (input: unknown, context?: RequestContext) => resend(ctx, input, caller(context)),
+  } satisfies Record<Route, unknown>;
+  const api: OtpApi = routes;
+
+  /** Every failure as the contract's error body; what the browser must not learn goes to the log only. */
+  function errorResponse(error: unknown): Response {
+    if (error instanceof OtpError) {
+      if (error.code === 'provider_error') {
+        // Credentials or configuration: the operator must hear about it; the browser learns nothing useful to
+        // an attacker.
+        logger.error('provider rejected the request', { provider: provider.name, error: describeError(error) });
+        return new OtpError('provider_error', {
+          message: 'The verification provider rejected the request.',
+        }).toResponse();
+      }
+      if (error.code !== 'internal_error') return error.toResponse();
+    }
+    logger.error('internal error', { error: describeError(error) });
+    return new OtpError('internal_error').toResponse();
+  }
+
+  return {
+    api,
+    async handle(request, context = {}) {
+      try {
+        if (request.method !== 'POST') throw new OtpError('method_not_allowed', { message: 'Use POST.' });
+        const segment = new URL(request.url).pathname.split('/').filter(Boolean).at(-1) ?? '';
+        if (!isRoute(segment)) throw new OtpError('not_found', { message: 'Unknown route.' });
+        checkOrigin(request, config.allowedOrigins);
+        const body = await readJsonBody(request);
+        // The flow checks the body's fields itself (server code calling `otp.api` gets the same checks).
+        const result = await routes[segment](body, { ...context, request });
+        return new Response(JSON.stringify(result), {
+          status: 200,
+          headers: { 'content-type': 'application/json', 'cache-control': 'no-store' },
+        });
+      } catch (error) {
+        return errorResponse(error);
+      }
+    },
+    async verifyProof(proof) {
+      try {
+        return await readProof((await ctx.keys()).proof, proof, config.now());
+      } catch {
+        return null;
+      }
+    },
+  };
+}

@@ -1,0 +1,99 @@
+// Reading a Request: the origin check, the body and the client's address. The flow never sees a Request.
+import { OtpError } from '../errors.js';
+
+/** The contract's body cap, in bytes. */
+const MAX_BODY_BYTES = 2048;
+
+/**
+ * Frameworks do not always rebuild `request.url` from the Host the browser used: Next.js route handlers see
+ * `http://localhost:3000/...` while a browser on `http://127.0.0.1:3000` sends that as its Origin. The Host header is
+ * set by the browser itself (a page cannot forge it), so an Origin naming the same host is the request's own.
+ */
+function sameHost(origin: string, request: Request): boolean {
+  const host = request.headers.get('host');
+  if (!host) return false;
+  try {
+    return new URL(origin).host === host.toLowerCase();
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * CSRF guard for JSON endpoints. Browsers send `Origin` on every cross-origin POST, so an Origin that is neither
+ * the request's own nor allow-listed is a foreign page. `Sec-Fetch-Site: cross-site` catches the same without an
+ * Origin header.
+ */
+export function checkOrigin(request: Request, allowedOrigins: ReadonlySet<string>): void {
+  const origin = request.headers.get('origin');
+  if (origin !== null) {
+    if (origin === new URL(request.url).origin || allowedOrigins.has(origin) || sameHost(origin, request)) return;
+    throw new OtpError('forbidden', { message: 'Cross-origin requests from this origin are not allowed.' });
+  }
+  if (request.headers.get('sec-fetch-site') === 'cross-site') {
+    throw new OtpError('forbidden', { message: 'Cross-site requests are not allowed.' });
+  }
+}
+
+/**
+ * Reads a JSON body of at most MAX_BODY_BYTES. The bytes are counted as they stream in and reading stops (and the
+ * stream is cancelled) as soon as the cap is passed: a Content-Length can be absent (chunked) or lie.
+ */
+export async function readJsonBody(request: Request): Promise<unknown> {
+  const type = request.headers.get('content-type')?.split(';')[0]?.trim().toLowerCase();
+  if (type !== 'application/json') {
+    throw new OtpError('unsupported_media_type', { message: 'Send the body as Content-Type: application/json.' });
+  }
+  const tooLarge = () =>
+    new OtpError('payload_too_large', { message: `The body must be at most ${MAX_BODY_BYTES} bytes.` });
+  const declared = Number(request.headers.get('content-length'));
+  if (declared > MAX_BODY_BYTES) {
+    await request.body?.cancel().catch(() => {});
+    throw tooLarge();
+  }
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  if (request.body) {
+    const reader = request.body.getReader();
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      total += value.byteLength;
+      if (total > MAX_BODY_BYTES) {
+        await reader.cancel().catch(() => {});
+        throw tooLarge();
+      }
+      chunks.push(value);
+    }
+  }
+  const bytes = new Uint8Array(total);
+  let offset = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  try {
+    return JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
+  } catch {
+    throw new OtpError('invalid_request', { message: 'The body is not valid JSON.' });
+  }
+}
+
+/**
+ * The client's address: the adapter's socket address, or with `trustProxy` what the proxy says. Of
+ * X-Forwarded-For the LAST entry is the one our own proxy appended; everything left of it came from the client.
+ */
+export function clientIp(
+  request: Request,
+  socketIp: string | undefined,
+  trustProxy: boolean | ((request: Request) => string | undefined),
+): string | undefined {
+  if (typeof trustProxy === 'function') return trustProxy(request) ?? socketIp;
+  if (!trustProxy) return socketIp;
+  const forwarded = request.headers
+    .get('x-forwarded-for')
+    ?.split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  return forwarded?.at(-1) ?? socketIp;
+}

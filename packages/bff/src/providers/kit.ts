@@ -1,0 +1,129 @@
+// The helpers a provider module needs, public as `@otpkit/bff/provider-kit`, so a third provider is one file:
+// posts with a timeout that never retry, error-table mapping, unreadable-answer handling, Basic auth and locale
+// matching. See "Write a provider" in the package README.
+import type { ErrorCode, Locale } from '../contract.js';
+import { toBase64, utf8 } from '../crypto.js';
+import { OtpError } from '../errors.js';
+
+export type { Channel, ErrorCode, Locale } from '../contract.js';
+export { OtpError } from '../errors.js';
+export type * from './types.js';
+
+/** A fetch-style function: the providers call one, tests pass a simulator's. */
+export type FetchLike = (input: string, init: RequestInit) => Promise<Response>;
+
+/**
+ * One row of a provider's error table: the contract code, what the provider code means (for the operator's log),
+ * and the wait for a `rate_limited` whose provider gives none (the contract promises `retryAfter` on every 429).
+ */
+export type ErrorRow = readonly [code: ErrorCode, meaning: string, retryAfter?: number];
+
+export interface UpstreamReply {
+  status: number;
+  /** The parsed JSON body, or undefined when it was not JSON. */
+  body: unknown;
+}
+
+/**
+ * The platform fetch, looked up at call time: a detached `window.fetch` throws "Illegal invocation" in browsers
+ * when called with another `this`, and a test may install its own global after the provider was created.
+ */
+export const platformFetch: FetchLike = (input, init) => globalThis.fetch(input, init);
+
+export interface PostOptions {
+  /** The provider's name, for messages: 'UniMTX error 105300: …'. */
+  provider: string;
+  fetch: FetchLike;
+  url: string;
+  headers?: Record<string, string>;
+  signal: AbortSignal;
+}
+
+/**
+ * POSTs once (never retried: without an idempotency key a retried send can deliver a second SMS and a retried
+ * verify burns the code) and reads the answer as JSON. A timeout, an abort or a network failure is
+ * `provider_unavailable`; the same signal bounds reading the body, which can hang too.
+ */
+async function post(options: PostOptions, contentType: string, body: string): Promise<UpstreamReply> {
+  const { provider, fetch, url, headers, signal } = options;
+  let response: Response;
+  let text: string;
+  try {
+    response = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': contentType, accept: 'application/json', ...headers },
+      body,
+      signal,
+    });
+    text = await response.text();
+  } catch (cause) {
+    const message = signal.aborted
+      ? `${provider} did not answer in time.`
+      : `${provider} could not be reached (network failure).`;
+    throw new OtpError('provider_unavailable', { message, cause });
+  }
+  try {
+    return { status: response.status, body: JSON.parse(text) };
+  } catch {
+    return { status: response.status, body: undefined };
+  }
+}
+
+/** POSTs a JSON body. */
+export const postJson = (options: PostOptions & { body: unknown }): Promise<UpstreamReply> =>
+  post(options, 'application/json', JSON.stringify(options.body));
+
+/** POSTs an `application/x-www-form-urlencoded` body (Twilio-style APIs). */
+export const postForm = (options: PostOptions & { body: Record<string, string> }): Promise<UpstreamReply> =>
+  post(options, 'application/x-www-form-urlencoded', new URLSearchParams(options.body).toString());
+
+/**
+ * The OtpError for a provider error code. The message names the provider and its code (so an operator can look it
+ * up) but never the provider's own `message`, which may echo the request (number, code, message id).
+ */
+export function providerError(
+  provider: string,
+  table: Readonly<Record<string, ErrorRow>>,
+  code: string | number,
+  httpStatus: number,
+): OtpError {
+  const row = table[String(code)];
+  if (row) return new OtpError(row[0], { message: `${provider} error ${code}: ${row[1]}.`, retryAfter: row[2] });
+  // Not in the table: a 5xx is most likely transient, anything else we cannot act on.
+  return httpStatus >= 500
+    ? new OtpError('provider_unavailable', { message: `${provider} error ${code} (HTTP ${httpStatus}).` })
+    : new OtpError('provider_error', { message: `${provider} error ${code}: undocumented (HTTP ${httpStatus}).` });
+}
+
+/** For a reply that is not the provider's documented JSON (an HTML error page, a proxy's 502, garbage). */
+export function unreadable(provider: string, httpStatus: number): OtpError {
+  return httpStatus >= 500
+    ? new OtpError('provider_unavailable', { message: `${provider} failed with HTTP ${httpStatus}.` })
+    : new OtpError('provider_error', {
+        message: `${provider} answered something that is not its documented JSON (HTTP ${httpStatus}).`,
+      });
+}
+
+export function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** HTTP Basic auth over the UTF-8 bytes (btoa alone throws on non-Latin-1 characters). */
+export function basicAuth(user: string, password: string): string {
+  return `Basic ${toBase64(utf8(`${user}:${password}`))}`;
+}
+
+/**
+ * The provider's language for a BCP 47 tag, from a table keyed by lower-case tags: the whole tag first, then
+ * shorter prefixes (`zh-Hant-TW` -> `zh-hant-tw`, `zh-hant`, `zh`). Undefined when nothing matches, so the
+ * provider falls back to its default. Old underscore spellings (`zh_CN`) are read as hyphens.
+ */
+export function matchLocale<T>(locale: Locale | undefined, table: Readonly<Record<string, T>>): T | undefined {
+  if (!locale) return undefined;
+  const parts = locale.replace(/_/g, '-').toLowerCase().split('-');
+  for (let n = parts.length; n > 0; n--) {
+    const hit = table[parts.slice(0, n).join('-')];
+    if (hit !== undefined) return hit;
+  }
+  return undefined;
+}

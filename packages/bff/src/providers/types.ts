@@ -1,0 +1,79 @@
+import type { Channel, Locale } from '../contract.js';
+
+/** What every provider's send receives. */
+export interface ProviderSendInput {
+  /** E.164 number or e-mail address, already validated. */
+  to: string;
+  /** The browser's BCP 47 tag, if it sent one: the provider maps it to a language it has. */
+  locale?: Locale | undefined;
+  /** The code lifetime the BFF announces, for providers that take one per request. */
+  ttlSeconds: number;
+  codeLength: number;
+  /** Aborts at the handler's `timeoutMs`. */
+  signal: AbortSignal;
+}
+
+export interface ProviderSendResult {
+  /** The provider's id for this message or verification. Server-side only: never sent to the browser or logged. */
+  messageId: string;
+  channel: Channel;
+}
+
+export interface ProviderVerifyInput {
+  messageId: string;
+  to: string;
+  code: string;
+  ttlSeconds: number;
+  signal: AbortSignal;
+}
+
+export interface ProviderCancelInput {
+  messageId: string;
+  to: string;
+  signal: AbortSignal;
+}
+
+/**
+ * What the provider does with a second send to the same recipient while a code is still valid:
+ * - `new-code`: sends a new code (UniMTX): the cooldown alone paces resends.
+ * - `blocked-while-valid`: refuses it (EngageLab 3004: "delivery cannot be made again within the verification code
+ *   validity period"): the BFF never promises a resend before the code expires.
+ * - `same-code`: delivers the same code again within its validity (Twilio Verify): the new verification keeps the
+ *   old one's deadline, and the old verification is not cancelled at the provider (that would kill the code).
+ */
+export type ResendBehaviour = 'new-code' | 'blocked-while-valid' | 'same-code';
+
+interface ProviderBase {
+  /** For log lines and error messages, e.g. 'engagelab'. */
+  readonly name: string;
+  /** Code length: the provider's (a template setting) or the one the BFF generates. 4-10. */
+  readonly codeLength: number;
+  readonly resend: ResendBehaviour;
+  /** Makes a superseded verification unusable at the provider, where it can (called after a resend). */
+  cancel?(input: ProviderCancelInput): Promise<void>;
+}
+
+/** The BFF generates, hashes and checks the code; the provider only delivers it. */
+export interface LocalCodeProvider extends ProviderBase {
+  readonly codeSource: 'local';
+  send(input: ProviderSendInput & { code: string }): Promise<ProviderSendResult>;
+}
+
+/** The provider generates and checks the code. */
+export interface HostedCodeProvider extends ProviderBase {
+  readonly codeSource: 'provider';
+  send(input: ProviderSendInput): Promise<ProviderSendResult>;
+  /**
+   * Resolves true / false for a right / wrong code. Throws `OtpError('expired')` when the provider says the code
+   * is no longer valid: the flow tells "expired" from "already verified" by its own record.
+   */
+  verify(input: ProviderVerifyInput): Promise<boolean>;
+}
+
+/**
+ * One OTP provider (a discriminated union on `codeSource`). Implementations map every provider error to a complete
+ * `OtpError` of the contract (a `rate_limited` always with its `retryAfter`) and never retry on their own: a
+ * retried send can deliver a second SMS and a retried verify can burn an attempt. Write one with the helpers of
+ * `@otpkit/bff/provider-kit`.
+ */
+export type OtpProvider = LocalCodeProvider | HostedCodeProvider;

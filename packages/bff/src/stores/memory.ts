@@ -1,0 +1,174 @@
+import type { OtpStore, ReserveResult, TakeResult, VerificationRecord } from './types.js';
+
+export interface MemoryStoreOptions {
+  /** How often the background sweep drops expired entries. @defaultValue 60000 */
+  sweepIntervalMs?: number;
+}
+
+/** A stored record plus the moment it disappears; kept flat so 100,000 open verifications stay small. */
+type Stored = VerificationRecord & { until: number };
+
+/**
+ * The in-memory store for one server process (and for Storybook in the browser). Every method does its work
+ * synchronously before its promise resolves, so no other request can interleave: that is what makes
+ * `reserveAttempt`, `markVerified` and `take` atomic here. Not shared between instances: use the Redis store
+ * when more than one process serves the handler.
+ *
+ * It has no clock of its own: records and windows are judged by the `now` of each call, and the background sweep
+ * uses the `now` of the latest call (so a test clock, ahead or behind, decides what is expired; an idle store sweeps
+ * nothing new until its next call).
+ */
+export function memoryStore(options: MemoryStoreOptions = {}): OtpStore {
+  const sweepIntervalMs = options.sweepIntervalMs ?? 60_000;
+  const records = new Map<string, Stored>();
+  // Fixed-window counters, as small as V8 allows (100,000 open verifications must fit in 64 MB, and each send
+  // counts under two per-number keys): when each window ends, one plain number per key, and the count only for the
+  // keys hit more than once. An object per counter cost 93 bytes, a number 39 (measured on Node 20).
+  const resets = new Map<string, number>();
+  const counts = new Map<string, number>();
+  /** The `now` of the latest call: the sweep's clock. */
+  let latest = Number.NEGATIVE_INFINITY;
+  let timer: ReturnType<typeof setInterval> | undefined;
+
+  const sweep = () => {
+    for (const [id, s] of records) if (s.until <= latest) records.delete(id);
+    for (const [key, reset] of resets) if (reset <= latest) forget(key);
+    // The timer only lives while there is something to expire, so an idle store (a finished test, a browser tab)
+    // holds no timer at all.
+    if (records.size === 0 && resets.size === 0 && timer !== undefined) {
+      clearInterval(timer);
+      timer = undefined;
+    }
+  };
+  const arm = () => {
+    if (timer !== undefined) return;
+    timer = setInterval(sweep, sweepIntervalMs);
+    // Node: never keep the process alive for a sweep. Browsers return a number and have nothing to unref.
+    (timer as { unref?: () => void }).unref?.();
+  };
+  /** Every method starts here: the sweep judges by the latest `now` it was given. */
+  const at = (now: number) => {
+    latest = now;
+    return now;
+  };
+
+  const live = (id: string, now: number): Stored | undefined => {
+    const s = records.get(id);
+    if (s && s.until <= now) {
+      records.delete(id);
+      return undefined;
+    }
+    return s;
+  };
+  const forget = (key: string) => {
+    resets.delete(key);
+    counts.delete(key);
+  };
+  /** Hits under `key` in its current window (0 once the window has ended). */
+  const hits = (key: string, now: number): number => {
+    const reset = resets.get(key);
+    if (reset === undefined) return 0;
+    if (reset <= now) {
+      forget(key);
+      return 0;
+    }
+    return counts.get(key) ?? 1;
+  };
+  /** One hit; a new window starts at the first hit and later hits do not extend it. */
+  const hit = (key: string, now: number, windowMs: number) => {
+    const n = hits(key, now);
+    if (n === 0) resets.set(key, now + windowMs);
+    else counts.set(key, n + 1);
+  };
+  // Callers get copies: a record is changed only through the store's methods.
+  const copy = (s: Stored): VerificationRecord => {
+    const { until: _until, ...record } = s;
+    return record;
+  };
+
+  return {
+    async create({ record: r, ttlMs, now }) {
+      // Spelled out rather than `{ ...r, until }`: V8 turns a spread-then-extended object into a dictionary-mode
+      // object, which doubled the heap per record (measured: 100,000 records 96 MB with the spread, 46 MB here).
+      // It is also the copy that keeps the caller's object out of the store.
+      records.set(r.id, {
+        id: r.id,
+        to: r.to,
+        channel: r.channel,
+        locale: r.locale,
+        messageId: r.messageId,
+        codeHash: r.codeHash,
+        codeLength: r.codeLength,
+        createdAt: r.createdAt,
+        expiresAt: r.expiresAt,
+        resendAt: r.resendAt,
+        resendCount: r.resendCount,
+        attempts: r.attempts,
+        maxAttempts: r.maxAttempts,
+        verified: r.verified,
+        until: at(now) + ttlMs,
+      });
+      arm();
+    },
+
+    async get({ id, now }) {
+      const s = live(id, at(now));
+      return s ? copy(s) : null;
+    },
+
+    async delete({ id, now }) {
+      return live(id, at(now)) !== undefined && records.delete(id);
+    },
+
+    async reserveAttempt({ id, failurePrefix, maxFailures, now }): Promise<ReserveResult> {
+      const s = live(id, at(now));
+      if (!s) return { status: 'not_found' };
+      if (s.verified) return { status: 'already_verified', record: copy(s) };
+      if (now >= s.expiresAt) return { status: 'expired', record: copy(s) };
+      const failures = hits(failurePrefix + s.to, now);
+      if (s.attempts >= s.maxAttempts || failures >= maxFailures) {
+        return { status: 'exhausted', record: copy(s), failures };
+      }
+      s.attempts += 1;
+      return { status: 'reserved', record: copy(s), failures };
+    },
+
+    async markVerified({ id, now }) {
+      const s = live(id, at(now));
+      if (!s || s.verified) return false;
+      s.verified = true;
+      return true;
+    },
+
+    async addFailure({ key, windowMs, now }) {
+      hit(key, at(now), windowMs);
+      arm();
+    },
+
+    async take({ rules, now }): Promise<TakeResult> {
+      at(now);
+      let refused: { retryAfterMs: number; key: string } | undefined;
+      for (const rule of rules) {
+        if (rule.windowMs <= 0) continue;
+        const n = hits(rule.key, now);
+        if (rule.limit <= 0 || n >= rule.limit) {
+          const wait = n > 0 ? (resets.get(rule.key) as number) - now : rule.windowMs;
+          if (!refused || wait > refused.retryAfterMs) refused = { retryAfterMs: wait, key: rule.key };
+        }
+      }
+      if (refused) return { ok: false, ...refused };
+      for (const rule of rules) if (rule.windowMs > 0) hit(rule.key, now, rule.windowMs);
+      arm();
+      return { ok: true };
+    },
+
+    async hits({ key, now }) {
+      return hits(key, at(now));
+    },
+
+    async release({ keys, now }) {
+      at(now);
+      for (const key of keys) forget(key);
+    },
+  };
+}

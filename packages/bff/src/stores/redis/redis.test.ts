@@ -1,0 +1,358 @@
+import { randomUUID } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort, testRedis } from '../../../../../scripts/redis-server.mjs';
+import { describeError, OtpError } from '../../errors.js';
+import { describeStore, makeRecord } from '../conformance.js';
+import type { OtpStore, VerificationRecord } from '../types.js';
+import { type RedisStore, redisStore } from './index.js';
+import { REDIS_SCRIPTS, type RedisEval, redisScriptStore } from './scripts.js';
+
+// A real redis-server: the one scripts/with-redis.mjs started, or one of this file's own.
+let redis: { url: string; stop(): Promise<void> };
+let client: Redis;
+beforeAll(async () => {
+  redis = await testRedis();
+  client = new Redis(redis.url, { enableOfflineQueue: false, commandTimeout: 2000, lazyConnect: true });
+  await client.connect();
+}, 20_000);
+afterAll(async () => {
+  await client?.quit();
+  await redis?.stop();
+});
+
+const newPrefix = (kind: string) => `test:${kind}:${randomUUID()}:`;
+
+// Each test gets its own key prefix on the shared server: a fresh, empty store.
+describeStore('redisStore (ioredis, defineCommand: EVALSHA)', () => redisStore({ client, prefix: newPrefix('io') }));
+
+// Any client that can EVAL runs the same store. These evaluators take other paths through ioredis than redisStore
+// (no defineCommand: a raw EVAL each time), and hand replies over in the shapes other clients use.
+const rawEval: RedisEval = (script, keys, args) => client.call('EVAL', script.lua, keys.length, ...keys, ...args);
+describeStore('redisScriptStore over a raw EVAL', () => redisScriptStore({ eval: rawEval, prefix: newPrefix('eval') }));
+
+// Bulk strings as bytes (node-redis with RESP buffers, or any client that leaves decoding to the caller).
+const bufferEval: RedisEval = (script, keys, args) =>
+  client.callBuffer('EVAL', script.lua, keys.length, ...keys, ...args);
+describeStore('redisScriptStore, replies as bytes', () =>
+  redisScriptStore({ eval: bufferEval, prefix: newPrefix('bytes') }),
+);
+
+// @upstash/redis over REST: replies travel as JSON, and its automatic deserialization parses every string that is
+// valid JSON ('1' arrives as 1, a record's JSON as an object), keeping integers too big for a double as strings.
+const upstashLike = (value: unknown): unknown => {
+  if (Array.isArray(value)) return value.map(upstashLike);
+  if (typeof value !== 'string') return value;
+  try {
+    const parsed: unknown = JSON.parse(value);
+    return typeof parsed === 'number' && !Number.isSafeInteger(parsed) ? value : parsed;
+  } catch {
+    return value;
+  }
+};
+const restEval: RedisEval = async (script, keys, args) =>
+  upstashLike(JSON.parse(JSON.stringify(await rawEval(script, keys, args.map(String)))));
+describeStore('redisScriptStore, replies as @upstash/redis deserializes them', () =>
+  redisScriptStore({ eval: restEval, prefix: newPrefix('rest') }),
+);
+
+const record = (overrides: Partial<VerificationRecord> = {}) => makeRecord({ to: '+8618701235678', ...overrides });
+
+describe('redisStore on Redis', () => {
+  it('keeps keys under its prefix, each with a Redis TTL as long as its lifetime or window', async () => {
+    const prefix = newPrefix('ttl');
+    const store = redisStore({ client, prefix });
+    const r = record();
+    const now = Date.now();
+    await store.create({ record: r, ttlMs: 300_000, now });
+    await store.take({ rules: [{ key: 'send:x', limit: 5, windowMs: 60_000 }], now });
+    await store.addFailure({ key: `fail:${r.to}`, windowMs: 3_600_000, now });
+    const keys = (await client.keys(`${prefix}*`)).sort();
+    expect(keys).toEqual([`${prefix}fail:${r.to}`, `${prefix}send:x`, `${prefix}v:${r.id}`]);
+    for (const [key, max] of [
+      [`${prefix}v:${r.id}`, 300_000],
+      [`${prefix}send:x`, 60_000],
+      [`${prefix}fail:${r.to}`, 3_600_000],
+    ] as const) {
+      const ttl = await client.pttl(key);
+      expect(ttl, key).toBeGreaterThan(max - 5000);
+      expect(ttl, key).toBeLessThanOrEqual(max);
+    }
+    // Counters are hashes { n, reset }: the window is judged by the caller's `now` against `reset`.
+    expect(await client.hgetall(`${prefix}fail:${r.to}`)).toEqual({ n: '1', reset: String(now + 3_600_000) });
+  });
+
+  it('a later hit keeps the TTL of its window; a hit after the window ends starts a new one', async () => {
+    const prefix = newPrefix('window');
+    const store = redisStore({ client, prefix });
+    const now = Date.now();
+    await store.addFailure({ key: 'f', windowMs: 60_000, now });
+    // The same window, 50 s later by the caller's clock: counted, not extended.
+    await store.addFailure({ key: 'f', windowMs: 60_000, now: now + 50_000 });
+    expect(await client.hgetall(`${prefix}f`)).toEqual({ n: '2', reset: String(now + 60_000) });
+    expect(await client.pttl(`${prefix}f`)).toBeGreaterThan(55_000);
+    // Past the window by the caller's clock: a new window with a fresh TTL (the old key would have expired by now in
+    // real time; here it has not, and must not be counted on).
+    await store.addFailure({ key: 'f', windowMs: 20_000, now: now + 60_000 });
+    expect(await client.hgetall(`${prefix}f`)).toEqual({ n: '1', reset: String(now + 80_000) });
+    const ttl = await client.pttl(`${prefix}f`);
+    expect(ttl).toBeGreaterThan(15_000);
+    expect(ttl).toBeLessThanOrEqual(20_000);
+  });
+
+  it('a key expires on its own once its TTL has run out', async () => {
+    const prefix = newPrefix('expire');
+    const store = redisStore({ client, prefix });
+    const r = record();
+    const now = Date.now();
+    await store.create({ record: r, ttlMs: 1, now });
+    await store.take({ rules: [{ key: 'k', limit: 5, windowMs: 1 }], now });
+    await store.addFailure({ key: 'f', windowMs: 1, now });
+    // Redis removes an expired key when it is next touched (or by its background cycle): EXISTS touches it. The
+    // 1 ms TTLs above have run out long before this poll returns, so it loops once or twice at most.
+    let left = 3;
+    for (let tries = 0; tries < 50 && left > 0; tries++) {
+      left = await client.exists(`${prefix}v:${r.id}`, `${prefix}k`, `${prefix}f`);
+      if (left > 0) await new Promise((resolve) => setTimeout(resolve, 2));
+    }
+    expect(left).toBe(0);
+  });
+
+  it('takes one round trip per call: every method is one script, a verify (reserve + mark) is 2 commands', async () => {
+    const prefix = newPrefix('rt');
+    const store = redisStore({ client, prefix });
+    const r = record();
+    const now = Date.now();
+    await store.create({ record: r, ttlMs: 60_000, now });
+    const monitor = await client.monitor();
+    const seen: string[] = [];
+    // MONITOR also lists the commands a script runs inside Redis (source 'lua'): only the client's count.
+    monitor.on('monitor', (_time: string, args: string[], source: string) => {
+      if (source !== 'lua' && args.some((arg) => String(arg).includes(prefix))) {
+        seen.push(String(args[0]).toLowerCase());
+      }
+    });
+    const calls: [string, () => Promise<unknown>][] = [
+      ['create', () => store.create({ record: record(), ttlMs: 60_000, now })],
+      ['get', () => store.get({ id: r.id, now })],
+      ['reserveAttempt', () => store.reserveAttempt({ id: r.id, failurePrefix: 'fail:', maxFailures: 10, now })],
+      ['markVerified', () => store.markVerified({ id: r.id, now })],
+      ['addFailure', () => store.addFailure({ key: `fail:${r.to}`, windowMs: 60_000, now })],
+      ['hits', () => store.hits({ key: `fail:${r.to}`, now })],
+      [
+        'take',
+        () =>
+          store.take({
+            rules: [
+              { key: 'a', limit: 1, windowMs: 1000 },
+              { key: 'b', limit: 1, windowMs: 1000 },
+            ],
+            now,
+          }),
+      ],
+      ['release', () => store.release({ keys: ['a', 'b'], now })],
+      ['delete', () => store.delete({ id: r.id, now })],
+    ];
+    const counts: Record<string, number> = {};
+    try {
+      for (const [name, call] of calls) {
+        const before = seen.length;
+        await call();
+        // MONITOR lines arrive on their own connection: wait until this call's line is in.
+        for (let tries = 0; tries < 100 && seen.length === before; tries++) {
+          await new Promise((resolve) => setTimeout(resolve, 5));
+        }
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        counts[name] = seen.length - before;
+      }
+    } finally {
+      monitor.disconnect();
+    }
+    expect(counts).toEqual(Object.fromEntries(calls.map(([name]) => [name, 1])));
+    // EVALSHA, or EVAL the first time a connection meets the script.
+    for (const command of seen) expect(['evalsha', 'eval']).toContain(command);
+  });
+
+  it('reloads its scripts after SCRIPT FLUSH (EVALSHA falls back to EVAL on NOSCRIPT)', async () => {
+    const store = redisStore({ client, prefix: newPrefix('flush') });
+    const r = record();
+    await store.create({ record: r, ttlMs: 60_000, now: Date.now() });
+    await client.script('FLUSH');
+    expect(
+      await store.reserveAttempt({ id: r.id, failurePrefix: 'fail:', maxFailures: 10, now: Date.now() }),
+    ).toMatchObject({ status: 'reserved' });
+  });
+
+  it('reads what an older version wrote: a record without `u`, and a plain-number failure counter', async () => {
+    const prefix = newPrefix('old');
+    const store = redisStore({ client, prefix });
+    const r = record();
+    const now = Date.now();
+    await store.create({ record: r, ttlMs: 60_000, now });
+    await client.hdel(`${prefix}v:${r.id}`, 'u');
+    // The previous failure counter: INCR with a PEXPIRE.
+    await client.set(`${prefix}fail:${r.to}`, '3', 'PX', 60_000);
+    // No `u`: live until its key expires, whatever the caller's clock says.
+    expect(await store.get({ id: r.id, now: now + 3_600_000 })).toEqual(r);
+    // Not a counter of this version: read as empty (not a WRONGTYPE error on every call), replaced on the next hit.
+    expect(await store.hits({ key: `fail:${r.to}`, now })).toBe(0);
+    expect(await store.reserveAttempt({ id: r.id, failurePrefix: 'fail:', maxFailures: 1, now })).toMatchObject({
+      status: 'reserved',
+      failures: 0,
+    });
+    await store.addFailure({ key: `fail:${r.to}`, windowMs: 60_000, now });
+    expect(await store.hits({ key: `fail:${r.to}`, now })).toBe(1);
+    expect(await store.take({ rules: [{ key: `fail:${r.to}`, limit: 2, windowMs: 60_000 }], now })).toEqual({
+      ok: true,
+    });
+    expect(await store.hits({ key: `fail:${r.to}`, now })).toBe(2);
+  });
+
+  it('redisStore({ url }) makes its own client and close() quits it', async () => {
+    const store = redisStore({ url: redis.url, prefix: newPrefix('url') });
+    const r = record();
+    await store.create({ record: r, ttlMs: 60_000, now: Date.now() });
+    expect(await store.get({ id: r.id, now: Date.now() })).toEqual(r);
+    await store.close();
+    expect(store.client.status).toBe('end');
+    await store.close();
+    await expect(store.get({ id: r.id, now: Date.now() })).rejects.toMatchObject({ code: 'provider_unavailable' });
+  });
+
+  it('connects a lazyConnect client without an offline queue on first use, and leaves it open', async () => {
+    const lazy = new Redis(redis.url, { lazyConnect: true, enableOfflineQueue: false });
+    try {
+      const store = redisStore({ client: lazy, prefix: newPrefix('lazy') });
+      expect(await store.hits({ key: 'fail:x', now: Date.now() })).toBe(0);
+      await store.close();
+      // Not the store's client: close() leaves it connected.
+      expect(lazy.status).toBe('ready');
+    } finally {
+      lazy.disconnect();
+    }
+  });
+
+  it('needs a client or a url', () => {
+    expect(() => redisStore({})).toThrow(TypeError);
+  });
+});
+
+describe('redisScriptStore errors', () => {
+  const r = record();
+  const now = Date.now();
+  const everyMethod = (store: OtpStore): [string, () => Promise<unknown>][] => [
+    ['create', () => store.create({ record: r, ttlMs: 1000, now })],
+    ['get', () => store.get({ id: r.id, now })],
+    ['delete', () => store.delete({ id: r.id, now })],
+    ['reserveAttempt', () => store.reserveAttempt({ id: r.id, failurePrefix: 'fail:', maxFailures: 10, now })],
+    ['markVerified', () => store.markVerified({ id: r.id, now })],
+    ['addFailure', () => store.addFailure({ key: 'fail:x', windowMs: 1000, now })],
+    ['hits', () => store.hits({ key: 'k', now })],
+    ['take', () => store.take({ rules: [{ key: 'k', limit: 1, windowMs: 1000 }], now })],
+    ['release', () => store.release({ keys: ['k'], now })],
+  ];
+  const rejection = (promise: Promise<unknown>) =>
+    promise.then(
+      () => new Error('resolved'),
+      (error: unknown) => error,
+    );
+
+  it("wraps the evaluator's error once, as provider_unavailable with the error as its cause", async () => {
+    const boom = new Error('NOAUTH Authentication required.');
+    const store = redisScriptStore({ eval: () => Promise.reject(boom) });
+    for (const [name, call] of everyMethod(store)) {
+      const error = await rejection(call());
+      expect(error, name).toBeInstanceOf(OtpError);
+      expect(error, name).toMatchObject({
+        code: 'provider_unavailable',
+        status: 503,
+        message: 'The verification store is unavailable.',
+      });
+      expect((error as OtpError).cause, name).toBe(boom);
+    }
+  });
+
+  it('a reply that makes no sense is a store failure too', async () => {
+    for (const reply of [{ ok: 'yes' }, 'nonsense', ['maybe', 'x']]) {
+      const store = redisScriptStore({ eval: async () => reply });
+      const results = await Promise.all(everyMethod(store).map(([, call]) => rejection(call())));
+      // create, addFailure and release need no reply; every method that reads one must reject.
+      for (const [i, [name]] of everyMethod(store).entries()) {
+        if (['create', 'addFailure', 'release'].includes(name)) continue;
+        expect(results[i], `${name} with ${JSON.stringify(reply)}`).toMatchObject({ code: 'provider_unavailable' });
+        expect((results[i] as OtpError).cause, name).toBeInstanceOf(Error);
+      }
+    }
+  });
+
+  it('scripts.ts runs without Node: it bundles for a neutral platform with no node: or ioredis import', async () => {
+    const result = await build({
+      entryPoints: [fileURLToPath(new URL('./scripts.ts', import.meta.url))],
+      bundle: true,
+      platform: 'neutral',
+      format: 'esm',
+      write: false,
+      logLevel: 'silent',
+    });
+    const code = result.outputFiles[0]!.text;
+    expect(code).not.toMatch(/from\s*["'](node:|ioredis)/);
+    expect(code).toContain('redisScriptStore');
+    for (const script of Object.values(REDIS_SCRIPTS)) expect(code).toContain(script.name);
+  });
+});
+
+describe('redisStore when Redis is down (fails closed)', () => {
+  let store: RedisStore;
+  beforeAll(async () => {
+    // Nothing listens on this port: every connect is refused.
+    store = redisStore({ url: `redis://127.0.0.1:${await freePort()}`, timeoutMs: 300 });
+  });
+  afterAll(() => store.close());
+
+  it('every method rejects quickly with OtpError provider_unavailable', async () => {
+    const r = record();
+    const now = Date.now();
+    const calls: [string, () => Promise<unknown>][] = [
+      ['create', () => store.create({ record: r, ttlMs: 1000, now })],
+      ['get', () => store.get({ id: r.id, now })],
+      ['delete', () => store.delete({ id: r.id, now })],
+      ['reserveAttempt', () => store.reserveAttempt({ id: r.id, failurePrefix: 'fail:', maxFailures: 10, now })],
+      ['markVerified', () => store.markVerified({ id: r.id, now })],
+      ['addFailure', () => store.addFailure({ key: 'fail:x', windowMs: 1000, now })],
+      ['hits', () => store.hits({ key: 'k', now })],
+      ['take', () => store.take({ rules: [{ key: 'k', limit: 1, windowMs: 1000 }], now })],
+      ['release', () => store.release({ keys: ['k'], now })],
+    ];
+    for (const [name, call] of calls) {
+      const started = Date.now();
+      const error = await call().then(
+        () => new Error(`${name} resolved`),
+        (e: unknown) => e,
+      );
+      expect(error, name).toBeInstanceOf(OtpError);
+      expect(error).toMatchObject({ code: 'provider_unavailable', status: 503 });
+      expect(Date.now() - started, name).toBeLessThan(1500);
+    }
+  });
+
+  it('carries the cause: the log line names the connection problem, wrapped once', async () => {
+    const refused = redisStore({ url: 'redis://127.0.0.1:1', timeoutMs: 300 });
+    try {
+      const error = await refused.get({ id: 'x', now: Date.now() }).then(
+        () => new Error('resolved'),
+        (e: unknown) => e,
+      );
+      expect(error).toBeInstanceOf(OtpError);
+      expect((error as OtpError).cause).not.toBeInstanceOf(OtpError);
+      const line = describeError(error);
+      expect(line).toMatch(
+        /^OtpError: The verification store is unavailable\. <- caused by Error: Redis not connected/,
+      );
+      expect(line).toContain('ECONNREFUSED 127.0.0.1:1');
+    } finally {
+      await refused.close();
+    }
+  });
+});

@@ -1,0 +1,346 @@
+// The Redis store without a Redis client: the Lua scripts, the key layout, and `redisScriptStore`, which builds a
+// full OtpStore over any function that can run a script (EVAL/EVALSHA). No ioredis and no `node:` import, so it runs
+// on edge runtimes over Upstash's REST API as well as on Node over node-redis or ioredis (`@otpkit/bff/redis` is the
+// ioredis binding).
+import { OtpError } from '../../errors.js';
+import type { LimitRule, OtpStore, ReserveResult, TakeResult, VerificationRecord } from '../types.js';
+
+/** One Lua script of the store. `name` is stable and unique among `REDIS_SCRIPTS` (a client may cache by it). */
+export interface RedisScript {
+  readonly name: string;
+  readonly lua: string;
+}
+
+/**
+ * Runs one script atomically: EVALSHA with an EVAL fallback on NOSCRIPT, or plain EVAL (the client's choice).
+ * Resolves the reply as Redis returns it: integers, bulk strings, arrays, nil as null (numbers as strings and
+ * strings already parsed as JSON, as some REST clients return them, are fine too). Rejects on any error.
+ */
+export type RedisEval = (script: RedisScript, keys: string[], args: (string | number)[]) => Promise<unknown>;
+
+export interface RedisScriptStoreOptions {
+  /** Runs a script on your Redis. */
+  eval: RedisEval;
+  /** Prepended to every key. @defaultValue 'otpkit:' */
+  prefix?: string;
+}
+
+// Key layout (all under the store's prefix):
+// - `v:<id>`: a record, as a hash. `r` holds the record as JSON (its fields that never change), and the fields the
+//   scripts read or change sit beside it, so no script decodes or re-encodes JSON: `a` attempts, `ok` verified
+//   ('1'/'0'), `exp` expiresAt, `max` maxAttempts, `to` the recipient (for the failure key), `u` the moment it is
+//   gone (create's `now + ttlMs`; a record written without `u` lives until its key expires).
+// - `<key>`: a fixed-window counter (take's rules, addFailure's failure counters), as a hash { n, reset }.
+// Records and counters are judged by the caller's `now` (against `u` and `reset`); each key also carries a Redis TTL
+// of the same length, which only collects garbage.
+
+// Shared by the scripts that read or count counters.
+const COUNTERS = `
+-- The count of a counter at now, and when its window ends; nil when there is none, its window has ended, or the key
+-- is not a counter (a plain number left by an older version): such a key counts as empty and is replaced on the
+-- next hit, instead of failing every call until it expires.
+local function count(key, now)
+  local c = redis.pcall('HMGET', key, 'n', 'reset')
+  if c.err then return nil end
+  local n, reset = tonumber(c[1]), tonumber(c[2])
+  if n and reset and reset > now then return n, reset end
+  return nil
+end
+-- One hit; a new window starts at the first hit and later hits do not extend it. window: a string of digits, > 0.
+local function hit(key, now, window)
+  if count(key, now) then
+    redis.call('HINCRBY', key, 'n', 1)
+  else
+    redis.call('DEL', key)
+    redis.call('HSET', key, 'n', 1, 'reset', string.format('%.0f', now + tonumber(window)))
+    redis.call('PEXPIRE', key, window)
+  end
+end
+`;
+
+// A record key's fields, or nil when there is no record or it is gone at now.
+const RECORDS = `
+local function record(key, now, ...)
+  local h = redis.call('HMGET', key, 'u', ...)
+  if not h[2] or (h[1] and tonumber(h[1]) <= now) then return nil end
+  table.remove(h, 1)
+  return h
+end
+`;
+
+const script = (name: string, lua: string): RedisScript => Object.freeze({ name, lua: lua.trim() });
+
+/** Every script the store runs, by method: preload them (SCRIPT LOAD, ioredis `defineCommand`) if your client wants. */
+export const REDIS_SCRIPTS = Object.freeze({
+  // KEYS[1] record. ARGV: json, attempts, verified '1'/'0', expiresAt, maxAttempts, to, until, ttlMs.
+  create: script(
+    'otpkit_create',
+    `
+redis.call('DEL', KEYS[1])
+redis.call('HSET', KEYS[1], 'r', ARGV[1], 'a', ARGV[2], 'ok', ARGV[3], 'exp', ARGV[4], 'max', ARGV[5], 'to', ARGV[6], 'u', ARGV[7])
+redis.call('PEXPIRE', KEYS[1], ARGV[8])
+return 1`,
+  ),
+
+  // KEYS[1] record. ARGV: now. Reply: nil, or {json, attempts, verified}.
+  get: script(
+    'otpkit_get',
+    `${RECORDS}
+local h = record(KEYS[1], tonumber(ARGV[1]), 'r', 'a', 'ok')
+if not h then return nil end
+return h`,
+  ),
+
+  // KEYS[1] record. ARGV: now. Reply: 1 if the record was there (and not gone at now), else 0.
+  delete: script(
+    'otpkit_delete',
+    `${RECORDS}
+local h = record(KEYS[1], tonumber(ARGV[1]), 'r')
+redis.call('DEL', KEYS[1])
+if h then return 1 end
+return 0`,
+  ),
+
+  // KEYS[1] record. ARGV: now, failure key prefix (store prefix + the caller's), max failures ('' for none).
+  // Reply: {status, json, attempts, verified, failures}. The failure key is built here from the record's own `to`
+  // (the caller knows only the id): that is why it is not in KEYS, and why Redis Cluster needs every key in one hash
+  // slot (see the module doc).
+  reserveAttempt: script(
+    'otpkit_reserve',
+    `${COUNTERS}${RECORDS}
+local now = tonumber(ARGV[1])
+local h = record(KEYS[1], now, 'r', 'a', 'ok', 'exp', 'max', 'to')
+if not h then return {'not_found'} end
+if h[3] == '1' then return {'already_verified', h[1], h[2], h[3]} end
+if now >= tonumber(h[4]) then return {'expired', h[1], h[2], h[3]} end
+local failures = count(ARGV[2] .. h[6], now) or 0
+if tonumber(h[2]) >= tonumber(h[5]) or failures >= (tonumber(ARGV[3]) or math.huge) then
+  return {'exhausted', h[1], h[2], h[3], failures}
+end
+local a = redis.call('HINCRBY', KEYS[1], 'a', 1)
+return {'reserved', h[1], a, h[3], failures}`,
+  ),
+
+  // KEYS[1] record. ARGV: now. Reply: 1 for the call that marked it, 0 if it already was or is gone.
+  markVerified: script(
+    'otpkit_verified',
+    `${RECORDS}
+local h = record(KEYS[1], tonumber(ARGV[1]), 'ok')
+if not h or h[1] == '1' then return 0 end
+redis.call('HSET', KEYS[1], 'ok', '1')
+return 1`,
+  ),
+
+  // KEYS[1] counter. ARGV: now, windowMs.
+  addFailure: script(
+    'otpkit_failure',
+    `${COUNTERS}
+hit(KEYS[1], tonumber(ARGV[1]), ARGV[2])
+return 1`,
+  ),
+
+  // KEYS: one counter per rule. ARGV: now, then limit ('' for none) and windowMs (> 0) per rule. All-or-nothing: nothing is counted
+  // unless every rule has room. Reply: {1}, or {0, longest wait in ms, 1-based index of its rule}.
+  take: script(
+    'otpkit_take',
+    `${COUNTERS}
+local now = tonumber(ARGV[1])
+local worst, worstAt = -1, 0
+for i, key in ipairs(KEYS) do
+  local limit, window = tonumber(ARGV[2 * i]) or math.huge, tonumber(ARGV[2 * i + 1])
+  if window > 0 then
+    local n, reset = count(key, now)
+    if limit <= 0 or (n and n >= limit) then
+      local wait = n and (reset - now) or window
+      if wait > worst then worst, worstAt = wait, i end
+    end
+  end
+end
+if worstAt > 0 then return {0, worst, worstAt} end
+for i, key in ipairs(KEYS) do
+  if tonumber(ARGV[2 * i + 1]) > 0 then hit(key, now, ARGV[2 * i + 1]) end
+end
+return {1}`,
+  ),
+
+  // KEYS[1] counter. ARGV: now. Reply: its hits in the window at now.
+  hits: script(
+    'otpkit_hits',
+    `${COUNTERS}
+return count(KEYS[1], tonumber(ARGV[1])) or 0`,
+  ),
+
+  // KEYS: counters to forget.
+  release: script(
+    'otpkit_release',
+    `
+return redis.call('DEL', unpack(KEYS))`,
+  ),
+} satisfies Record<keyof OtpStore, RedisScript>);
+
+// ----- Replies, decoded defensively: ioredis gives numbers as numbers, REST clients may give them as strings, and
+// @upstash/redis parses any string that is valid JSON (the record's JSON arrives as an object, '1' as 1).
+
+const utf8 = new TextDecoder();
+const text = (value: unknown): string | null => {
+  if (value === null || value === undefined || value === false) return null;
+  if (typeof value === 'string') return value;
+  if (value instanceof Uint8Array) return utf8.decode(value);
+  return typeof value === 'object' ? JSON.stringify(value) : String(value);
+};
+const num = (value: unknown): number => {
+  const n = Number(text(value));
+  if (!Number.isFinite(n)) throw new TypeError(`Redis replied ${String(value)} where a number belongs`);
+  return n;
+};
+const list = (value: unknown): unknown[] => {
+  if (!Array.isArray(value)) throw new TypeError('Redis replied something other than an array');
+  return value;
+};
+const toRecord = (json: unknown, attempts: unknown, verified: unknown): VerificationRecord => {
+  const source = text(json);
+  if (source === null) throw new TypeError('Redis replied a record without its data');
+  const record = JSON.parse(source) as VerificationRecord;
+  record.attempts = num(attempts);
+  record.verified = text(verified) === '1';
+  return record;
+};
+/** A duration for ARGV and PEXPIRE: whole milliseconds, at least 1. (Limits that are not finite go as '', which
+ * the scripts read as "no limit".) */
+const whole = (ms: number) => Math.max(1, Math.ceil(ms));
+
+/**
+ * The Redis store over any client that can run a script: every store call is ONE script (atomic in Redis, one round
+ * trip), so `options.eval` is all a client has to provide. Records and counters are judged by the caller's `now`;
+ * their keys expire with Redis TTLs of the same length, so nothing needs a cleanup job.
+ *
+ * Fails closed: any error from `eval` (or a reply that makes no sense) rejects with
+ * `OtpError('provider_unavailable')` (503) with the error as its `cause`, and nothing is verified without its record.
+ *
+ * Redis Cluster: `reserveAttempt` reads the failure counter named after the record's recipient, and `take` spans
+ * several keys, so today every key must live in one hash slot: use a prefix with a hash tag (`prefix: '{otpkit}:'`)
+ * or a single primary (with replicas). (A later key layout will lift this.)
+ *
+ * ```ts
+ * // Upstash over REST (edge runtimes): the Upstash SDK's EVAL.
+ * import { Redis } from '@upstash/redis';
+ * const redis = Redis.fromEnv({ automaticDeserialization: false });
+ * const store = redisScriptStore({ eval: (script, keys, args) => redis.eval(script.lua, keys, args.map(String)) });
+ * // node-redis: { eval: (script, keys, args) => client.eval(script.lua, { keys, arguments: args.map(String) }) }
+ * ```
+ */
+export function redisScriptStore(options: RedisScriptStoreOptions): OtpStore {
+  const prefix = options.prefix ?? 'otpkit:';
+  const evaluate = options.eval;
+  const S = REDIS_SCRIPTS;
+  const recordKey = (id: string) => `${prefix}v:${id}`;
+
+  // The one place errors are wrapped: the cause stays attached for the server's log (the flow logs the chain).
+  const run = async <T>(
+    s: RedisScript,
+    keys: string[],
+    args: (string | number)[],
+    decode: (reply: unknown) => T,
+  ): Promise<T> => {
+    try {
+      return decode(await evaluate(s, keys, args));
+    } catch (error) {
+      throw new OtpError('provider_unavailable', { message: 'The verification store is unavailable.', cause: error });
+    }
+  };
+
+  return {
+    create: ({ record, ttlMs, now }) => {
+      const ms = whole(ttlMs);
+      return run(
+        S.create,
+        [recordKey(record.id)],
+        [
+          JSON.stringify(record),
+          record.attempts,
+          record.verified ? '1' : '0',
+          record.expiresAt,
+          record.maxAttempts,
+          record.to,
+          now + ms,
+          ms,
+        ],
+        () => undefined,
+      );
+    },
+
+    get: ({ id, now }) =>
+      run(S.get, [recordKey(id)], [now], (reply) => {
+        if (reply === null || reply === undefined) return null;
+        const [json, attempts, verified] = list(reply);
+        return toRecord(json, attempts, verified);
+      }),
+
+    delete: ({ id, now }) => run(S.delete, [recordKey(id)], [now], (reply) => num(reply) === 1),
+
+    reserveAttempt: ({ id, failurePrefix, maxFailures, now }) =>
+      run(
+        S.reserveAttempt,
+        [recordKey(id)],
+        [now, prefix + failurePrefix, Number.isFinite(maxFailures) ? maxFailures : ''],
+        (reply): ReserveResult => {
+          const [status, json, attempts, verified, failures] = list(reply);
+          switch (text(status)) {
+            case 'not_found':
+              return { status: 'not_found' };
+            case 'reserved':
+            case 'exhausted':
+              return {
+                status: text(status) as 'reserved' | 'exhausted',
+                record: toRecord(json, attempts, verified),
+                failures: num(failures),
+              };
+            case 'expired':
+            case 'already_verified':
+              return {
+                status: text(status) as 'expired' | 'already_verified',
+                record: toRecord(json, attempts, verified),
+              };
+            default:
+              throw new TypeError(`Redis replied an unknown status ${text(status)}`);
+          }
+        },
+      ),
+
+    markVerified: ({ id, now }) => run(S.markVerified, [recordKey(id)], [now], (reply) => num(reply) === 1),
+
+    addFailure: ({ key, windowMs, now }) => run(S.addFailure, [prefix + key], [now, whole(windowMs)], () => undefined),
+
+    take: async ({ rules, now }) => {
+      // A window of 0 is no rule (as in memory): left out here, so `at` indexes `counted`.
+      const counted = rules.filter((rule: LimitRule) => rule.windowMs > 0);
+      if (counted.length === 0) return { ok: true };
+      const args: (string | number)[] = [now];
+      for (const rule of counted) args.push(Number.isFinite(rule.limit) ? rule.limit : '', whole(rule.windowMs));
+      return run(
+        S.take,
+        counted.map((rule) => prefix + rule.key),
+        args,
+        (reply): TakeResult => {
+          const [ok, wait, at] = list(reply);
+          if (num(ok) === 1) return { ok: true };
+          const rule = counted[num(at) - 1];
+          if (!rule) throw new TypeError(`Redis replied rule ${String(at)} of ${counted.length}`);
+          return { ok: false, retryAfterMs: num(wait), key: rule.key };
+        },
+      );
+    },
+
+    hits: ({ key, now }) => run(S.hits, [prefix + key], [now], num),
+
+    release: async ({ keys }) => {
+      if (keys.length === 0) return;
+      await run(
+        S.release,
+        keys.map((key) => prefix + key),
+        [],
+        () => undefined,
+      );
+    },
+  };
+}

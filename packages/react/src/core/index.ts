@@ -1,0 +1,31 @@
+// @otpkit/react/client: the framework-free core, for any UI (Vue, Svelte, vanilla) or none. No React, no
+// TanStack Query, no 'use client' in this module graph: `no-react.test.ts` proves it.
+export {
+  createOtpClient,
+  type FetchLike,
+  type OtpClient,
+  OtpClientError,
+  type OtpClientErrorOptions,
+  type OtpClientOptions,
+  type SendResult,
+} from './client.js';
+export type {
+  Channel,
+  ErrorBody,
+  Locale,
+  OtpErrorCode,
+  ResendRequest,
+  SendRequest,
+  SendResponse,
+  VerifyRequest,
+  VerifyResponse,
+} from './contract.js';
+export {
+  createOtpMachine,
+  type OtpMachine,
+  type OtpMachineOptions,
+  type OtpState,
+  type OtpStateError,
+  type SendOptions,
+} from './machine.js';
+export { canVerify, isBusy, isFinished, isVerified, type OtpStatus, statusOfError } from './status.js';

@@ -1,0 +1,72 @@
+import type { Channel } from '../../core/contract.js';
+import { componentWords } from '../component-words.js';
+
+/**
+ * Every word the components and the flow show or announce. A flat object: override any key with the `messages`
+ * prop. The other languages live in their own modules (`@otpkit/react/locales/ja`, ...) so an app bundles only
+ * the ones it imports; the flow itself bundles only this English set.
+ */
+export interface OtpMessages {
+  phoneLabel: string;
+  phoneHint: string;
+  /** The client-side format check failed (not E.164). */
+  phoneInvalid: string;
+  sendCode: string;
+  sending: string;
+  codeLabel: string;
+  /** `to` is the masked number from the server. */
+  codeSent: (to: string, channel: Channel) => string;
+  changeNumber: string;
+  verifying: string;
+  verified: string;
+  wrongCode: (attemptsLeft: number) => string;
+  /** `time` is `m:ss` (see `formatTime`). */
+  expiresIn: (time: string) => string;
+  expired: string;
+  alreadyVerified: string;
+  tooManyAttempts: string;
+  rateLimited: string;
+  retryIn: (time: string) => string;
+  resend: string;
+  resendIn: (time: string) => string;
+  /** Announced once, when the resend cooldown ends. */
+  resendAvailable: string;
+  sendNewCode: string;
+  invalidPhone: string;
+  undeliverable: string;
+  /** 403 `forbidden`: the number's country is not allowed, OR the request's origin / fetch-site check failed (a
+   * deployment mistake, not the number). The error does not say which without parsing its English message, so
+   * the words must be true of both: this site cannot send to this number. */
+  forbidden: string;
+  networkError: string;
+  unavailable: string;
+  genericError: string;
+}
+
+const channels: Record<Channel, string> = { sms: 'SMS', whatsapp: 'WhatsApp', email: 'email', voice: 'voice call' };
+
+// Object.assign marked pure rather than `{ ...componentWords, ... }`: bundlers cannot prove a spread free of side
+// effects, so an app importing only the primitives from dist would carry this whole locale (measured: +370 B gz).
+export const en: OtpMessages = /* @__PURE__ */ Object.assign({}, componentWords, {
+  phoneLabel: 'Phone number',
+  phoneHint: 'Include the country code, for example +14155550123.',
+  phoneInvalid: 'Enter the number with its country code, starting with +.',
+  sendCode: 'Send code',
+  sending: 'Sending…',
+  codeLabel: 'Verification code',
+  codeSent: (to, channel) => `We sent a code to ${to} by ${channels[channel]}.`,
+  changeNumber: 'Change number',
+  verifying: 'Checking the code…',
+  verified: 'Verified.',
+  wrongCode: (n) => `Wrong code. ${n} ${n === 1 ? 'attempt' : 'attempts'} left.`,
+  alreadyVerified: 'This code was already used. Send a new code.',
+  tooManyAttempts: 'Too many wrong codes. Send a new code.',
+  rateLimited: 'Too many requests. Please wait.',
+  sendNewCode: 'Send a new code',
+  invalidPhone: 'This number is not valid.',
+  undeliverable: 'We could not deliver a code to this number.',
+  forbidden: 'This site cannot send a code to this number.',
+  networkError: 'No connection. Check your network and try again.',
+  unavailable: 'The service is unavailable. Try again in a moment.',
+  genericError: 'Something went wrong. Try again.',
+} satisfies Omit<OtpMessages, keyof typeof componentWords>);

@@ -1,0 +1,40 @@
+import type { Channel } from '../../core/contract.js';
+import type { OtpMessages } from './en.js';
+
+const channels: Record<Channel, string> = {
+  sms: 'SMS',
+  whatsapp: 'WhatsApp',
+  email: 'correo electrónico',
+  voice: 'llamada de voz',
+};
+
+/** Spanish (neutral: "tú", no regional vocabulary). */
+export const es = {
+  phoneLabel: 'Número de teléfono',
+  phoneHint: 'Incluye el prefijo del país, por ejemplo +34612345678.',
+  phoneInvalid: 'Escribe el número con el prefijo del país, empezando por +.',
+  sendCode: 'Enviar código',
+  sending: 'Enviando…',
+  codeLabel: 'Código de verificación',
+  codeSent: (to, channel) => `Hemos enviado un código a ${to} por ${channels[channel]}.`,
+  changeNumber: 'Cambiar número',
+  verifying: 'Comprobando el código…',
+  verified: 'Verificado.',
+  wrongCode: (n) => `Código incorrecto. ${n === 1 ? 'Queda 1 intento' : `Quedan ${n} intentos`}.`,
+  expiresIn: (time) => `El código caduca en ${time}`,
+  expired: 'El código ha caducado. Solicita uno nuevo.',
+  alreadyVerified: 'Este código ya se ha usado. Solicita uno nuevo.',
+  tooManyAttempts: 'Demasiados intentos fallidos. Solicita un código nuevo.',
+  rateLimited: 'Demasiadas solicitudes. Espera un momento.',
+  retryIn: (time) => `Reintentar en ${time}`,
+  resend: 'Reenviar código',
+  resendIn: (time) => `Reenviar código en ${time}`,
+  resendAvailable: 'Ya puedes reenviar el código.',
+  sendNewCode: 'Enviar un código nuevo',
+  invalidPhone: 'Este número no es válido.',
+  undeliverable: 'No hemos podido enviar el código a este número.',
+  forbidden: 'Este sitio no puede enviar códigos a este número.',
+  networkError: 'Sin conexión. Comprueba tu red e inténtalo de nuevo.',
+  unavailable: 'El servicio no está disponible. Inténtalo de nuevo en unos momentos.',
+  genericError: 'Algo ha fallado. Inténtalo de nuevo.',
+} satisfies OtpMessages;

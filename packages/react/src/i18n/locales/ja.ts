@@ -1,0 +1,35 @@
+import type { Channel } from '../../core/contract.js';
+import type { OtpMessages } from './en.js';
+
+const channels: Record<Channel, string> = { sms: 'SMS', whatsapp: 'WhatsApp', email: 'メール', voice: '音声通話' };
+
+/** Japanese. */
+export const ja = {
+  phoneLabel: '電話番号',
+  phoneHint: '国番号から入力してください（例: +819012345678）。',
+  phoneInvalid: '「+」と国番号から始まる番号を入力してください。',
+  sendCode: '認証コードを送信',
+  sending: '送信中…',
+  codeLabel: '認証コード',
+  codeSent: (to, channel) => `${to} に${channels[channel]}で認証コードを送信しました。`,
+  changeNumber: '電話番号を変更',
+  verifying: '確認中…',
+  verified: '認証が完了しました。',
+  wrongCode: (n) => `コードが正しくありません。あと${n}回入力できます。`,
+  expiresIn: (time) => `コードの有効期限まで ${time}`,
+  expired: 'コードの有効期限が切れました。新しいコードを送信してください。',
+  alreadyVerified: 'このコードはすでに使用されています。新しいコードを送信してください。',
+  tooManyAttempts: '入力の失敗が多すぎます。新しいコードを送信してください。',
+  rateLimited: 'リクエストが多すぎます。しばらくしてからお試しください。',
+  retryIn: (time) => `${time} 後に再試行できます`,
+  resend: 'コードを再送信',
+  resendIn: (time) => `${time} 後に再送信できます`,
+  resendAvailable: 'コードを再送信できるようになりました。',
+  sendNewCode: '新しいコードを送信',
+  invalidPhone: 'この電話番号は無効です。',
+  undeliverable: 'この番号にコードを送信できませんでした。',
+  forbidden: 'このサイトからはこの番号にコードを送信できません。',
+  networkError: '接続できません。ネットワークを確認して、もう一度お試しください。',
+  unavailable: 'サービスを一時的に利用できません。しばらくしてからお試しください。',
+  genericError: 'エラーが発生しました。もう一度お試しください。',
+} satisfies OtpMessages;

@@ -1,0 +1,35 @@
+import type { Channel } from '../../core/contract.js';
+import type { OtpMessages } from './en.js';
+
+const channels: Record<Channel, string> = { sms: 'SMS', whatsapp: 'WhatsApp', email: 'อีเมล', voice: 'การโทร' };
+
+/** Thai. Thai has no sentence-final full stop; a space separates sentences. */
+export const th = {
+  phoneLabel: 'หมายเลขโทรศัพท์',
+  phoneHint: 'ใส่รหัสประเทศด้วย เช่น +66812345678',
+  phoneInvalid: 'กรุณากรอกหมายเลขพร้อมรหัสประเทศ โดยขึ้นต้นด้วย +',
+  sendCode: 'ส่งรหัส',
+  sending: 'กำลังส่ง…',
+  codeLabel: 'รหัสยืนยัน',
+  codeSent: (to, channel) => `ส่งรหัสไปยัง ${to} ทาง${channels[channel]}แล้ว`,
+  changeNumber: 'เปลี่ยนหมายเลข',
+  verifying: 'กำลังตรวจสอบรหัส…',
+  verified: 'ยืนยันสำเร็จแล้ว',
+  wrongCode: (n) => `รหัสไม่ถูกต้อง เหลืออีก ${n} ครั้ง`,
+  expiresIn: (time) => `รหัสจะหมดอายุใน ${time}`,
+  expired: 'รหัสหมดอายุแล้ว กรุณาขอรหัสใหม่',
+  alreadyVerified: 'รหัสนี้ถูกใช้ไปแล้ว กรุณาขอรหัสใหม่',
+  tooManyAttempts: 'กรอกรหัสผิดหลายครั้งเกินไป กรุณาขอรหัสใหม่',
+  rateLimited: 'มีคำขอมากเกินไป กรุณารอสักครู่',
+  retryIn: (time) => `ลองใหม่ได้ใน ${time}`,
+  resend: 'ส่งรหัสอีกครั้ง',
+  resendIn: (time) => `ส่งรหัสอีกครั้งได้ใน ${time}`,
+  resendAvailable: 'ขอรหัสใหม่ได้แล้ว',
+  sendNewCode: 'ขอรหัสใหม่',
+  invalidPhone: 'หมายเลขนี้ไม่ถูกต้อง',
+  undeliverable: 'ไม่สามารถส่งรหัสไปยังหมายเลขนี้ได้',
+  forbidden: 'เว็บไซต์นี้ไม่สามารถส่งรหัสไปยังหมายเลขนี้ได้',
+  networkError: 'เชื่อมต่อไม่ได้ กรุณาตรวจสอบอินเทอร์เน็ตแล้วลองใหม่',
+  unavailable: 'บริการไม่พร้อมใช้งานชั่วคราว กรุณาลองใหม่ภายหลัง',
+  genericError: 'เกิดข้อผิดพลาด กรุณาลองใหม่',
+} satisfies OtpMessages;

@@ -1,0 +1,35 @@
+import type { Channel } from '../../core/contract.js';
+import type { OtpMessages } from './en.js';
+
+const channels: Record<Channel, string> = { sms: '短信', whatsapp: 'WhatsApp', email: '电子邮件', voice: '语音电话' };
+
+/** Simplified Chinese (mainland China). */
+export const zh_CN = {
+  phoneLabel: '手机号码',
+  phoneHint: '请包含国家/地区代码，例如 +8613800138000。',
+  phoneInvalid: '请输入以 + 开头、包含国家/地区代码的号码。',
+  sendCode: '发送验证码',
+  sending: '正在发送…',
+  codeLabel: '验证码',
+  codeSent: (to, channel) => `验证码已通过${channels[channel]}发送至 ${to}。`,
+  changeNumber: '更换号码',
+  verifying: '正在验证…',
+  verified: '验证成功。',
+  wrongCode: (n) => `验证码错误，还剩 ${n} 次机会。`,
+  expiresIn: (time) => `验证码将在 ${time} 后失效`,
+  expired: '验证码已失效，请重新获取。',
+  alreadyVerified: '该验证码已被使用，请重新获取。',
+  tooManyAttempts: '错误次数过多，请重新获取验证码。',
+  rateLimited: '请求过于频繁，请稍后再试。',
+  retryIn: (time) => `${time} 后重试`,
+  resend: '重新发送',
+  resendIn: (time) => `${time} 后可重新发送`,
+  resendAvailable: '现在可以重新发送验证码了。',
+  sendNewCode: '获取新验证码',
+  invalidPhone: '该号码无效。',
+  undeliverable: '无法向该号码发送验证码。',
+  forbidden: '本网站无法向该号码发送验证码。',
+  networkError: '网络连接失败，请检查网络后重试。',
+  unavailable: '服务暂时不可用，请稍后再试。',
+  genericError: '出错了，请重试。',
+} satisfies OtpMessages;

@@ -1,0 +1,36 @@
+import type { Channel } from '../../core/contract.js';
+import type { OtpMessages } from './en.js';
+
+// Hong Kong usage, not only Traditional characters: 短訊 (not 簡訊), 電郵, 網絡, 索取.
+const channels: Record<Channel, string> = { sms: '短訊', whatsapp: 'WhatsApp', email: '電郵', voice: '語音來電' };
+
+/** Traditional Chinese (Hong Kong). */
+export const zh_HK = {
+  phoneLabel: '電話號碼',
+  phoneHint: '請包括國家／地區代碼，例如 +85291234567。',
+  phoneInvalid: '請輸入以 + 開頭並包括國家／地區代碼的號碼。',
+  sendCode: '發送驗證碼',
+  sending: '發送中…',
+  codeLabel: '驗證碼',
+  codeSent: (to, channel) => `驗證碼已透過${channels[channel]}發送至 ${to}。`,
+  changeNumber: '更改號碼',
+  verifying: '驗證中…',
+  verified: '驗證成功。',
+  wrongCode: (n) => `驗證碼錯誤，尚餘 ${n} 次機會。`,
+  expiresIn: (time) => `驗證碼將於 ${time} 後失效`,
+  expired: '驗證碼已失效，請重新索取。',
+  alreadyVerified: '此驗證碼已被使用，請重新索取。',
+  tooManyAttempts: '錯誤次數過多，請重新索取驗證碼。',
+  rateLimited: '請求過於頻繁，請稍後再試。',
+  retryIn: (time) => `${time} 後重試`,
+  resend: '重新發送',
+  resendIn: (time) => `${time} 後可重新發送`,
+  resendAvailable: '現在可以重新發送驗證碼。',
+  sendNewCode: '索取新驗證碼',
+  invalidPhone: '此號碼無效。',
+  undeliverable: '無法向此號碼發送驗證碼。',
+  forbidden: '本網站無法向此號碼發送驗證碼。',
+  networkError: '網絡連線失敗，請檢查網絡後再試。',
+  unavailable: '服務暫時無法使用，請稍後再試。',
+  genericError: '發生錯誤，請再試一次。',
+} satisfies OtpMessages;
