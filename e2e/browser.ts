@@ -86,12 +86,13 @@ export async function axeViolations(page: Page): Promise<{ id: string; impact: s
 let counter = 0;
 /**
  * A phone number no other test uses: limits (sends, failures) are kept per number, so every scenario gets its own.
- * Made from the process id and a counter, in the +1 555 01xx fictional range.
+ * A valid US number (the server checks with libphonenumber), from the process id and a counter, each in its own
+ * block of 100 so that neighbours never trip the prefix velocity limit.
  */
 export function freshNumber(): string {
   counter += 1;
-  const unique = `${process.pid % 10_000}`.padStart(4, '0') + `${counter}`.padStart(3, '0');
-  return `+1555${unique}`;
+  const exchange = 200 + ((process.pid + counter) % 800);
+  return `+1206${exchange}${String(counter % 100).padStart(2, '0')}00`;
 }
 
 /** The codes the server's simulator "sent" to `to`, oldest first (simulator mode only). */

@@ -70,7 +70,7 @@ describe('demo', () => {
     const ui = dropIn(page);
     // The code is on the page too, in the marked simulator inbox.
     await page.getByTestId('simulator-inbox').locator(`li[data-to="${to}"]`).getByText(code).waitFor();
-    await expect(ui.card.textContent()).resolves.toContain('We sent a code to +15');
+    await expect(ui.card.textContent()).resolves.toContain('We sent a code to +12');
     await screenshot(page, 'demo-2-code-sent');
 
     await ui.code.pressSequentially(code);

@@ -2,6 +2,8 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { TestProject } from 'vitest/node';
+import { upstashRest } from '../packages/bff/src/stores/redis/upstash-rest.test-helpers.js';
+import { testRedis } from '../scripts/redis-server.mjs';
 import { freePort, type RunningServer, serverEnv, startServer } from './servers.js';
 
 const root = resolve(import.meta.dirname, '..');
@@ -17,6 +19,8 @@ declare module 'vitest' {
     shortDemoUrl: string;
     /** The Next.js example, built with `next build` and served by `next start`. */
     nextUrl: string;
+    /** The redis-server behind the Upstash REST endpoint that the Next example's edge route uses as its store. */
+    nextRedisUrl: string;
     /** Server name -> log file, to point at when a test fails. */
     serverLogs: Record<string, string>;
   }
@@ -91,7 +95,18 @@ export default async function setup(project: TestProject) {
   );
 
   const servers: RunningServer[] = [];
-  const stopAll = () => Promise.all(servers.map((server) => server.stop()));
+  // The Next example's edge route keeps its store in Redis over HTTP (@upstash/redis), as on Vercel's edge: a
+  // local endpoint speaking Upstash's REST protocol in front of a real redis-server.
+  const redis = await testRedis();
+  const upstash = await upstashRest(redis.url).catch(async (error) => {
+    await redis.stop();
+    throw error;
+  });
+  const stopAll = async () => {
+    await Promise.all(servers.map((server) => server.stop()));
+    await upstash.close();
+    await redis.stop();
+  };
   try {
     const demo = (name: string, env: Record<string, string>) =>
       startServer({
@@ -112,7 +127,12 @@ export default async function setup(project: TestProject) {
         command: process.execPath,
         args: [join(nextDir, 'node_modules/next/dist/bin/next'), 'start', '-p', String(nextPort), '-H', '127.0.0.1'],
         cwd: nextDir,
-        env: serverEnv({}),
+        // One secret for the Node and the edge routes (each edge route is its own isolate), and the edge store.
+        env: serverEnv({
+          OTP_SECRET: 'e2e-next-secret-shared-by-node-and-edge-routes',
+          UPSTASH_REDIS_REST_URL: upstash.url,
+          UPSTASH_REDIS_REST_TOKEN: upstash.token,
+        }),
         logFile: join(resultsDir, 'logs', 'next.log'),
         ready: /Ready in/,
         url: `http://127.0.0.1:${nextPort}`,
@@ -127,6 +147,7 @@ export default async function setup(project: TestProject) {
     project.provide('demoUrl', demoServer.url);
     project.provide('shortDemoUrl', shortServer.url);
     project.provide('nextUrl', nextServer.url);
+    project.provide('nextRedisUrl', redis.url);
     project.provide('serverLogs', Object.fromEntries(started.map((server) => [server.name, server.logFile])));
   } catch (error) {
     await stopAll();

@@ -28,14 +28,14 @@ const post = (path: string, body: unknown) =>
 
 describe('node:http mount', () => {
   it('sends, verifies, and the proof checks out on the server', async () => {
-    const sent = await post('/api/otp/send', { to: '+15550100200' });
+    const sent = await post('/api/otp/send', { to: '+12065550200' });
     expect(sent.status).toBe(200);
     const { verificationId } = (await sent.json()) as { verificationId: string };
-    const code = simulator.lastCode('+15550100200')!;
+    const code = simulator.lastCode('+12065550200')!;
     const verified = await post('/api/otp/verify', { verificationId, code });
     const body = (await verified.json()) as { verified: boolean; proof: string };
     expect(body.verified).toBe(true);
-    expect(await otp.verifyProof(body.proof)).toMatchObject({ to: '+15550100200', verificationId });
+    expect(await otp.verifyProof(body.proof)).toMatchObject({ to: '+12065550200', verificationId });
   });
 
   it('leaves other paths to the app (404 from the server, not the handler)', async () => {

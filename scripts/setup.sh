@@ -8,10 +8,14 @@ as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
 # pnpm is not on a fresh machine, and `corepack enable` fails here ("No compatible signature found").
 command -v pnpm >/dev/null 2>&1 || npm install -g pnpm@12.21.0 >/dev/null
 
-# Debian's Chromium drives the browser tests (never a downloaded browser), redis-server backs the Redis store tests.
+# Debian's Chromium drives the browser tests (never a downloaded browser), redis-server and PostgreSQL back the store
+# tests (started by the tests themselves).
 missing=""
 [ -x /usr/bin/chromium ] || missing="$missing chromium"
 command -v redis-server >/dev/null 2>&1 || missing="$missing redis-server"
+ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing="$missing postgresql"
+# Debian's PyJWT checks proofs with only the published JWKS (packages/bff/src/http/jwks-python.test.ts).
+/usr/bin/python3 -c 'import jwt, cryptography' >/dev/null 2>&1 || missing="$missing python3-jwt python3-cryptography"
 if [ -n "$missing" ]; then
   echo "setup: installing$missing from Debian"
   as_root apt-get update -qq >/dev/null

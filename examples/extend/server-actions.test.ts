@@ -2,7 +2,7 @@ import { createTestBff } from '@otpkit/bff/testing';
 import { describe, expect, it } from 'vitest';
 import { otpActions } from './server-actions.js';
 
-const TO = '+447700900123';
+const TO = '+447400123456';
 
 describe('otp.api from server code', () => {
   it('sends and checks a code without HTTP, and answers refusals as values', async () => {

@@ -1,11 +1,12 @@
 // The third provider through the real handler: nothing in @otpkit/bff knows it. The gateway itself is simulated
 // at its network edge (a fetch), as any third party is in this repository's tests.
 import { createOtpHandler } from '@otpkit/bff';
+import { describeProvider } from '@otpkit/bff/provider-conformance';
 import { describe, expect, it } from 'vitest';
 import { smsGateway } from './sms-gateway.js';
 
 const API_KEY = 'gateway-key';
-const TO = '+447700900123';
+const TO = '+447400123456';
 
 /** A gateway that answers like the documented one: 201 `{ id }`, or `{ error }` with a 4xx. */
 function gateway(refuse: Record<string, string> = {}) {
@@ -78,3 +79,42 @@ describe('a provider written against @otpkit/bff/provider-kit', () => {
     await expect(otp.api.send({ to: TO })).rejects.toMatchObject({ code: 'provider_error', status: 502 });
   });
 });
+
+// docs:provider-conformance
+// import { describeProvider } from '@otpkit/bff/provider-conformance';
+describeProvider(
+  'smsGateway',
+  () => {
+    const faults: string[] = [];
+    const gw = gateway();
+    const fetch = async (url: string, init: RequestInit) => {
+      const error = faults.shift();
+      if (error === 'hang') {
+        return new Promise<Response>((_resolve, reject) =>
+          init.signal?.addEventListener('abort', () => reject(init.signal?.reason)),
+        );
+      }
+      if (error === 'garbage') return new Response('<html>hello</html>', { status: 201 });
+      if (error === 'http500') return new Response('<html>500</html>', { status: 500 });
+      if (error) return Response.json({ error }, { status: error === 'throttled' ? 429 : 400 });
+      return gw.fetch(url, init);
+    };
+    return {
+      provider: smsGateway({ apiKey: API_KEY, fetch }),
+      lastCode: gw.lastCode,
+      sent: (to) => gw.sent.filter((m) => m.to === to).length,
+      // The suite asks for provider error codes, a hang, garbage or a bare 500.
+      inject: (fault) => faults.push(typeof fault === 'object' ? String(fault.code) : fault),
+      secrets: [API_KEY],
+    };
+  },
+  {
+    errors: [
+      ['unauthorized', 'provider_error'],
+      ['invalid_number', 'invalid_phone'],
+      ['blocked', 'undeliverable'],
+      ['throttled', 'rate_limited'],
+    ],
+  },
+);
+// docs:end

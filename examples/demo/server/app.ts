@@ -1,12 +1,22 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { createOtpHandler, engagelab, type OtpLogger, type OtpStore, unimtx } from '@otpkit/bff';
-import { toNodeHandler } from '@otpkit/bff/node';
-import { createEngageLabSimulator, type SimulatedEngageLabMessage } from '@otpkit/bff/testing';
+import {
+  createOtpHandler,
+  engagelab,
+  type OtpEvent,
+  type OtpLogger,
+  type OtpProvider,
+  type OtpStore,
+  twilio,
+  unimtx,
+} from '@otpkit/bff';
+import { toExpress } from '@otpkit/bff/node';
+import { smtpEmail } from '@otpkit/bff/smtp';
+import { createEngageLabSimulator, createTwilioSimulator, createUnimtxSimulator } from '@otpkit/bff/testing';
 import express from 'express';
 import type { DemoConfig } from './config.js';
 
-/** What the page's "simulator inbox" shows: the messages the simulated EngageLab "delivered", newest last. */
+/** What the page's "simulator inbox" shows: the messages the simulated provider "delivered", newest last. */
 export interface InboxMessage {
   to: string;
   code: string;
@@ -32,31 +42,14 @@ const logger: OtpLogger = {
 
 export async function createDemoApp(config: DemoConfig, pageDir?: string): Promise<DemoApp> {
   const inbox: InboxMessage[] = [];
-  const simulator = config.simulator
-    ? createEngageLabSimulator({
-        templateId: config.engagelab.templateId,
-        // The simulated template must have the lifetime the BFF assumes, as a real template must.
-        templates: { [config.engagelab.templateId]: { codeLength: 6, ttlSeconds: config.codeTtlSeconds } },
-        onSend: (message: SimulatedEngageLabMessage) => {
-          // The simulator is the user's phone: printing the code is the point (the BFF itself never logs one).
-          console.log(`[simulator] SMS to ${message.to}: your code is ${message.code}`);
-          inbox.push({ to: message.to, code: message.code, sentAt: new Date(message.at).toISOString() });
-          if (inbox.length > INBOX_SIZE) inbox.shift();
-        },
-      })
-    : undefined;
-
-  const provider =
-    config.provider === 'unimtx'
-      ? unimtx(config.unimtx)
-      : engagelab({
-          ...(simulator
-            ? { devKey: simulator.devKey, devSecret: simulator.devSecret, fetch: simulator.fetch }
-            : { devKey: config.engagelab.devKey, devSecret: config.engagelab.devSecret }),
-          templateId: config.engagelab.templateId,
-          baseUrl: config.engagelab.baseUrl,
-          mode: config.provider === 'engagelab-custom' ? 'custom' : 'platform',
-        });
+  // A simulator is the user's phone: printing the code is the point (the BFF itself never logs one).
+  const deliver = (message: { to: string; code: string; at: number }) => {
+    const kind = message.to.includes('@') ? 'E-mail' : 'SMS';
+    console.log(`[simulator] ${kind} to ${message.to}: your code is ${message.code}`);
+    inbox.push({ to: message.to, code: message.code, sentAt: new Date(message.at).toISOString() });
+    if (inbox.length > INBOX_SIZE) inbox.shift();
+  };
+  const { provider, simulator } = demoProvider(config, deliver);
 
   let store: OtpStore | undefined;
   let closeStore = async () => {};
@@ -68,9 +61,20 @@ export async function createDemoApp(config: DemoConfig, pageDir?: string): Promi
     closeStore = () => redis.close();
   }
 
+  // The funnel panel's numbers, fed by the handler's events (they carry masked recipients only).
+  const funnel = { requested: 0, sent: 0, delivered: 0, failed: 0, verified: 0, refused: {} as Record<string, number> };
+  const onEvent = (event: OtpEvent) => {
+    if (event.type === 'send_requested') funnel.requested++;
+    else if (event.type === 'sent' || event.type === 'resent') funnel.sent++;
+    else if (event.type === 'delivery' && event.status !== 'sent') funnel[event.status]++;
+    else if (event.type === 'verified') funnel.verified++;
+    else if (event.type === 'send_refused') funnel.refused[event.reason] = (funnel.refused[event.reason] ?? 0) + 1;
+  };
+
   const otp = createOtpHandler({
     provider,
     secret: config.secret,
+    onEvent,
     ...(store ? { store } : {}),
     codeTtlSeconds: config.codeTtlSeconds,
     maxAttempts: config.maxAttempts,
@@ -79,6 +83,8 @@ export async function createDemoApp(config: DemoConfig, pageDir?: string): Promi
       logger.info('verification succeeded (the app would now mark the number as verified)');
     },
     logger,
+    // The SMTP provider sends codes to e-mail addresses.
+    allowEmail: config.provider === 'smtp',
   });
 
   const app = express();
@@ -86,8 +92,13 @@ export async function createDemoApp(config: DemoConfig, pageDir?: string): Promi
   // Real apps parse JSON for every route before mounting anything else; the BFF must cope with a drained body.
   // docs:express-mount
   app.use(express.json());
-  app.use('/api/otp', toNodeHandler(otp)); // import { toNodeHandler } from '@otpkit/bff/node'
+  app.use('/api/otp', toExpress(otp)); // import { toExpress } from '@otpkit/bff/node'
   // docs:end
+
+  app.get('/api/demo/funnel', (_req, res) => {
+    res.set('cache-control', 'no-store');
+    res.json(funnel);
+  });
 
   app.get('/api/demo/config', (_req, res) => {
     res.json({ provider: config.provider, simulator: simulator !== undefined });
@@ -128,6 +139,64 @@ export async function createDemoApp(config: DemoConfig, pageDir?: string): Promi
   }
 
   return { app, close: closeStore };
+}
+
+/** The provider OTP_PROVIDER names, on its simulator when its credentials are not set. */
+function demoProvider(
+  config: DemoConfig,
+  deliver: (message: { to: string; code: string; at: number }) => void,
+): { provider: OtpProvider; simulator?: { calls: Record<string, number> } } {
+  switch (config.provider) {
+    case 'unimtx':
+    case 'unimtx-custom': {
+      const mode = config.provider === 'unimtx-custom' ? 'custom' : 'provider';
+      if (!config.simulator) return { provider: unimtx({ ...config.unimtx, mode }) };
+      const sim = createUnimtxSimulator({ onSend: deliver });
+      return { provider: unimtx({ ...sim.providerOptions, mode }), simulator: sim };
+    }
+    case 'twilio': {
+      const { accountSid, serviceSid, authToken, apiKey, apiSecret, baseUrl } = config.twilio;
+      if (!config.simulator) {
+        const credentials = authToken ? { authToken } : { apiKey: apiKey ?? '', apiSecret: apiSecret ?? '' };
+        return { provider: twilio({ accountSid, serviceSid, baseUrl, ...credentials }) };
+      }
+      // The simulated Verify Service has the lifetime the BFF assumes, as the real one must.
+      const sim = createTwilioSimulator({ ttlSeconds: config.codeTtlSeconds, onSend: deliver });
+      return { provider: twilio(sim.providerOptions), simulator: sim };
+    }
+    case 'smtp': {
+      const { host, port, secure, user, pass, from } = config.smtp;
+      if (!config.simulator) {
+        const auth = user === undefined ? {} : { auth: { user, pass: pass ?? '' } };
+        return { provider: smtpEmail({ from, smtp: { host, secure, ...(port ? { port } : {}), ...auth } }) };
+      }
+      // No SMTP server: an in-memory mailbox that reads the code from the subject.
+      const calls = { sendMail: 0 };
+      const transport = {
+        async sendMail(mail: { to: string; subject: string }) {
+          calls.sendMail += 1;
+          deliver({ to: mail.to, code: /\d{4,10}/.exec(mail.subject)?.[0] ?? '', at: Date.now() });
+          return { messageId: `<${calls.sendMail}@otpkit.localhost>` };
+        },
+      };
+      return { provider: smtpEmail({ from, appName: 'otpkit demo', transport }), simulator: { calls } };
+    }
+    default: {
+      const mode = config.provider === 'engagelab-custom' ? 'custom' : 'platform';
+      const { templateId, baseUrl } = config.engagelab;
+      if (!config.simulator) {
+        const { devKey, devSecret } = config.engagelab;
+        return { provider: engagelab({ devKey, devSecret, templateId, baseUrl, mode }) };
+      }
+      const sim = createEngageLabSimulator({
+        templateId,
+        // The simulated template must have the lifetime the BFF assumes, as a real template must.
+        templates: { [templateId]: { codeLength: 6, ttlSeconds: config.codeTtlSeconds } },
+        onSend: deliver,
+      });
+      return { provider: engagelab({ ...sim.providerOptions, baseUrl, mode }), simulator: sim };
+    }
+  }
 }
 
 /** `+8618701235678` -> `+86*******5678`, the contract's masking. */

@@ -27,13 +27,39 @@ describe('readConfig', () => {
     expect(config).toMatchObject({ provider: 'engagelab-custom', simulator: false, engagelab: { templateId: 'tpl' } });
   });
 
-  it('picks UniMTX when only its credentials are set, and refuses UniMTX without them', () => {
+  it('picks UniMTX when only its credentials are set, and runs UniMTX on its simulator without them', () => {
     expect(readConfig({ UNIMTX_ACCESS_KEY_ID: 'id' })).toMatchObject({ provider: 'unimtx', simulator: false });
-    expect(() => readConfig({ OTP_PROVIDER: 'unimtx' })).toThrow(ConfigError);
+    expect(readConfig({ OTP_PROVIDER: 'unimtx' })).toMatchObject({ provider: 'unimtx', simulator: true });
+    expect(readConfig({ OTP_PROVIDER: 'unimtx-custom' })).toMatchObject({ provider: 'unimtx-custom', simulator: true });
+  });
+
+  it('runs Twilio Verify and SMTP on their simulators until their settings are complete', () => {
+    expect(readConfig({ OTP_PROVIDER: 'twilio' })).toMatchObject({ provider: 'twilio', simulator: true });
+    expect(() => readConfig({ OTP_PROVIDER: 'twilio', TWILIO_ACCOUNT_SID: 'AC1' })).toThrow(
+      new ConfigError('TWILIO_VERIFY_SERVICE_SID is required when Twilio credentials are set.'),
+    );
+    expect(() =>
+      readConfig({ OTP_PROVIDER: 'twilio', TWILIO_ACCOUNT_SID: 'AC1', TWILIO_VERIFY_SERVICE_SID: 'VA1' }),
+    ).toThrow(/TWILIO_API_KEY is required/);
+    const twilio = readConfig({
+      OTP_PROVIDER: 'twilio',
+      TWILIO_ACCOUNT_SID: 'AC1',
+      TWILIO_VERIFY_SERVICE_SID: 'VA1',
+      TWILIO_AUTH_TOKEN: 'token',
+    });
+    expect(twilio).toMatchObject({
+      simulator: false,
+      twilio: { accountSid: 'AC1', serviceSid: 'VA1', authToken: 'token' },
+    });
+    expect(readConfig({ OTP_PROVIDER: 'smtp' })).toMatchObject({ provider: 'smtp', simulator: true });
+    expect(() => readConfig({ OTP_PROVIDER: 'smtp', SMTP_HOST: 'mail.example.com' })).toThrow(/SMTP_FROM is required/);
+    expect(
+      readConfig({ OTP_PROVIDER: 'smtp', SMTP_HOST: 'mail.example.com', SMTP_FROM: 'a@example.com', SMTP_PORT: '465' }),
+    ).toMatchObject({ simulator: false, smtp: { host: 'mail.example.com', port: 465, from: 'a@example.com' } });
   });
 
   it('rejects bad values with the variable named', () => {
-    expect(() => readConfig({ OTP_PROVIDER: 'twilio' })).toThrow(/OTP_PROVIDER must be one of/);
+    expect(() => readConfig({ OTP_PROVIDER: 'carrier-pigeon' })).toThrow(/OTP_PROVIDER must be one of/);
     expect(() => readConfig({ OTP_CODE_TTL_SECONDS: '4s' })).toThrow(/OTP_CODE_TTL_SECONDS must be an integer/);
     expect(() => readConfig({ OTP_RESEND_COOLDOWN_SECONDS: '0' })).toThrow(/OTP_RESEND_COOLDOWN_SECONDS/);
     expect(() => readConfig({ OTP_SECRET: 'short' })).toThrow(/at least 32 bytes/);

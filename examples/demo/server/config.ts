@@ -2,11 +2,28 @@ import { randomBytes } from 'node:crypto';
 
 /** The demo's environment variables (docs/http-contract.md, "Server configuration"), read and checked. */
 export interface DemoConfig {
-  provider: 'engagelab' | 'engagelab-custom' | 'unimtx';
-  /** True when no credentials are set: the built-in EngageLab simulator answers instead of the real API. */
+  provider: (typeof PROVIDERS)[number];
+  /** True when the chosen provider has no credentials set: its built-in simulator answers instead of the real API
+   * (for smtp: an in-memory mailbox instead of an SMTP server). */
   simulator: boolean;
   engagelab: { devKey: string; devSecret: string; templateId: string; baseUrl?: string | undefined };
   unimtx: { accessKeyId: string; accessKeySecret?: string | undefined; baseUrl?: string | undefined };
+  twilio: {
+    accountSid: string;
+    serviceSid: string;
+    authToken?: string | undefined;
+    apiKey?: string | undefined;
+    apiSecret?: string | undefined;
+    baseUrl?: string | undefined;
+  };
+  smtp: {
+    host: string;
+    port?: number | undefined;
+    secure: boolean;
+    user?: string | undefined;
+    pass?: string | undefined;
+    from: string;
+  };
   secret: string;
   /** Set when OTP_SECRET was not: the caller prints the warning. */
   secretGenerated: boolean;
@@ -18,7 +35,7 @@ export interface DemoConfig {
   host: string;
 }
 
-const PROVIDERS = ['engagelab', 'engagelab-custom', 'unimtx'] as const;
+const PROVIDERS = ['engagelab', 'engagelab-custom', 'unimtx', 'unimtx-custom', 'twilio', 'smtp'] as const;
 
 /** A bad value stops the demo at start with this message, never halfway through a request. */
 export class ConfigError extends Error {
@@ -44,15 +61,27 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): DemoConfig {
   }
   const chosen = provider as DemoConfig['provider'];
 
-  let simulator = false;
-  if (chosen === 'unimtx') {
-    // There is no UniMTX simulator in the demo: asking for UniMTX without a key is a mistake, not a demo mode.
-    if (!hasUnimtx)
-      throw new ConfigError('OTP_PROVIDER=unimtx needs UNIMTX_ACCESS_KEY_ID (and usually UNIMTX_ACCESS_KEY_SECRET).');
-  } else if (hasEngageLab) {
-    for (const name of ['ENGAGELAB_DEV_KEY', 'ENGAGELAB_DEV_SECRET', 'ENGAGELAB_TEMPLATE_ID']) {
-      if (value(name) === undefined) throw new ConfigError(`${name} is required when EngageLab credentials are set.`);
+  // Each provider runs on its simulator until its credentials are set; set ones must be complete.
+  const required = (names: string[], what: string) => {
+    for (const name of names) {
+      if (value(name) === undefined) throw new ConfigError(`${name} is required when ${what} credentials are set.`);
     }
+  };
+  let simulator = false;
+  if (chosen === 'unimtx' || chosen === 'unimtx-custom') {
+    simulator = !hasUnimtx;
+  } else if (chosen === 'twilio') {
+    const hasTwilio = ['TWILIO_ACCOUNT_SID', 'TWILIO_AUTH_TOKEN', 'TWILIO_API_KEY'].some((n) => value(n) !== undefined);
+    if (hasTwilio) {
+      required(['TWILIO_ACCOUNT_SID', 'TWILIO_VERIFY_SERVICE_SID'], 'Twilio');
+      if (value('TWILIO_AUTH_TOKEN') === undefined) required(['TWILIO_API_KEY', 'TWILIO_API_SECRET'], 'Twilio');
+    }
+    simulator = !hasTwilio;
+  } else if (chosen === 'smtp') {
+    if (value('SMTP_HOST') !== undefined) required(['SMTP_FROM'], 'SMTP');
+    simulator = value('SMTP_HOST') === undefined;
+  } else if (hasEngageLab) {
+    required(['ENGAGELAB_DEV_KEY', 'ENGAGELAB_DEV_SECRET', 'ENGAGELAB_TEMPLATE_ID'], 'EngageLab');
   } else {
     simulator = true;
   }
@@ -74,6 +103,22 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): DemoConfig {
       accessKeyId: value('UNIMTX_ACCESS_KEY_ID') ?? '',
       accessKeySecret: value('UNIMTX_ACCESS_KEY_SECRET'),
       baseUrl: value('UNIMTX_BASE_URL'),
+    },
+    twilio: {
+      accountSid: value('TWILIO_ACCOUNT_SID') ?? '',
+      serviceSid: value('TWILIO_VERIFY_SERVICE_SID') ?? '',
+      authToken: value('TWILIO_AUTH_TOKEN'),
+      apiKey: value('TWILIO_API_KEY'),
+      apiSecret: value('TWILIO_API_SECRET'),
+      baseUrl: value('TWILIO_BASE_URL'),
+    },
+    smtp: {
+      host: value('SMTP_HOST') ?? '',
+      port: value('SMTP_PORT') === undefined ? undefined : integer('SMTP_PORT', 587, 1),
+      secure: value('SMTP_SECURE') === 'true',
+      user: value('SMTP_USER'),
+      pass: value('SMTP_PASS'),
+      from: value('SMTP_FROM') ?? 'otpkit demo <no-reply@otpkit.localhost>',
     },
     secret: secret ?? randomBytes(32).toString('base64url'),
     secretGenerated: secret === undefined,

@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import { ComposedFlow } from './composed-flow.js';
 import { type DemoInfo, fetchDemoInfo } from './demo-api.js';
 import { DropInFlow } from './drop-in-flow.js';
+import { FunnelPanel } from './funnel-panel.js';
 import { LANGUAGES } from './languages.js';
 import { SimulatorInbox } from './simulator-inbox.js';
 
@@ -57,6 +58,7 @@ export function App() {
           <ComposedFlow language={language} />
         </section>
         {info?.simulator && <SimulatorInbox />}
+        <FunnelPanel />
       </main>
     </div>
   );

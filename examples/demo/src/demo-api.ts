@@ -35,3 +35,18 @@ export async function checkProof(proof: string): Promise<ProofCheck> {
   });
   return response.json();
 }
+
+/** The server's counts from its `onEvent` listener (examples/demo/server/app.ts). */
+export interface Funnel {
+  requested: number;
+  sent: number;
+  delivered: number;
+  failed: number;
+  verified: number;
+  refused: Record<string, number>;
+}
+
+export async function fetchFunnel(): Promise<Funnel | null> {
+  const response = await fetch('/api/demo/funnel', { cache: 'no-store' });
+  return response.ok ? response.json() : null;
+}

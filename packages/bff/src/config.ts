@@ -1,9 +1,11 @@
 import { secretBytes } from './crypto.js';
-import type { FlowConfig } from './flow/context.js';
+import { DEFAULT_PURPOSE, type FlowConfig, type PurposePolicy } from './flow/context.js';
+import { algorithmOf } from './flow/proof.js';
+import { REFUSED_TYPES_BY_DEFAULT } from './flow/recipient.js';
 import type { OtpProvider } from './providers/types.js';
 import { memoryStore } from './stores/memory.js';
 import type { OtpStore } from './stores/types.js';
-import type { OtpHandlerOptions, OtpLogger } from './types.js';
+import type { OtpHandlerOptions, OtpLogger, ProofKey } from './types.js';
 
 // The default logger stays quiet on `info` (one line per request is noise in a server's console) and speaks on
 // what an operator must act on: outages, bad credentials, a store that is down, bugs.
@@ -21,6 +23,9 @@ export interface ResolvedConfig extends FlowConfig {
   trustProxy: boolean | ((request: Request) => string | undefined);
   allowedOrigins: ReadonlySet<string>;
   logger: OtpLogger;
+  /** Configured proof keys, newest first; undefined: the key derived from `secret`. */
+  proofKeys: readonly ProofKey[] | undefined;
+  engagelabCallbacks: { secret: string; username: string | undefined; maxAgeMs: number } | undefined;
 }
 
 function positiveInt(name: string, value: number | undefined, fallback: number): number {
@@ -80,22 +85,99 @@ function checkOrigins(origins: readonly string[] = []): Set<string> {
   );
 }
 
+/** Purpose names travel in JSON bodies and JWT claims: short, plain, no spaces. */
+const PURPOSE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+
+function checkPurposes(options: OtpHandlerOptions, base: PurposePolicy): Map<string, PurposePolicy> {
+  const declared = options.purposes ?? { [DEFAULT_PURPOSE]: {} };
+  if (typeof declared !== 'object' || declared === null || Object.keys(declared).length === 0) {
+    throw new Error('otpkit: `purposes` must name at least one purpose, e.g. { "sign-in": {} }.');
+  }
+  const purposes = new Map<string, PurposePolicy>();
+  for (const [name, policy = {}] of Object.entries(declared)) {
+    if (!PURPOSE_NAME.test(name)) {
+      throw new Error(`otpkit: purpose "${name}" must be 1-64 letters, digits, '.', '_' or '-'.`);
+    }
+    purposes.set(name, {
+      ttlMs: positiveInt(`purposes.${name}.codeTtlSeconds`, policy.codeTtlSeconds, base.ttlMs / 1000) * 1000,
+      maxAttempts: positiveInt(`purposes.${name}.maxAttempts`, policy.maxAttempts, base.maxAttempts),
+      proofTtlMs:
+        positiveInt(`purposes.${name}.proofTtlSeconds`, policy.proofTtlSeconds, base.proofTtlMs / 1000) * 1000,
+    });
+  }
+  return purposes;
+}
+
+function checkProofKeys(keys: OtpHandlerOptions['proofKeys']): ProofKey[] | undefined {
+  if (keys === undefined) return undefined;
+  if (!Array.isArray(keys) || keys.length === 0) throw new Error('otpkit: `proofKeys` must list at least one key.');
+  const kids = new Set<string>();
+  keys.forEach((key, i) => {
+    const jwk = key?.privateJwk ?? key?.publicJwk;
+    if (typeof key?.kid !== 'string' || key.kid === '' || kids.has(key.kid)) {
+      throw new Error(`otpkit: proofKeys[${i}] needs a \`kid\` of its own.`);
+    }
+    kids.add(key.kid);
+    if (!jwk || algorithmOf(jwk) === undefined) {
+      throw new Error(`otpkit: proofKeys[${i}] must be an Ed25519 (OKP) or P-256 (EC) JWK.`);
+    }
+    if (i === 0 && typeof key.privateJwk?.d !== 'string') {
+      throw new Error('otpkit: proofKeys[0] signs new proofs: give its privateJwk (with `d`).');
+    }
+  });
+  return keys;
+}
+
+function checkCallbacks(options: OtpHandlerOptions['engagelabCallbacks']): ResolvedConfig['engagelabCallbacks'] {
+  if (options === undefined) return undefined;
+  if (typeof options.secret !== 'string' || options.secret === '') {
+    throw new Error(
+      'otpkit: `engagelabCallbacks.secret` is required (the callback secret set in the EngageLab console).',
+    );
+  }
+  return {
+    secret: options.secret,
+    username: options.username,
+    maxAgeMs: positiveInt('engagelabCallbacks.maxAgeSeconds', options.maxAgeSeconds, 300) * 1000,
+  };
+}
+
 /** Options checked once at creation: a misconfigured handler fails at boot, not on the first user's request. */
 export function resolveOptions(options: OtpHandlerOptions): ResolvedConfig {
-  for (const prefix of options.allowedCountries ?? []) {
-    if (!/^\+[1-9]\d{0,5}$/.test(prefix))
-      throw new Error(`otpkit: allowedCountries entry "${prefix}" must look like "+44".`);
+  for (const country of [...(options.allowedCountries ?? []), ...(options.deniedCountries ?? [])]) {
+    if (!/^([A-Z]{2}|001)$/.test(country)) {
+      throw new Error(
+        `otpkit: country "${country}" must be an ISO 3166-1 alpha-2 code such as "GB" (calling-code prefixes like "+44" ` +
+          'are not countries: +1 is the US, Canada and 23 other countries).',
+      );
+    }
+  }
+  const testNumbers = new Map(Object.entries(options.testNumbers ?? {}));
+  for (const [number, code] of testNumbers) {
+    if (!/^\+[1-9]\d{6,14}$/.test(number) || !new RegExp(`^\\d{${options.provider?.codeLength}}$`).test(code)) {
+      throw new Error(
+        `otpkit: testNumbers entry "${number}" must map an E.164 number to a code of the provider's ${options.provider?.codeLength} digits.`,
+      );
+    }
+  }
+  if (testNumbers.size > 0) {
+    (options.logger ?? consoleLogger).warn(`test numbers enabled: ${testNumbers.size} number(s) accept a fixed code`);
   }
   const trustProxy = options.trustProxy ?? false;
   if (typeof trustProxy !== 'boolean' && typeof trustProxy !== 'function') {
     throw new Error('otpkit: `trustProxy` must be a boolean or a function.');
   }
+  const base: PurposePolicy = {
+    ttlMs: positiveInt('codeTtlSeconds', options.codeTtlSeconds, 300) * 1000,
+    maxAttempts: positiveInt('maxAttempts', options.maxAttempts, 5),
+    proofTtlMs: positiveInt('proofTtlSeconds', options.proofTtlSeconds, 600) * 1000,
+  };
   return {
     provider: checkProvider(options.provider),
     secret: checkSecret(options.secret),
     store: options.store ?? memoryStore(),
-    ttlMs: positiveInt('codeTtlSeconds', options.codeTtlSeconds, 300) * 1000,
-    maxAttempts: positiveInt('maxAttempts', options.maxAttempts, 5),
+    ...base,
+    purposes: checkPurposes(options, base),
     maxFailures: positiveInt('maxFailuresPerNumber', options.maxFailuresPerNumber, 10),
     failureWindowMs: positiveInt('failureWindowSeconds', options.failureWindowSeconds, 3600) * 1000,
     cooldownMs: positiveInt('resendCooldownSeconds', options.resendCooldownSeconds, 60) * 1000,
@@ -103,11 +185,32 @@ export function resolveOptions(options: OtpHandlerOptions): ResolvedConfig {
     ipLimit: limitOption('ipLimit', options.ipLimit, [20, 3600]),
     trustProxy,
     allowedCountries: options.allowedCountries,
+    deniedCountries: options.deniedCountries,
+    refusedNumberTypes: options.refusedNumberTypes ?? REFUSED_TYPES_BY_DEFAULT,
+    sendBudget: {
+      perHour: positiveInt('sendBudget.perHour', options.sendBudget?.perHour, 1000),
+      perDay: positiveInt('sendBudget.perDay', options.sendBudget?.perDay, 10_000),
+    },
+    countryBudget: {
+      default: positiveInt('countryBudget.default', options.countryBudget?.default, 300),
+      perCountry: options.countryBudget?.perCountry ?? {},
+    },
+    prefixVelocity: {
+      digits: positiveInt('prefixVelocity.digits', options.prefixVelocity?.digits, 2),
+      limit: positiveInt('prefixVelocity.limit', options.prefixVelocity?.limit, 10),
+      windowMs: positiveInt('prefixVelocity.windowSeconds', options.prefixVelocity?.windowSeconds, 3600) * 1000,
+    },
+    beforeSend: options.beforeSend,
+    testNumbers,
     allowedOrigins: checkOrigins(options.allowedOrigins),
     allowEmail: options.allowEmail ?? false,
     timeoutMs: positiveInt('timeoutMs', options.timeoutMs, 8000),
-    proofTtlMs: positiveInt('proofTtlSeconds', options.proofTtlSeconds, 600) * 1000,
+    proofKeys: checkProofKeys(options.proofKeys),
+    proofIdentity: { issuer: options.proofIssuer, audience: options.proofAudience },
+    engagelabCallbacks: checkCallbacks(options.engagelabCallbacks),
+    trackDelivery: options.engagelabCallbacks !== undefined,
     onVerified: options.onVerified,
+    onEvent: options.onEvent,
     logger: options.logger ?? consoleLogger,
     now: options.now ?? Date.now,
   };

@@ -41,6 +41,9 @@ export interface SendRequest {
   /** An E.164 number, or an e-mail address where the server allows e-mail. */
   to: string;
   locale?: Locale;
+  /** What the verification is for (`sign-in`, `change-phone`, …): one of the purposes the server declares, else
+   * 400 invalid_request. The proof carries it. Unset: the purpose `default`. */
+  purpose?: string;
 }
 
 /** Body of `POST …/verify`. */

@@ -49,23 +49,21 @@ export function secretBytes(secret: string | Uint8Array): Uint8Array<ArrayBuffer
 }
 
 export interface HandlerKeys {
-  /** Hashes locally generated codes. */
+  /** Hashes locally generated codes. (Proofs are signed with their own asymmetric key: flow/proof.ts.) */
   code: CryptoKey;
-  /** Signs proofs. */
-  proof: CryptoKey;
 }
 
 export const importHmacKey = (raw: Uint8Array<ArrayBuffer> | ArrayBuffer) =>
   crypto.subtle.importKey('raw', raw, { name: 'HMAC', hash: 'SHA-256' }, false, ['sign', 'verify']);
 
 /**
- * One key per purpose, each HMAC(secret, label): a code hash can never be replayed as a proof signature or the
- * other way round, and the raw secret itself signs nothing.
+ * One key per purpose, each HMAC(secret, label): a code hash can never be replayed as anything else, and the raw
+ * secret itself signs nothing.
  */
 export async function deriveKeys(secret: Uint8Array<ArrayBuffer>): Promise<HandlerKeys> {
   const master = await importHmacKey(secret);
   const derive = async (label: string) => importHmacKey(await crypto.subtle.sign('HMAC', master, utf8(label)));
-  return { code: await derive('otpkit code'), proof: await derive('otpkit proof') };
+  return { code: await derive('otpkit code') };
 }
 
 /** HMAC-SHA256 of `data`, base64url. */

@@ -12,8 +12,20 @@ export {
   type VerifyResponse,
 } from './contract.js';
 export { OtpError, type OtpErrorOptions } from './errors.js';
+export type {
+  DeliveryStatus,
+  OtpEvent,
+  OtpEventListener,
+  OtpEventType,
+  SendRefusedReason,
+} from './flow/events.js';
+export type { ProofPublicJwk } from './flow/proof.js';
+export { signEngageLabCallback } from './http/callbacks.js';
 export { createOtpHandler } from './http/handler.js';
+export { type CustomCodeMessage, type CustomCodesOptions, customCodes } from './providers/custom-codes.js';
 export { type EngageLabLanguage, type EngageLabOptions, engagelab } from './providers/engagelab.js';
+export { type FailoverLogger, type FailoverOptions, failover } from './providers/failover.js';
+export { type TwilioChannel, type TwilioLocale, type TwilioOptions, twilio } from './providers/twilio.js';
 export type {
   HostedCodeProvider,
   LocalCodeProvider,
@@ -24,7 +36,7 @@ export type {
   ProviderVerifyInput,
   ResendBehaviour,
 } from './providers/types.js';
-export { type UnimtxOptions, unimtx } from './providers/unimtx.js';
+export { type UnimtxChannel, type UnimtxOptions, unimtx } from './providers/unimtx.js';
 export { type MemoryStoreOptions, memoryStore } from './stores/memory.js';
 export type { LimitRule, OtpStore, ReserveResult, TakeResult, VerificationRecord } from './stores/types.js';
 export type {
@@ -33,6 +45,11 @@ export type {
   OtpHandler,
   OtpHandlerOptions,
   OtpLogger,
+  ProofCheckOptions,
+  ProofJwks,
+  ProofKey,
+  PurposeOptions,
   RequestContext,
+  VerificationDelivery,
   VerifiedProof,
 } from './types.js';

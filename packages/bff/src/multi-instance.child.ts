@@ -1,16 +1,23 @@
-// One BFF server process of multi-instance.test.ts: the real handler over redisStore, served by node:http. The test
-// bundles this file with esbuild (Node 20 cannot run TypeScript) and forks two of it; settings come from the
-// environment, and the child tells its parent the port it listens on.
+// One BFF server process of the multi-instance tests (multi-instance.test-helpers.ts): the real handler over
+// redisStore or postgresStore, served by node:http. The test bundles this file with esbuild (Node 20 cannot run
+// TypeScript) and forks two of it; settings come from the environment, and the child tells its parent the port it
+// listens on.
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { Redis } from 'ioredis';
+import pg from 'pg';
 import { toNodeHandler } from './adapters/node.js';
 import { createOtpHandler } from './http/handler.js';
 import { engagelab } from './providers/engagelab.js';
+import { migrate, postgresStore } from './stores/postgres/index.js';
 import { redisStore } from './stores/redis/index.js';
+import type { OtpStore } from './stores/types.js';
 
 /** What the parent passes in the environment. */
 export interface ChildEnv {
-  REDIS_URL: string;
+  /** Which store: redisStore({ url: STORE_URL }) or postgresStore over a pg Pool on STORE_URL. */
+  STORE: 'redis' | 'postgres';
+  STORE_URL: string;
   PREFIX: string;
   OTP_SECRET: string;
   SIM_KEY: string;
@@ -34,26 +41,52 @@ process.on('unhandledRejection', (error) => {
   process.exit(70);
 });
 
-const otp = createOtpHandler({
-  provider: engagelab({
-    devKey: env('SIM_KEY'),
-    devSecret: env('SIM_SECRET'),
-    templateId: env('SIM_TEMPLATE'),
-    baseUrl: env('SIM_URL'),
-  }),
-  secret: env('OTP_SECRET'),
-  store: redisStore({ url: env('REDIS_URL'), prefix: env('PREFIX'), timeoutMs: Number(env('STORE_TIMEOUT_MS')) }),
-  maxAttempts: Number(env('MAX_ATTEMPTS')),
-  ipLimit: { limit: Number(env('IP_LIMIT')), windowSeconds: 3600 },
-  trustProxy: true,
-  // Errors go to stderr, one JSON line each, for the parent to read (the outage must be logged with its cause).
-  logger: {
-    info() {},
-    warn() {},
-    error: (message, fields) => console.error(`LOG ${JSON.stringify({ message, ...fields })}`),
-  },
-});
+async function createStore(): Promise<OtpStore> {
+  const timeoutMs = Number(env('STORE_TIMEOUT_MS'));
+  if (env('STORE') === 'redis') {
+    // The app's own ioredis client with the fail-fast settings redisStore({ url }) would use: this file is bundled
+    // whole into a temp dir, where `{ url }`'s run-time import of ioredis would find no node_modules.
+    const client = new Redis(env('STORE_URL'), {
+      enableOfflineQueue: false,
+      commandTimeout: timeoutMs,
+      maxRetriesPerRequest: 0,
+      autoResendUnfulfilledCommands: false,
+      retryStrategy: (times) => Math.min(times * 100, 1000),
+    });
+    client.on('error', () => {});
+    return redisStore({ client, prefix: env('PREFIX'), timeoutMs });
+  }
+  const pool = new pg.Pool({ connectionString: env('STORE_URL'), max: 10, connectionTimeoutMillis: timeoutMs });
+  // An idle connection the server drops (the outage test) emits 'error' on the pool: without a listener, a crash.
+  pool.on('error', () => {});
+  // Both children run it at start-up, at the same time: migrate is idempotent and serialized by an advisory lock.
+  await migrate(pool);
+  return postgresStore({ client: pool, timeoutMs });
+}
 
-const server = createServer(toNodeHandler(otp));
-server.listen(0, '127.0.0.1', () => process.send?.({ port: (server.address() as AddressInfo).port }));
+// (No top-level await: the test bundles this file as CommonJS.)
+createStore().then((store) => {
+  const otp = createOtpHandler({
+    provider: engagelab({
+      devKey: env('SIM_KEY'),
+      devSecret: env('SIM_SECRET'),
+      templateId: env('SIM_TEMPLATE'),
+      baseUrl: env('SIM_URL'),
+    }),
+    secret: env('OTP_SECRET'),
+    store,
+    maxAttempts: Number(env('MAX_ATTEMPTS')),
+    ipLimit: { limit: Number(env('IP_LIMIT')), windowSeconds: 3600 },
+    trustProxy: true,
+    // Errors go to stderr, one JSON line each, for the parent to read (the outage must be logged with its cause).
+    logger: {
+      info() {},
+      warn() {},
+      error: (message, fields) => console.error(`LOG ${JSON.stringify({ message, ...fields })}`),
+    },
+  });
+
+  const server = createServer(toNodeHandler(otp));
+  server.listen(0, '127.0.0.1', () => process.send?.({ port: (server.address() as AddressInfo).port }));
+});
 process.on('disconnect', () => process.exit(0));

@@ -1,4 +1,6 @@
 import type { ResendRequest, SendRequest, SendResponse, VerifyRequest, VerifyResponse } from './contract.js';
+import type { OtpEventListener } from './flow/events.js';
+import type { ProofPublicJwk } from './flow/proof.js';
 import type { OtpProvider } from './providers/types.js';
 import type { OtpStore } from './stores/types.js';
 
@@ -34,8 +36,29 @@ export interface OtpHandlerOptions {
   ipLimit?: { limit: number; windowSeconds: number };
   /** Trust X-Forwarded-For / a platform header for the client IP. @defaultValue false (socket address only) */
   trustProxy?: boolean | ((request: Request) => string | undefined);
-  /** ISO calling-code prefixes allowed, e.g. ['+1', '+44']. Unset: all. */
+  /** Countries whose numbers are accepted, as ISO 3166-1 alpha-2 codes (`['US', 'CA']`; `'001'` for
+   * non-geographic numbers). Read from the parsed number, not its prefix: +1 876 is Jamaica, not the US. Unset: all. */
   allowedCountries?: string[];
+  /** Countries whose numbers are refused (ISO codes), checked after `allowedCountries`. */
+  deniedCountries?: string[];
+  /** Number types (libphonenumber-js `getType()`, or 'UNKNOWN') refused: premium rate and shared cost are what SMS
+   * pumping targets. @defaultValue ['PREMIUM_RATE', 'SHARED_COST', 'PERSONAL_NUMBER', 'UNKNOWN'] */
+  refusedNumberTypes?: RefusedNumberType[];
+  /** All sends together: the budget that stops SMS pumping from many addresses; trips with a loud error log.
+   * @defaultValue { perHour: 1000, perDay: 10000 } */
+  sendBudget?: { perHour: number; perDay: number };
+  /** Sends per country per hour (`{ default, perCountry: { US: 5000 } }`). @defaultValue { default: 300 } */
+  countryBudget?: { default: number; perCountry?: Record<string, number> };
+  /** Sends to numbers sharing all but their last `digits` digits, per window: many neighbouring numbers in a short
+   * time is the pumping signature. Above what one number's own sends reach in an hour (its doubling cooldown allows
+   * about 6). @defaultValue { digits: 2, limit: 10, windowSeconds: 3600 } */
+  prefixVelocity?: { digits: number; limit: number; windowSeconds: number };
+  /** Runs before every send (and resend), after the recipient is parsed: throw an `OtpError` to refuse (a risk
+   * score, an allow-list of known users). */
+  beforeSend?: (event: BeforeSendEvent) => void | Promise<void>;
+  /** Numbers (E.164) that accept a fixed code and never reach the provider: for app-store review and smoke tests.
+   * Each send to one is logged as such. `{ '+15005550006': '123456' }` */
+  testNumbers?: Record<string, string>;
   /** Origins allowed besides the request's own. */
   allowedOrigins?: string[];
   /** Accept e-mail addresses in `to`. @defaultValue false */
@@ -44,6 +67,40 @@ export interface OtpHandlerOptions {
   timeoutMs?: number;
   /** Proof lifetime in seconds. @defaultValue 600 */
   proofTtlSeconds?: number;
+  /**
+   * The purposes this server verifies for, each with its own policy over the options above (e.g.
+   * `{ 'sign-in': {}, 'change-phone': { maxAttempts: 3, proofTtlSeconds: 120 } }`). The browser names one on send;
+   * the proof carries it, and `verifyProof` / `consumeProof` refuse a proof of another purpose. A send that names
+   * none is for the purpose `default` (refused with 400 unless declared here).
+   * @defaultValue one implicit purpose, `default`
+   */
+  purposes?: Record<string, PurposeOptions>;
+  /**
+   * Proof signing keys as JWKs, newest first: the first signs (it needs its private part), every one verifies and
+   * is published by `jwks()`, so a retired key keeps verifying its proofs until they expire. Ed25519 (`OKP`,
+   * EdDSA) or P-256 (`EC`, ES256). @defaultValue an Ed25519 key derived from `secret` (same secret, same key)
+   */
+  proofKeys?: ProofKey[];
+  /** The proofs' `iss`; `verifyProof` then requires it. */
+  proofIssuer?: string;
+  /** The proofs' `aud`; `verifyProof` then requires it. */
+  proofAudience?: string | string[];
+  /** Receives a typed event for every step (send requested, sent, refused, verify wrong / right / expired /
+   * locked, resent, proof consumed, delivery reports). Events carry masked recipients only, never a code, a secret
+   * or a provider message id. Not awaited; a throw is logged and never breaks a request. */
+  onEvent?: OtpEventListener;
+  /**
+   * EngageLab delivery callbacks on `POST …/callbacks/engagelab`: each report becomes a `delivery` event and the
+   * delivery state of its verification (`otp.deliveryStatus`). Unset: the route answers 404.
+   */
+  engagelabCallbacks?: {
+    /** The callback secret set in the EngageLab console: signs `X-CALLBACK-ID`. */
+    secret: string;
+    /** When set, the `username` of `X-CALLBACK-ID` must be this. */
+    username?: string;
+    /** How old (or how far ahead) a callback's timestamp may be. @defaultValue 300 */
+    maxAgeSeconds?: number;
+  };
   /** Runs after a successful verify, before the response. `request` is absent when the flow was called through
    * `otp.api` without one. */
   onVerified?: (event: { to: string; request?: Request | undefined }) => void | Promise<void>;
@@ -54,13 +111,72 @@ export interface OtpHandlerOptions {
   now?: () => number;
 }
 
+/** One purpose's policy; unset fields take the handler's option of the same name. */
+export interface PurposeOptions {
+  codeTtlSeconds?: number;
+  maxAttempts?: number;
+  proofTtlSeconds?: number;
+}
+
+/** A configured proof key: `privateJwk` to sign (and verify), or only `publicJwk` for a retired key that still
+ * verifies. */
+export interface ProofKey {
+  kid: string;
+  privateJwk?: JsonWebKey;
+  publicJwk?: JsonWebKey;
+}
+
+/** The public keys that check proofs, as served on `GET …/jwks`. */
+export interface ProofJwks {
+  keys: ProofPublicJwk[];
+}
+
+/** The claims of a genuine proof (the JWT's `sub`, `jti`, `purpose`, `iat`, `exp`), times in epoch ms. */
 export interface VerifiedProof {
   /** The verified recipient (full, server-side). */
   to: string;
   verificationId: string;
-  /** Epoch ms. */
+  purpose: string;
+  /** Epoch ms (whole seconds: JWT times are seconds). */
   verifiedAt: number;
   expiresAt: number;
+}
+
+export interface ProofCheckOptions {
+  /** The purpose the proof must be for. @defaultValue 'default' */
+  purpose?: string;
+}
+
+/** A verification's delivery as the provider's callbacks reported it; `pending` before any report. */
+export type VerificationDelivery = 'pending' | 'sent' | 'delivered' | 'failed';
+
+/** A number type that may be refused (libphonenumber-js's names, and 'UNKNOWN'). */
+export type RefusedNumberType =
+  | 'PREMIUM_RATE'
+  | 'SHARED_COST'
+  | 'PERSONAL_NUMBER'
+  | 'VOIP'
+  | 'TOLL_FREE'
+  | 'UAN'
+  | 'PAGER'
+  | 'VOICEMAIL'
+  | 'FIXED_LINE'
+  | 'MOBILE'
+  | 'FIXED_LINE_OR_MOBILE'
+  | 'UNKNOWN';
+
+export interface BeforeSendEvent {
+  /** The canonical recipient (E.164, or the mailbox's canonical address). */
+  to: string;
+  kind: 'phone' | 'email';
+  /** ISO country of a phone number ('001' non-geographic). */
+  country?: string | undefined;
+  /** libphonenumber-js's type of a phone number. */
+  type?: string | undefined;
+  purpose: string;
+  resend: boolean;
+  clientIp?: string | undefined;
+  request?: Request | undefined;
 }
 
 /** Who is asking: given by the adapter (the socket address) or by server code calling `otp.api`. */
@@ -90,6 +206,14 @@ export interface OtpHandler {
   handle(request: Request, context?: Omit<RequestContext, 'request'>): Promise<Response>;
   /** The same flow without HTTP. */
   api: OtpApi;
-  /** Checks a proof from a successful verify. Resolves the claims, or null when tampered, malformed or expired. */
-  verifyProof(proof: string): Promise<VerifiedProof | null>;
+  /** Checks a proof from a successful verify, read-only (it stays valid). Resolves the claims, or null when
+   * tampered, malformed, expired, signed by an unknown key, or for another purpose. */
+  verifyProof(proof: string, options?: ProofCheckOptions): Promise<VerifiedProof | null>;
+  /** Accepts a proof once: the claims the first time, null after that (on every instance sharing the store) and
+   * for anything `verifyProof` refuses. Rejects when the store is unavailable. */
+  consumeProof(proof: string, options?: ProofCheckOptions): Promise<VerifiedProof | null>;
+  /** The public keys that check proofs (a JWKS), as `GET …/jwks` serves them. */
+  jwks(): Promise<ProofJwks>;
+  /** What the provider's delivery callbacks said about a verification; null for an unknown id. */
+  deliveryStatus(verificationId: string): Promise<VerificationDelivery | null>;
 }

@@ -27,6 +27,25 @@ const post = (path: string, body: string, headers: Record<string, string> = {}) 
 const code = async (res: Response) => ((await res.json()) as { error: { code: string } }).error.code;
 
 describe('toNextHandler (App Router)', () => {
+  it('keys the per-IP limit on the address its clientIp option reads (Vercel: x-real-ip)', async () => {
+    const sim = createEngageLabSimulator();
+    const otp = createOtpHandler({
+      provider: engagelab(sim.providerOptions),
+      secret: 'adapter-test-secret-0123456789abcdef012345',
+      logger: { info() {}, warn() {}, error() {} },
+      ipLimit: { limit: 1, windowSeconds: 3600 },
+    });
+    const { POST } = toNextHandler(otp, { clientIp: (request) => request.headers.get('x-real-ip') ?? undefined });
+    const from = (ip: string, number: string) =>
+      POST(post('send', JSON.stringify({ to: number }), { 'x-real-ip': ip }));
+    expect((await from('198.51.100.1', '+8618701235671')).status).toBe(200);
+    // The same client, another number: over its limit of 1.
+    const refused = await from('198.51.100.1', '+8618701235672');
+    expect([refused.status, await code(refused)]).toEqual([429, 'rate_limited']);
+    // Another client still has room.
+    expect((await from('198.51.100.2', '+8618701235673')).status).toBe(200);
+  });
+
   it('hands the Request to the handler untouched and returns its Response', async () => {
     const seen: Request[] = [];
     const response = new Response('{}', { status: 202 });
@@ -60,8 +79,17 @@ describe('toNextHandler (App Router)', () => {
     expect([plain.status, await code(plain)]).toEqual([415, 'unsupported_media_type']);
     const big = await route.POST(post('send', JSON.stringify({ to, locale: 'x'.repeat(3 * 1024) })));
     expect([big.status, await code(big)]).toEqual([413, 'payload_too_large']);
-    const get = await route.POST(new Request(`${BASE}/send`));
+    const get = await route.GET(new Request(`${BASE}/send`));
     expect([get.status, get.headers.get('allow'), await code(get)]).toEqual([405, 'POST', 'method_not_allowed']);
+  });
+
+  it("GET serves the proofs' public keys at …/jwks, which verify a proof from the same route", async () => {
+    const { route, otp } = realRoute();
+    const jwks = await route.GET(new Request(`${BASE}/jwks`));
+    expect(jwks.status).toBe(200);
+    const { keys } = (await jwks.json()) as { keys: { kid: string; kty: string }[] };
+    expect(keys.length).toBeGreaterThan(0);
+    expect(keys).toEqual((await otp.jwks()).keys);
   });
 
   it('limits sends per client IP only through trustProxy, since route handlers get no socket address', async () => {

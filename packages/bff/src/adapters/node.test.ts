@@ -9,13 +9,13 @@ import {
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createOtpHandler } from '../http/handler.js';
 import { engagelab } from '../providers/engagelab.js';
 import { memoryStore } from '../stores/memory.js';
 import { createEngageLabSimulator } from '../testing/index.js';
 import type { HandlerContext, OtpHandler, OtpHandlerOptions } from '../types.js';
-import { toNodeHandler } from './node.js';
+import { toExpress, toNodeHandler } from './node.js';
 
 // Express 4 ships no types; it is the same API as far as mounting middleware goes.
 const express4 = createRequire(import.meta.url)('express4') as typeof express;
@@ -65,13 +65,20 @@ const mounts: Mount[] = [
     name: 'Express 5 + express.json()',
     parsed: true,
     start: (handle) =>
-      listen(createServer(express().use(express.json()).use('/api/otp', toNodeHandler({ handle }))), '/api/otp'),
+      listen(
+        createServer(
+          express()
+            .use(express.json())
+            .use('/api/otp', ...toExpress({ handle })),
+        ),
+        '/api/otp',
+      ),
   },
   {
     name: 'Express 5 sub-router at /auth/v1/otp',
     parsed: true,
     start: (handle) => {
-      const router = express.Router().use('/otp', toNodeHandler({ handle }));
+      const router = express.Router().use('/otp', ...toExpress({ handle }));
       return listen(createServer(express().use(express.json()).use('/auth/v1', router)), '/auth/v1/otp');
     },
   },
@@ -79,7 +86,14 @@ const mounts: Mount[] = [
     name: 'Express 4 + express.json()',
     parsed: true,
     start: (handle) =>
-      listen(createServer(express4().use(express4.json()).use('/api/otp', toNodeHandler({ handle }))), '/api/otp'),
+      listen(
+        createServer(
+          express4()
+            .use(express4.json())
+            .use('/api/otp', ...toExpress({ handle })),
+        ),
+        '/api/otp',
+      ),
   },
   {
     name: 'Next.js Pages Router API route',
@@ -378,9 +392,8 @@ describe.each(mounts)('the real handler through toNodeHandler in $name', (mount)
     const { otp, limitKeys } = realOtp({ ipLimit: { limit: 1, windowSeconds: 60 } });
     const base = await serve(mount, otp.handle);
     expect((await postJson(`${base}/send`, { to })).status).toBe(200);
-    expect(limitKeys.filter((k) => k.startsWith('ip:'))).toEqual([
-      expect.stringMatching(/^ip:(::ffff:)?127\.0\.0\.1$/),
-    ]);
+    // A dual-stack socket may say ::ffff:127.0.0.1: either way it counts as the IPv4 address.
+    expect(limitKeys.filter((k) => k.startsWith('ip:'))).toEqual(['ip:4:127.0.0.1']);
     // Another number from the same client: the per-IP budget (1) is spent.
     const res = await postJson(`${base}/send`, { to: '+8618701235679' });
     expect(res.status).toBe(429);
@@ -388,17 +401,53 @@ describe.each(mounts)('the real handler through toNodeHandler in $name', (mount)
   });
 });
 
-it('leaves malformed JSON to express.json(), which answers 400 itself before the bridge (documented)', async () => {
-  let reached = false;
-  const base = await serve(mounts.find((m) => m.name === 'Express 5 + express.json()')!, async () => {
-    reached = true;
-    return new Response('{}');
-  });
+describe.each(mounts.filter((m) => m.name.includes('express.json()')))('body parser refusals in $name', (mount) => {
+  it.each([
+    ['malformed JSON', '{"to": "+8618701235678", "code": "123456"', 400, 'invalid_request'],
+    ["a body over express.json()'s limit", `{"to":"${'9'.repeat(200_000)}"}`, 413, 'payload_too_large'],
+  ])(
+    "%s: the contract JSON, never Express's HTML page, and nothing in Express's log",
+    async (_, body, status, code) => {
+      let reached = false;
+      const base = await serve(mount, async () => {
+        reached = true;
+        return new Response('{}');
+      });
+      const logged: unknown[] = [];
+      const spy = vi.spyOn(console, 'error').mockImplementation((...args: unknown[]) => void logged.push(args));
+      try {
+        const res = await fetch(`${base}/send`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body,
+        });
+        expect(res.status).toBe(status);
+        expect(res.headers.get('content-type')).toMatch(/^application\/json/);
+        const text = await res.text();
+        expect(JSON.parse(text)).toMatchObject({ error: { code } });
+        expect(text).not.toMatch(/<html|at \/|node_modules|123456/i);
+      } finally {
+        spy.mockRestore();
+      }
+      expect(reached).toBe(false);
+      expect(logged).toEqual([]);
+    },
+  );
+});
+
+it("toExpress passes errors that are not a body parser's on to the app", async () => {
+  const app = express()
+    .use((_req, _res, next) => next(new Error("the app's own failure")))
+    .use('/api/otp', ...toExpress({ handle: async () => new Response('{}') }))
+    .use((error: Error, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
+      res.status(599).json({ mine: error.message });
+    });
+  const { base, server } = await listen(createServer(app), '/api/otp');
+  servers.push(server);
   const res = await fetch(`${base}/send`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: '{',
+    body: '{}',
   });
-  expect(res.status).toBe(400);
-  expect(reached).toBe(false);
+  expect([res.status, await res.json()]).toEqual([599, { mine: "the app's own failure" }]);
 });

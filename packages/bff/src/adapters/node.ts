@@ -14,9 +14,9 @@ type NodeRequest = IncomingMessage & { originalUrl?: string; body?: unknown };
  * app.use('/api/otp', toNodeHandler(otp)); // Express: mount anywhere, the handler routes on the last segment
  * ```
  *
- * Express: mounting `express.json()` first is fine (the parsed body is re-serialised so the 2 KiB limit still
- * applies), but a body that `express.json()` cannot parse is answered 400 by Express itself, before this bridge,
- * in Express's error format. It only parses `application/json`, so any other type still reaches the handler: 415.
+ * Express: mount `toExpress(otp)` instead (this bridge plus an error middleware for body parsers). Mounting
+ * `express.json()` first is fine: the parsed body is re-serialised so the 2 KiB limit still applies, and a body it
+ * cannot parse is answered in the contract's JSON by `toExpress`'s error middleware.
  *
  * Next.js Pages Router (`pages/api/otp/[...otp].ts`): `export default toNodeHandler(otp)`. Next's default body
  * parser hands over an object (JSON) or a string (other types); both work.
@@ -64,6 +64,59 @@ export function toNodeHandler(otp: Pick<OtpHandler, 'handle'>) {
     }
     write(res, response, body);
   };
+}
+
+/** What Express hands a 4-argument middleware: body-parser's errors carry a `type` and an HTTP `status`. */
+type ParserError = { type?: unknown; status?: unknown; statusCode?: unknown };
+
+/**
+ * body-parser's refusals (express.json(), express.text(), …) as the contract's errors. Without this, a body that
+ * express.json() mounted in front cannot parse gets Express's own HTML error page (with a stack trace and server
+ * paths when NODE_ENV is unset), and Express logs the error, whose message quotes the body: a code, a full number.
+ */
+function parserErrorResponse(error: ParserError): Response | undefined {
+  switch (error.type) {
+    case 'entity.parse.failed':
+    case 'entity.verify.failed':
+      return new OtpError('invalid_request', { message: 'The body is not valid JSON.' }).toResponse();
+    case 'entity.too.large':
+      return new OtpError('payload_too_large', { message: 'The body is too large.' }).toResponse();
+    case 'charset.unsupported':
+    case 'encoding.unsupported':
+      return new OtpError('unsupported_media_type', { message: 'Send the body as UTF-8 JSON.' }).toResponse();
+    case 'request.aborted':
+    case 'request.size.invalid':
+      return new OtpError('invalid_request', { message: 'The body was not received whole.' }).toResponse();
+  }
+  return undefined;
+}
+
+/**
+ * Express 4 and 5: the bridge, and an error middleware that answers a body parser's refusal under this mount in
+ * the contract's JSON (any other error goes on to the app's own error handling).
+ *
+ * ```ts
+ * app.use(express.json());
+ * app.use('/api/otp', toExpress(otp));
+ * ```
+ *
+ * In an `express.Router()`, mount it on the app or put the body parser inside the same router: Express never
+ * passes an error into a router it arose outside of.
+ */
+export function toExpress(otp: Pick<OtpHandler, 'handle'>) {
+  const handler = toNodeHandler(otp);
+  const parserErrors = async (
+    error: unknown,
+    _req: NodeRequest,
+    res: ServerResponse,
+    next: (error?: unknown) => void,
+  ): Promise<void> => {
+    const response = typeof error === 'object' && error !== null ? parserErrorResponse(error) : undefined;
+    if (!response) return next(error);
+    write(res, response, await response.arrayBuffer());
+  };
+  // A plain array: Express takes one as a list of middleware (a readonly tuple does not match its types).
+  return [handler, parserErrors];
 }
 
 function toRequest(req: NodeRequest, signal: AbortSignal): Request {

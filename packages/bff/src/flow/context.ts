@@ -3,6 +3,18 @@ import { describeError, OtpError } from '../errors.js';
 import type { OtpProvider } from '../providers/types.js';
 import type { OtpStore } from '../stores/types.js';
 import type { OtpHandlerOptions, OtpLogger } from '../types.js';
+import type { OtpEventListener } from './events.js';
+import type { ProofIdentity, ProofKeyring } from './proof.js';
+
+/** The name of the one purpose of a handler that declares none (and of a send that names none). */
+export const DEFAULT_PURPOSE = 'default';
+
+/** One purpose's policy, defaulted from the handler's options; durations in ms. */
+export interface PurposePolicy {
+  ttlMs: number;
+  maxAttempts: number;
+  proofTtlMs: number;
+}
 
 /** The flow's settings, checked and defaulted by config.ts; durations in ms. */
 export interface FlowConfig {
@@ -14,10 +26,24 @@ export interface FlowConfig {
   numberLimit: { limit: number; windowMs: number };
   ipLimit: { limit: number; windowMs: number };
   allowedCountries: readonly string[] | undefined;
+  deniedCountries: readonly string[] | undefined;
+  refusedNumberTypes: readonly string[];
+  sendBudget: { perHour: number; perDay: number };
+  countryBudget: { default: number; perCountry: Readonly<Record<string, number>> };
+  prefixVelocity: { digits: number; limit: number; windowMs: number };
+  beforeSend: OtpHandlerOptions['beforeSend'];
+  testNumbers: ReadonlyMap<string, string>;
   allowEmail: boolean;
   timeoutMs: number;
   proofTtlMs: number;
+  /** Every purpose the handler serves, by name (just `default` when the options declare none). */
+  purposes: ReadonlyMap<string, PurposePolicy>;
+  /** `iss` / `aud` of the proofs. */
+  proofIdentity: ProofIdentity;
   onVerified: OtpHandlerOptions['onVerified'];
+  onEvent: OtpEventListener | undefined;
+  /** Delivery callbacks are on: mark each message id at send (flow/delivery.ts). */
+  trackDelivery: boolean;
   now: () => number;
 }
 
@@ -27,6 +53,8 @@ export interface FlowContext {
   provider: OtpProvider;
   /** Derived from the secret once, on first use. */
   keys: () => Promise<HandlerKeys>;
+  /** The proof signing and verification keys, built once, on first use. */
+  proofKeys: () => Promise<ProofKeyring>;
   config: FlowConfig;
   logger: OtpLogger;
   /** Warnings already given (each is worth one line per process, not one per request). */

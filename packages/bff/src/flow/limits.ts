@@ -12,6 +12,14 @@ export const sendsKey = (to: string) => `n:${to}`;
 export const gateKey = (to: string) => `g:${to}`;
 /** Sends per client address. */
 export const ipKey = (ip: string) => `ip:${ip}`;
+/** A provider message id of ours (marked at send while delivery callbacks are on): delivery reports for other ids
+ * are ignored. */
+export const messageKey = (messageId: string) => `m:${messageId}`;
+/** One delivery report, by message id and the provider's status word: counted once, so a retried callback is a
+ * duplicate. */
+export const reportKey = (messageId: string, providerStatus: string) => `cb:${messageId}:${providerStatus}`;
+/** A message's delivery state, one counter per state reached (`sent`, `delivered`, `failed`). */
+export const deliveryKey = (messageId: string, status: string) => `ds:${messageId}:${status}`;
 
 const DAY_MS = 24 * 3600_000;
 

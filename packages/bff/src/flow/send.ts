@@ -3,10 +3,21 @@ import { hmac, randomCode, randomId } from '../crypto.js';
 import { OtpError } from '../errors.js';
 import type { ProviderSendResult } from '../providers/types.js';
 import type { LimitRule, VerificationRecord } from '../stores/types.js';
-import { type Caller, type FlowContext, fromProvider, fromStore, seconds } from './context.js';
-import { checkLocale, checkRecipient, isVerificationId, stringFields } from './input.js';
-import { FAILURE_PREFIX, gateKey, ipKey, resendWaitMs, sendsKey } from './limits.js';
+import {
+  type Caller,
+  DEFAULT_PURPOSE,
+  type FlowContext,
+  fromProvider,
+  fromStore,
+  type PurposePolicy,
+  seconds,
+} from './context.js';
+import { emit, type SendRefusedReason } from './events.js';
+import { checkLocale, isVerificationId, stringFields } from './input.js';
+import { ipBucket } from './ip.js';
+import { FAILURE_PREFIX, gateKey, ipKey, messageKey, resendWaitMs, sendsKey } from './limits.js';
 import { maskRecipient } from './mask.js';
+import { type PhoneType, parseRecipient, type Recipient, TYPE_REFUSED } from './recipient.js';
 
 /**
  * Records outlive their code by 15 minutes so that a verify after expiry answers 410 expired (and one after a
@@ -18,16 +29,80 @@ const RECORD_GRACE_MS = 15 * 60_000;
  * told apart. */
 export const notFound = () => new OtpError('not_found');
 
+/** The purpose a send names, checked against the handler's; a send that names none is for `default`. */
+function checkPurpose(ctx: FlowContext, purpose: string | undefined): string {
+  const name = purpose ?? DEFAULT_PURPOSE;
+  if (ctx.config.purposes.has(name)) return name;
+  throw new OtpError('invalid_request', {
+    message:
+      purpose === undefined
+        ? '"purpose" is required: this server verifies for named purposes only.'
+        : '"purpose" is not one this server verifies for.',
+  });
+}
+
+/** A purpose's policy; a record whose purpose was removed from the options since falls back to the handler's. */
+export function policyOf(ctx: FlowContext, purpose: string | undefined): PurposePolicy {
+  return ctx.config.purposes.get(purpose ?? DEFAULT_PURPOSE) ?? ctx.config;
+}
+
+// Why each refusal happened, for its `send_refused` event: tagged where the refusal is decided (a rate limit alone
+// does not say which one), read where the event is emitted.
+const reasons = new WeakMap<object, SendRefusedReason>();
+const tagged = <E extends object>(reason: SendRefusedReason, error: E): E => {
+  reasons.set(error, reason);
+  return error;
+};
+function refusalReason(error: unknown): SendRefusedReason {
+  const reason = typeof error === 'object' && error !== null ? reasons.get(error) : undefined;
+  if (reason) return reason;
+  switch (error instanceof OtpError ? error.code : undefined) {
+    case 'invalid_phone':
+      return 'invalid_recipient';
+    case 'forbidden':
+      return 'country_not_allowed';
+    case 'rate_limited':
+      return 'provider_rate_limited';
+    case 'undeliverable':
+      return 'undeliverable';
+    case 'provider_error':
+      return 'provider_error';
+    default:
+      return 'unavailable';
+  }
+}
+
 /** `POST …/send`: a new verification for `to`. */
 export async function send(ctx: FlowContext, input: SendRequest | unknown, caller: Caller = {}): Promise<SendResponse> {
-  const fields = stringFields(input, ['to'], ['locale']);
+  const fields = stringFields(input, ['to'], ['locale', 'purpose']);
   const locale = checkLocale(fields.locale);
-  checkRecipient(fields.to, ctx.config.allowEmail);
-  const allowed = ctx.config.allowedCountries;
-  if (allowed && fields.to.startsWith('+') && !allowed.some((prefix) => fields.to.startsWith(prefix))) {
-    throw new OtpError('forbidden', { message: 'Numbers from this country are not accepted.' });
+  const purpose = checkPurpose(ctx, fields.purpose);
+  let recipient: Recipient | undefined;
+  let invalid: unknown;
+  try {
+    recipient = recipientOf(ctx, fields.to);
+  } catch (error) {
+    invalid = error;
   }
-  return (await start(ctx, { to: fields.to, locale, resendCount: 0 }, caller)).body;
+  const to = recipient && maskRecipient(recipient.to);
+  const requested = { at: ctx.config.now(), purpose, resend: false, ...(to === undefined ? {} : { to }) };
+  emit(ctx, { type: 'send_requested', ...requested });
+  try {
+    if (!recipient) throw invalid;
+    const { record, body } = await start(ctx, { recipient, locale, purpose, resendCount: 0 }, caller);
+    emit(ctx, {
+      type: 'sent',
+      at: record.createdAt,
+      purpose,
+      to: body.to,
+      verificationId: record.id,
+      channel: record.channel,
+    });
+    return body;
+  } catch (error) {
+    emit(ctx, { type: 'send_refused', ...requested, at: ctx.config.now(), reason: refusalReason(error) });
+    throw error;
+  }
 }
 
 /** `POST …/resend`: a new code for an open verification, once its cooldown is over; the old one is cancelled. */
@@ -41,17 +116,42 @@ export async function resend(
   const old = isVerificationId(verificationId) ? await fromStore(ctx, (s) => s.get({ id: verificationId, now })) : null;
   if (!old) throw notFound();
   if (old.verified) throw new OtpError('already_verified');
-  if (now < old.resendAt) {
-    throw new OtpError('rate_limited', {
-      message: 'Wait before requesting a new code.',
-      retryAfter: seconds(old.resendAt - now),
-    });
+  const purpose = old.purpose ?? DEFAULT_PURPOSE;
+  const requested = { at: now, purpose, resend: true, to: maskRecipient(old.to) };
+  emit(ctx, { type: 'send_requested', ...requested });
+  let started: Awaited<ReturnType<typeof start>>;
+  try {
+    if (now < old.resendAt) {
+      throw tagged(
+        'resend_cooldown',
+        new OtpError('rate_limited', {
+          message: 'Wait before requesting a new code.',
+          retryAfter: seconds(old.resendAt - now),
+        }),
+      );
+    }
+    // The stored recipient is canonical already; parsing it again applies today's country and type rules.
+    const recipient = recipientOf(ctx, old.to);
+    started = await start(
+      ctx,
+      { recipient, locale: old.locale, purpose, resendCount: old.resendCount + 1, previous: old },
+      caller,
+    );
+  } catch (error) {
+    emit(ctx, { type: 'send_refused', ...requested, at: ctx.config.now(), reason: refusalReason(error) });
+    throw error;
   }
-  const { body } = await start(
-    ctx,
-    { to: old.to, locale: old.locale, resendCount: old.resendCount + 1, previous: old },
-    caller,
-  );
+  const { record, body } = started;
+  emit(ctx, {
+    type: 'resent',
+    at: record.createdAt,
+    purpose,
+    to: body.to,
+    verificationId: record.id,
+    previousVerificationId: old.id,
+    channel: record.channel,
+    resendCount: record.resendCount,
+  });
   // The old verification is cancelled here (its id answers 404 from now on) and, where the provider can, there.
   await fromStore(ctx, (s) => s.delete({ id: verificationId, now }));
   await cancelAtProvider(ctx, old);
@@ -71,9 +171,38 @@ async function cancelAtProvider(ctx: FlowContext, old: VerificationRecord): Prom
   }
 }
 
+/**
+ * The recipient as the limits and the record know it: parsed (libphonenumber-js) and canonical. A configured test
+ * number is taken as written: it may be a fictional number that no country's plan holds.
+ */
+function recipientOf(ctx: FlowContext, raw: string): Recipient {
+  const { config } = ctx;
+  if (config.testNumbers.has(raw)) return { kind: 'phone', to: raw, key: raw, country: '001', type: 'UNKNOWN' };
+  try {
+    return parseRecipient(raw, {
+      allowEmail: config.allowEmail,
+      allowedCountries: config.allowedCountries,
+      deniedCountries: config.deniedCountries,
+      refusedTypes: config.refusedNumberTypes as readonly PhoneType[],
+    });
+  } catch (error) {
+    throw error instanceof OtpError && error.message === TYPE_REFUSED ? tagged('number_type_refused', error) : error;
+  }
+}
+
+/** The app's own rule: an OtpError it throws refuses the send as it is; anything else is a bug (500). */
+async function beforeSend(ctx: FlowContext, event: Parameters<NonNullable<FlowContext['config']['beforeSend']>>[0]) {
+  try {
+    await ctx.config.beforeSend?.(event);
+  } catch (error) {
+    throw error instanceof OtpError ? tagged('before_send', error) : error;
+  }
+}
+
 interface StartInput {
-  to: string;
+  recipient: Recipient;
   locale: Locale | undefined;
+  purpose: string;
   resendCount: number;
   /** The verification a resend replaces. */
   previous?: VerificationRecord;
@@ -82,30 +211,46 @@ interface StartInput {
 /** Shared by send and resend: the limits, the provider's send, the new record, the 200 body. */
 async function start(ctx: FlowContext, input: StartInput, caller: Caller) {
   const { config, provider } = ctx;
-  const { to } = input;
+  const { recipient } = input;
+  // E-mail codes go to the mailbox's canonical address (case, +tag and ignored dots folded): the same inbox.
+  const to = recipient.key;
+  const policy = policyOf(ctx, input.purpose);
   const now = config.now();
+  await beforeSend(ctx, {
+    to,
+    kind: recipient.kind,
+    country: recipient.kind === 'phone' ? recipient.country : undefined,
+    type: recipient.kind === 'phone' ? recipient.type : undefined,
+    purpose: input.purpose,
+    resend: input.previous !== undefined,
+    clientIp: caller.clientIp,
+    request: caller.request,
+  });
   const [failures, recentSends] = await Promise.all([
     fromStore(ctx, (s) => s.hits({ key: FAILURE_PREFIX + to, now })),
     fromStore(ctx, (s) => s.hits({ key: sendsKey(to), now })),
   ]);
   if (failures >= config.maxFailures) {
     // The store does not say when the failure window started; the whole window is an honest upper bound.
-    throw new OtpError('rate_limited', {
-      message: 'Too many wrong codes for this recipient. Try again later.',
-      retryAfter: seconds(config.failureWindowMs),
-    });
+    throw tagged(
+      'recipient_locked',
+      new OtpError('rate_limited', {
+        message: 'Too many wrong codes for this recipient. Try again later.',
+        retryAfter: seconds(config.failureWindowMs),
+      }),
+    );
   }
   const doublings = Math.max(input.resendCount, recentSends);
   const waitMs = resendWaitMs({
     cooldownMs: config.cooldownMs,
     doublings,
-    ttlMs: config.ttlMs,
+    ttlMs: policy.ttlMs,
     blockedWhileValid: provider.resend === 'blocked-while-valid',
   });
-  await takeSendLimits(ctx, { to, waitMs, now, clientIp: caller.clientIp });
+  await takeSendLimits(ctx, { recipient, waitMs, now, clientIp: caller.clientIp });
 
   const id = randomId();
-  const sent = await deliver(ctx, { id, to, locale: input.locale, waitMs, now });
+  const sent = await deliver(ctx, { id, to, locale: input.locale, ttlMs: policy.ttlMs, waitMs, now });
   // A same-code provider re-sent a code that lives no longer than it did before.
   const sameCode = provider.resend === 'same-code' && input.previous?.messageId === sent.messageId;
   const record: VerificationRecord = {
@@ -113,18 +258,26 @@ async function start(ctx: FlowContext, input: StartInput, caller: Caller) {
     to,
     channel: sent.channel,
     locale: input.locale,
+    purpose: input.purpose,
     messageId: sent.codeHash === undefined ? sent.messageId : undefined,
     codeHash: sent.codeHash,
     codeLength: provider.codeLength,
     createdAt: now,
-    expiresAt: sameCode && input.previous ? input.previous.expiresAt : now + config.ttlMs,
+    expiresAt: sameCode && input.previous ? input.previous.expiresAt : now + policy.ttlMs,
     resendAt: now + waitMs,
     resendCount: doublings,
     attempts: 0,
-    maxAttempts: config.maxAttempts,
+    maxAttempts: policy.maxAttempts,
     verified: false,
   };
-  await fromStore(ctx, (s) => s.create({ record, ttlMs: record.expiresAt - now + RECORD_GRACE_MS, now }));
+  const ttlMs = record.expiresAt - now + RECORD_GRACE_MS;
+  await fromStore(ctx, (s) => s.create({ record, ttlMs, now }));
+  if (config.trackDelivery && sent.messageId) {
+    // Marks the message id as ours for as long as the record lives, so that a delivery callback can tell our
+    // messages from unknown ones (see flow/delivery.ts). A same-code resend finds the mark already there.
+    const rule = { key: messageKey(sent.messageId), limit: 1, windowMs: ttlMs };
+    await fromStore(ctx, (s) => s.take({ rules: [rule], now }));
+  }
   ctx.logger.info('code sent', {
     to: maskRecipient(to),
     channel: sent.channel,
@@ -137,24 +290,61 @@ async function start(ctx: FlowContext, input: StartInput, caller: Caller) {
     channel: sent.channel,
     expiresAt: new Date(record.expiresAt).toISOString(),
     resendAt: new Date(record.resendAt).toISOString(),
-    attemptsLeft: Math.max(0, Math.min(config.maxAttempts, config.maxFailures - failures)),
+    attemptsLeft: Math.max(0, Math.min(policy.maxAttempts, config.maxFailures - failures)),
     codeLength: provider.codeLength,
   };
   return { record, body };
 }
 
+/** The event reason for each limit's key prefix (see limits.ts). */
+const REFUSAL_BY_LIMIT: Record<string, SendRefusedReason> = {
+  g: 'resend_cooldown',
+  ip: 'ip_limit',
+  n: 'number_limit',
+  sb: 'send_budget',
+  cb: 'country_budget',
+  pv: 'prefix_velocity',
+};
+
+/** The budgets that stop SMS pumping: all sends together, per country, and per block of neighbouring numbers. */
+function budgetRules(config: FlowContext['config'], recipient: Recipient): LimitRule[] {
+  const { sendBudget, countryBudget, prefixVelocity } = config;
+  const rules: LimitRule[] = [
+    { key: 'sb:h', limit: sendBudget.perHour, windowMs: 3600_000 },
+    { key: 'sb:d', limit: sendBudget.perDay, windowMs: 24 * 3600_000 },
+  ];
+  if (recipient.kind === 'phone') {
+    const perCountry = countryBudget.perCountry[recipient.country] ?? countryBudget.default;
+    rules.push(
+      { key: `cb:${recipient.country}`, limit: perCountry, windowMs: 3600_000 },
+      {
+        key: `pv:${recipient.to.slice(0, -prefixVelocity.digits)}`,
+        limit: prefixVelocity.limit,
+        windowMs: prefixVelocity.windowMs,
+      },
+    );
+  }
+  return rules;
+}
+
 /** Counts the send on every limit that applies, all or nothing; refuses with the longest wait. */
 async function takeSendLimits(
   ctx: FlowContext,
-  input: { to: string; waitMs: number; now: number; clientIp: string | undefined },
+  input: { recipient: Recipient; waitMs: number; now: number; clientIp: string | undefined },
 ): Promise<void> {
   const { config, logger } = ctx;
+  const to = input.recipient.key;
   const rules: LimitRule[] = [
-    { key: sendsKey(input.to), limit: config.numberLimit.limit, windowMs: config.numberLimit.windowMs },
-    { key: gateKey(input.to), limit: 1, windowMs: input.waitMs },
+    { key: sendsKey(to), limit: config.numberLimit.limit, windowMs: config.numberLimit.windowMs },
+    { key: gateKey(to), limit: 1, windowMs: input.waitMs },
+    ...budgetRules(config, input.recipient),
   ];
   if (input.clientIp)
-    rules.push({ key: ipKey(input.clientIp), limit: config.ipLimit.limit, windowMs: config.ipLimit.windowMs });
+    rules.push({
+      key: ipKey(ipBucket(input.clientIp)),
+      limit: config.ipLimit.limit,
+      windowMs: config.ipLimit.windowMs,
+    });
   else if (!ctx.warned.has('no-ip')) {
     ctx.warned.add('no-ip');
     logger.warn(
@@ -163,26 +353,47 @@ async function takeSendLimits(
   }
   const taken = await fromStore(ctx, (s) => s.take({ rules, now: input.now }));
   if (!taken.ok) {
-    logger.info('send refused by a limit', { to: maskRecipient(input.to), limit: taken.key.split(':')[0] });
-    throw new OtpError('rate_limited', {
-      message: 'Too many codes requested. Try again later.',
-      retryAfter: seconds(taken.retryAfterMs),
-    });
+    const limit = taken.key.split(':')[0] ?? '';
+    const reason = REFUSAL_BY_LIMIT[limit] ?? 'number_limit';
+    if (reason === 'send_budget') {
+      // Every recipient is refused now: the operator must look (pumping, or a budget set too low for real traffic).
+      logger.error('the global send budget is spent: every send is refused until its window ends', {
+        window: taken.key,
+        retryAfterSeconds: seconds(taken.retryAfterMs),
+      });
+    } else logger.info('send refused by a limit', { to: maskRecipient(to), limit });
+    throw tagged(
+      reason,
+      new OtpError('rate_limited', {
+        message: 'Too many codes requested. Try again later.',
+        retryAfter: seconds(taken.retryAfterMs),
+      }),
+    );
   }
 }
 
 /** The provider's send, and for a locally checked code its keyed hash. */
 async function deliver(
   ctx: FlowContext,
-  input: { id: string; to: string; locale: Locale | undefined; waitMs: number; now: number },
+  input: { id: string; to: string; locale: Locale | undefined; ttlMs: number; waitMs: number; now: number },
 ): Promise<ProviderSendResult & { codeHash?: string }> {
-  const { provider, config } = ctx;
+  const { provider } = ctx;
   const common = {
     to: input.to,
     locale: input.locale,
-    ttlSeconds: config.ttlMs / 1000,
+    ttlSeconds: input.ttlMs / 1000,
     codeLength: provider.codeLength,
   };
+  const testCode = ctx.config.testNumbers.get(input.to);
+  if (testCode !== undefined) {
+    // Never reaches the provider: the code is the configured one, checked here like a locally generated one.
+    ctx.logger.warn('test number: no message sent, the fixed code applies', { to: maskRecipient(input.to) });
+    return {
+      messageId: 'test-number',
+      channel: 'sms',
+      codeHash: await hmac((await ctx.keys()).code, `${input.id}:${testCode}`),
+    };
+  }
   try {
     if (provider.codeSource === 'local') {
       const code = randomCode(provider.codeLength);
@@ -195,11 +406,14 @@ async function deliver(
     if (err.code === 'rate_limited') {
       // The provider's own frequency limit. Our gate stays closed (it ends when a code sent now could no longer be
       // valid); the browser is told the longer of the provider's wait and ours.
-      throw new OtpError('rate_limited', {
-        message: err.message,
-        retryAfter: Math.max(err.retryAfter ?? 0, seconds(input.waitMs)),
-        cause: err,
-      });
+      throw tagged(
+        'provider_rate_limited',
+        new OtpError('rate_limited', {
+          message: err.message,
+          retryAfter: Math.max(err.retryAfter ?? 0, seconds(input.waitMs)),
+          cause: err,
+        }),
+      );
     }
     // A timeout or 5xx may still have delivered a message, so the gate stays closed then. Any other refusal means
     // nothing went out: reopen the gate so the user is not told to wait for a code that never came.

@@ -2,12 +2,21 @@ import type { VerifyRequest, VerifyResponse } from '../contract.js';
 import { hmacVerify } from '../crypto.js';
 import { OtpError } from '../errors.js';
 import type { VerificationRecord } from '../stores/types.js';
-import { type Caller, type FlowContext, fromProvider, fromStore, seconds } from './context.js';
+import { type Caller, DEFAULT_PURPOSE, type FlowContext, fromProvider, fromStore, seconds } from './context.js';
+import { emit } from './events.js';
 import { checkCode, isVerificationId, stringFields } from './input.js';
 import { FAILURE_PREFIX } from './limits.js';
 import { maskRecipient } from './mask.js';
 import { signProof } from './proof.js';
-import { notFound } from './send.js';
+import { notFound, policyOf } from './send.js';
+
+/** The fields every verify event of `record` carries. */
+const about = (record: VerificationRecord, at: number) => ({
+  at,
+  purpose: record.purpose ?? DEFAULT_PURPOSE,
+  to: maskRecipient(record.to),
+  verificationId: record.id,
+});
 
 /** `POST …/verify`: checks a code against an open verification; a right one earns a signed proof. */
 export async function verify(
@@ -27,6 +36,7 @@ export async function verify(
     case 'not_found':
       throw notFound();
     case 'expired':
+      emit(ctx, { type: 'verify_expired', ...about(reserved.record, now) });
       throw new OtpError('expired');
     case 'already_verified':
       throw new OtpError('already_verified');
@@ -35,6 +45,11 @@ export async function verify(
       // spent, at the end of the failure window (an upper bound: the store does not say when it started) if the
       // recipient's is.
       const numberLocked = reserved.failures >= config.maxFailures;
+      emit(ctx, {
+        type: 'verify_locked',
+        ...about(reserved.record, now),
+        scope: numberLocked ? 'recipient' : 'verification',
+      });
       throw new OtpError('too_many_attempts', {
         message: 'Too many wrong codes. Request a new one.',
         retryAfter: seconds(numberLocked ? config.failureWindowMs : reserved.record.resendAt - now),
@@ -43,12 +58,22 @@ export async function verify(
   }
   const { record, failures } = reserved;
   // The attempt stays spent whatever happens next: a timeout is ambiguous (the provider may have checked the code).
-  if (!(await isRightCode(ctx, record, code))) {
+  let right: boolean;
+  try {
+    right = await isRightCode(ctx, record, code);
+  } catch (error) {
+    if (error instanceof OtpError && error.code === 'expired') {
+      emit(ctx, { type: 'verify_expired', ...about(record, config.now()) });
+    }
+    throw error;
+  }
+  if (!right) {
     await fromStore(ctx, (s) =>
       s.addFailure({ key: FAILURE_PREFIX + record.to, windowMs: config.failureWindowMs, now }),
     );
     const attemptsLeft = Math.max(0, Math.min(record.maxAttempts - record.attempts, config.maxFailures - failures - 1));
     logger.info('wrong code', { to: maskRecipient(record.to), attemptsLeft });
+    emit(ctx, { type: 'verify_wrong', ...about(record, now), attemptsLeft });
     return { verified: false, attemptsLeft };
   }
   if (!(await fromStore(ctx, (s) => s.markVerified({ id: verificationId, now })))) {
@@ -56,21 +81,24 @@ export async function verify(
     throw new OtpError('already_verified');
   }
   await config.onVerified?.({ to: record.to, request: caller.request });
-  const verifiedAt = config.now();
-  const proof = await signProof((await ctx.keys()).proof, {
-    sub: record.to,
-    vid: record.id,
-    iat: verifiedAt,
-    exp: verifiedAt + config.proofTtlMs,
-  });
+  // JWT times are whole seconds.
+  const iat = Math.floor(config.now() / 1000);
+  const purpose = record.purpose ?? DEFAULT_PURPOSE;
+  const proof = await signProof(
+    await ctx.proofKeys(),
+    { sub: record.to, purpose, jti: record.id, iat, exp: iat + policyOf(ctx, purpose).proofTtlMs / 1000 },
+    config.proofIdentity,
+  );
   logger.info('verified', { to: maskRecipient(record.to) });
+  emit(ctx, { type: 'verified', ...about(record, config.now()) });
   return { verified: true, proof };
 }
 
 /** Asks whoever checks the code: our own hash, or the provider. */
 async function isRightCode(ctx: FlowContext, record: VerificationRecord, code: string): Promise<boolean> {
   const { provider, config } = ctx;
-  if (provider.codeSource === 'local') {
+  // A locally generated code, or a test number's fixed one (whatever the provider): our own keyed hash.
+  if (record.codeHash !== undefined || provider.codeSource === 'local') {
     return hmacVerify((await ctx.keys()).code, record.codeHash ?? '', `${record.id}:${code}`);
   }
   try {

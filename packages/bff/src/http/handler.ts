@@ -2,12 +2,18 @@ import { resolveOptions } from '../config.js';
 import { ROUTES, type Route } from '../contract.js';
 import { deriveKeys, type HandlerKeys } from '../crypto.js';
 import { describeError, OtpError } from '../errors.js';
-import type { Caller, FlowContext } from '../flow/context.js';
-import { readProof } from '../flow/proof.js';
+import { type Caller, DEFAULT_PURPOSE, type FlowContext, fromStore } from '../flow/context.js';
+import { deliveryOf } from '../flow/delivery.js';
+import { isVerificationId } from '../flow/input.js';
+import { buildKeyring, consumeProof, derivedProofKey, type ProofKeyring, readProof } from '../flow/proof.js';
 import { resend, send } from '../flow/send.js';
 import { verify } from '../flow/verify.js';
-import type { OtpApi, OtpHandler, OtpHandlerOptions, RequestContext } from '../types.js';
+import type { OtpApi, OtpHandler, OtpHandlerOptions, ProofCheckOptions, RequestContext } from '../types.js';
+import { engageLabCallback } from './callbacks.js';
 import { checkOrigin, clientIp, readJsonBody } from './request.js';
+
+/** How long a JWKS may be cached. A new key must be published (listed second) at least this long before it signs. */
+export const JWKS_MAX_AGE_SECONDS = 300;
 
 const isRoute = (segment: string): segment is Route => (ROUTES as readonly string[]).includes(segment);
 
@@ -21,12 +27,22 @@ export function createOtpHandler(options: OtpHandlerOptions): OtpHandler {
   // Derived lazily: createOtpHandler stays synchronous, and a failure surfaces on a request (as a 500), not as
   // an unhandled rejection at import time.
   let keys: Promise<HandlerKeys> | undefined;
+  let proofKeys: Promise<ProofKeyring> | undefined;
+  const loadProofKeys = async () => buildKeyring(config.proofKeys ?? [await derivedProofKey(config.secret)]);
   const ctx: FlowContext = {
     store: config.store,
     provider,
     keys: () => {
       keys ??= deriveKeys(config.secret);
       return keys;
+    },
+    proofKeys: () => {
+      proofKeys ??= loadProofKeys();
+      // A failure is not cached: the next call tries again.
+      proofKeys.catch(() => {
+        proofKeys = undefined;
+      });
+      return proofKeys;
     },
     config,
     logger,
@@ -60,12 +76,38 @@ export function createOtpHandler(options: OtpHandlerOptions): OtpHandler {
     return new OtpError('internal_error').toResponse();
   }
 
+  const jwks = async () => structuredClone((await ctx.proofKeys()).jwks);
+  const expected = (options: ProofCheckOptions = {}) => ({
+    ...config.proofIdentity,
+    purpose: options.purpose ?? DEFAULT_PURPOSE,
+  });
+
   return {
     api,
     async handle(request, context = {}) {
       try {
+        const segments = new URL(request.url).pathname.split('/').filter(Boolean);
+        const segment = segments.at(-1) ?? '';
+        if (segment === 'jwks') {
+          // The one GET route: public keys, cacheable, readable from anywhere (they are public).
+          if (request.method !== 'GET' && request.method !== 'HEAD') {
+            const refused = new OtpError('method_not_allowed', { message: 'Use GET.' }).toResponse();
+            refused.headers.set('allow', 'GET, HEAD');
+            return refused;
+          }
+          return new Response(request.method === 'HEAD' ? null : JSON.stringify(await jwks()), {
+            status: 200,
+            headers: {
+              'content-type': 'application/jwk-set+json',
+              'cache-control': `public, max-age=${JWKS_MAX_AGE_SECONDS}`,
+            },
+          });
+        }
         if (request.method !== 'POST') throw new OtpError('method_not_allowed', { message: 'Use POST.' });
-        const segment = new URL(request.url).pathname.split('/').filter(Boolean).at(-1) ?? '';
+        if (segment === 'engagelab' && segments.at(-2) === 'callbacks' && config.engagelabCallbacks) {
+          // Server to server: no Origin to check; the signed header is the check.
+          return await engageLabCallback(ctx, config.engagelabCallbacks, request);
+        }
         if (!isRoute(segment)) throw new OtpError('not_found', { message: 'Unknown route.' });
         checkOrigin(request, config.allowedOrigins);
         const body = await readJsonBody(request);
@@ -79,12 +121,18 @@ export function createOtpHandler(options: OtpHandlerOptions): OtpHandler {
         return errorResponse(error);
       }
     },
-    async verifyProof(proof) {
-      try {
-        return await readProof((await ctx.keys()).proof, proof, config.now());
-      } catch {
-        return null;
-      }
+    async verifyProof(proof, options) {
+      return readProof(await ctx.proofKeys(), proof, { ...expected(options), now: config.now() });
+    },
+    async consumeProof(proof, options) {
+      return consumeProof(ctx, await ctx.proofKeys(), proof, expected(options));
+    },
+    jwks,
+    async deliveryStatus(verificationId) {
+      if (!isVerificationId(verificationId)) return null;
+      const now = config.now();
+      const record = await fromStore(ctx, (s) => s.get({ id: verificationId, now }));
+      return record ? deliveryOf(ctx, record) : null;
     },
   };
 }

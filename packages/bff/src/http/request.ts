@@ -36,18 +36,21 @@ export function checkOrigin(request: Request, allowedOrigins: ReadonlySet<string
 }
 
 /**
- * Reads a JSON body of at most MAX_BODY_BYTES. The bytes are counted as they stream in and reading stops (and the
+ * Reads a JSON body of at most `maxBytes` (the contract's cap unless said otherwise). The bytes are counted as they stream in and reading stops (and the
  * stream is cancelled) as soon as the cap is passed: a Content-Length can be absent (chunked) or lie.
  */
-export async function readJsonBody(request: Request): Promise<unknown> {
+export async function readJsonBody(
+  request: Request,
+  options: { maxBytes?: number; anyContentType?: boolean } = {},
+): Promise<unknown> {
+  const maxBytes = options.maxBytes ?? MAX_BODY_BYTES;
   const type = request.headers.get('content-type')?.split(';')[0]?.trim().toLowerCase();
-  if (type !== 'application/json') {
+  if (type !== 'application/json' && !options.anyContentType) {
     throw new OtpError('unsupported_media_type', { message: 'Send the body as Content-Type: application/json.' });
   }
-  const tooLarge = () =>
-    new OtpError('payload_too_large', { message: `The body must be at most ${MAX_BODY_BYTES} bytes.` });
+  const tooLarge = () => new OtpError('payload_too_large', { message: `The body must be at most ${maxBytes} bytes.` });
   const declared = Number(request.headers.get('content-length'));
-  if (declared > MAX_BODY_BYTES) {
+  if (declared > maxBytes) {
     await request.body?.cancel().catch(() => {});
     throw tooLarge();
   }
@@ -59,7 +62,7 @@ export async function readJsonBody(request: Request): Promise<unknown> {
       const { done, value } = await reader.read();
       if (done) break;
       total += value.byteLength;
-      if (total > MAX_BODY_BYTES) {
+      if (total > maxBytes) {
         await reader.cancel().catch(() => {});
         throw tooLarge();
       }

@@ -106,15 +106,15 @@ describe.each(MODES)('no leaks (%s)', (mode) => {
       code: wrong(t.sim.lastCode('+14155550100') ?? '000000'),
     });
     t.inject('garbage');
-    await t.post('send', { to: '+447700900123' });
+    await t.post('send', { to: '+447400123456' });
     t.inject('hang');
-    await t.post('send', { to: '+447700900124' });
+    await t.post('send', { to: '+447400123457' });
     t.inject('http500');
-    await t.post('send', { to: '+447700900125' });
+    await t.post('send', { to: '+447400123458' });
     await t.post('send', { to: 'jane.doe@example.com' });
     // A wrong credential (EngageLab 2001 / UniMTX 104111) on the next send.
     t.inject(mode === 'unimtx' ? { code: '104111' } : { code: 2001 });
-    await t.post('send', { to: '+447700900126' });
+    await t.post('send', { to: '+447400123459' });
 
     const codes = t.sim.messages.map((m) => m.code);
     expect(codes.length).toBeGreaterThanOrEqual(3);
@@ -131,7 +131,7 @@ describe.each(MODES)('no leaks (%s)', (mode) => {
       TO,
       '8618701235678',
       '+14155550100',
-      '+447700900123',
+      '+447400123456',
       'jane.doe@example.com',
     ];
     for (const body of t.responses) for (const s of neverAnywhere) expect(body).not.toContain(s);

@@ -166,8 +166,8 @@ describe.each(['platform', 'custom'] as const)('engagelab %s through the handler
   });
 
   it('an undeliverable number (5012) is 422', async () => {
-    const t = setup(mode, { sim: { undeliverable: { '+15550000000': 5012 } } });
-    expect(await t.post('send', { to: '+15550000000' })).toMatchObject({
+    const t = setup(mode, { sim: { undeliverable: { '+12065550000': 5012 } } });
+    expect(await t.post('send', { to: '+12065550000' })).toMatchObject({
       status: 422,
       body: { error: { code: 'undeliverable' } },
     });

@@ -57,10 +57,14 @@ async function post(options: PostOptions, contentType: string, body: string): Pr
     });
     text = await response.text();
   } catch (cause) {
+    // A timeout may come after the provider acted; a failure to connect comes before it sent anything.
     const message = signal.aborted
       ? `${provider} did not answer in time.`
       : `${provider} could not be reached (network failure).`;
-    throw new OtpError('provider_unavailable', { message, cause });
+    const outcome = signal.aborted
+      ? new CallOutcome('timeout', true, cause)
+      : new CallOutcome('network', !failedToConnect(cause), cause);
+    throw new OtpError('provider_unavailable', { message, cause: outcome });
   }
   try {
     return { status: response.status, body: JSON.parse(text) };
@@ -87,21 +91,89 @@ export function providerError(
   code: string | number,
   httpStatus: number,
 ): OtpError {
+  // The provider answered with its own error code: it says it did not do what was asked.
+  const cause = new CallOutcome('refused', false);
   const row = table[String(code)];
-  if (row) return new OtpError(row[0], { message: `${provider} error ${code}: ${row[1]}.`, retryAfter: row[2] });
+  if (row) {
+    return new OtpError(row[0], { message: `${provider} error ${code}: ${row[1]}.`, retryAfter: row[2], cause });
+  }
   // Not in the table: a 5xx is most likely transient, anything else we cannot act on.
   return httpStatus >= 500
-    ? new OtpError('provider_unavailable', { message: `${provider} error ${code} (HTTP ${httpStatus}).` })
-    : new OtpError('provider_error', { message: `${provider} error ${code}: undocumented (HTTP ${httpStatus}).` });
+    ? new OtpError('provider_unavailable', { message: `${provider} error ${code} (HTTP ${httpStatus}).`, cause })
+    : new OtpError('provider_error', {
+        message: `${provider} error ${code}: undocumented (HTTP ${httpStatus}).`,
+        cause,
+      });
 }
 
 /** For a reply that is not the provider's documented JSON (an HTML error page, a proxy's 502, garbage). */
 export function unreadable(provider: string, httpStatus: number): OtpError {
+  // A 2xx we cannot read may well have sent the message; so may a bare 500 or 502/504 from a proxy whose upstream
+  // acted. A 503 (no upstream) and a 4xx (refused at the door) did not get that far.
+  const cause = new CallOutcome('unreadable', httpStatus < 300 || (httpStatus >= 500 && httpStatus !== 503));
   return httpStatus >= 500
-    ? new OtpError('provider_unavailable', { message: `${provider} failed with HTTP ${httpStatus}.` })
+    ? new OtpError('provider_unavailable', { message: `${provider} failed with HTTP ${httpStatus}.`, cause })
     : new OtpError('provider_error', {
         message: `${provider} answered something that is not its documented JSON (HTTP ${httpStatus}).`,
+        cause,
       });
+}
+
+/**
+ * Attached as the `cause` of the errors above: how a provider call ended, and whether the provider may have acted
+ * on it (a message sent) although the call failed. `failover()` reads it through `mayHaveGoneOut`. Holds no
+ * request data.
+ */
+export class CallOutcome extends Error {
+  override readonly name = 'CallOutcome';
+  constructor(
+    readonly kind: 'timeout' | 'network' | 'refused' | 'unreadable',
+    readonly mayHaveGoneOut: boolean,
+    cause?: unknown,
+  ) {
+    super(
+      kind === 'refused'
+        ? 'the provider refused the request'
+        : `${kind}${mayHaveGoneOut ? ': the provider may have acted on the request' : ': nothing was sent'}`,
+      cause === undefined ? undefined : { cause },
+    );
+  }
+}
+
+/** Error codes of a connection that was never made (Node's fetch puts them on `cause`, or deeper). */
+const NOT_CONNECTED = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'ENETUNREACH',
+  'EHOSTUNREACH',
+  'UND_ERR_CONNECT_TIMEOUT',
+]);
+
+/** True when the failure happened before the request could be written (refused, DNS, unreachable). */
+function failedToConnect(error: unknown): boolean {
+  for (let current = error, depth = 0; isObject(current) && depth < 5; depth++) {
+    if (typeof current.code === 'string' && NOT_CONNECTED.has(current.code)) return true;
+    const errors = current.errors;
+    if (Array.isArray(errors) && errors.length > 0 && errors.every(failedToConnect)) return true;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return false;
+}
+
+/**
+ * Whether a failed send may still have delivered a message. A provider's own refusal (an error code, a
+ * `rate_limited`, `undeliverable`…) did not; a timeout or an unreadable success may have. An error that says
+ * neither (a provider not written with this kit) counts as "may have" when it is a `provider_unavailable` or not an
+ * OtpError at all: a second message is worse than a failure the user can retry.
+ */
+export function mayHaveGoneOut(error: unknown): boolean {
+  for (let current = error, depth = 0; current instanceof Error && depth < 5; depth++) {
+    const flag = (current as { mayHaveGoneOut?: unknown }).mayHaveGoneOut;
+    if (typeof flag === 'boolean') return flag;
+    current = current.cause;
+  }
+  return !(error instanceof OtpError) || error.code === 'provider_unavailable';
 }
 
 export function isObject(value: unknown): value is Record<string, unknown> {

@@ -248,3 +248,65 @@ describe('unimtx provider', () => {
     expect(() => unimtx({ accessKeyId: 'k', intent: 'x'.repeat(37) })).toThrow(/intent/);
   });
 });
+
+describe('unimtx channel, templates and custom codes', () => {
+  const signal = () => AbortSignal.timeout(2000);
+
+  it.each([
+    ['sms', 'sms'],
+    ['call', 'voice'],
+    ['whatsapp', 'whatsapp'],
+    ['auto', 'sms'],
+  ] as const)('sends otp.send channel %s and reports %s', async (channel, reported) => {
+    const sim = createUnimtxSimulator();
+    const provider = unimtx({ ...sim.providerOptions, channel });
+    const sent = await provider.send({ to: TO, ttlSeconds: 300, codeLength: 6, signal: signal() });
+    expect(sent.channel).toBe(reported);
+    expect(sim.messages).toMatchObject([{ requestedChannel: channel, custom: false }]);
+  });
+
+  it.each([
+    ['ja-JP', 'tpl-ja'],
+    ['zh-Hant-HK', 'tpl-zh-hk'],
+    ['zh-CN', 'tpl-zh'],
+    ['fr', 'tpl-default'],
+    [undefined, 'tpl-default'],
+  ])('picks the template of locale %s: %s', async (locale, templateId) => {
+    const sim = createUnimtxSimulator({ templates: ['tpl-ja', 'tpl-zh', 'tpl-zh-hk', 'tpl-default'] });
+    const provider = unimtx({
+      ...sim.providerOptions,
+      signature: 'Acme',
+      templates: { ja: 'tpl-ja', zh: 'tpl-zh', 'zh-HK': 'tpl-zh-hk', 'zh-Hant': 'tpl-zh-hk', default: 'tpl-default' },
+    });
+    await provider.send({ to: TO, locale, ttlSeconds: 300, codeLength: 6, signal: signal() });
+    expect(sim.messages).toMatchObject([{ templateId, signature: 'Acme' }]);
+  });
+
+  it('an unknown template is 107141 -> provider_error', async () => {
+    const sim = createUnimtxSimulator({ templates: ['tpl-en'] });
+    const provider = unimtx({ ...sim.providerOptions, templates: { en: 'tpl-gone' } });
+    await expect(
+      provider.send({ to: TO, locale: 'en', ttlSeconds: 300, codeLength: 6, signal: signal() }),
+    ).rejects.toMatchObject({ code: 'provider_error', message: expect.stringContaining('107141') });
+  });
+
+  it("'custom' mode: otp.send delivers the BFF's code with its ttl, and otp.verify is never called", async () => {
+    const t = setup({ provider: { mode: 'custom', intent: 'signup' } });
+    expect(t.sim.accessKeySecret).toBe(SECRET);
+    const sent = await t.post('send', { to: TO, locale: 'en' });
+    expect(sent.status).toBe(200);
+    expect(t.sim.messages).toMatchObject([{ to: TO, custom: true, intent: 'signup' }]);
+    const code = t.sim.lastCode(TO)!;
+    const hit = await t.post('verify', { verificationId: sent.body.verificationId, code });
+    expect(hit.body.verified).toBe(true);
+    expect(t.sim.calls).toEqual({ send: 1, verify: 0 });
+    t.assertNoLeaks();
+  });
+
+  it('rejects a bad channel or mode at creation', () => {
+    // biome-ignore lint/suspicious/noExplicitAny: a JavaScript caller
+    expect(() => unimtx({ accessKeyId: 'k', channel: 'fax' as any })).toThrow(/channel/);
+    // biome-ignore lint/suspicious/noExplicitAny: a JavaScript caller
+    expect(() => unimtx({ accessKeyId: 'k', mode: 'platform' as any })).toThrow(/mode/);
+  });
+});

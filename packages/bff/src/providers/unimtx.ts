@@ -5,11 +5,18 @@ import {
   type FetchLike,
   type HostedCodeProvider,
   isObject,
+  type LocalCodeProvider,
+  matchLocale,
+  type OtpProvider,
+  type ProviderSendInput,
   platformFetch,
   postJson,
   providerError,
   unreadable,
 } from './kit.js';
+
+/** otp.send's `channel`: `auto` is "SMS takes priority over other channels". */
+export type UnimtxChannel = 'sms' | 'call' | 'whatsapp' | 'auto';
 
 export interface UnimtxOptions {
   accessKeyId: string;
@@ -17,10 +24,26 @@ export interface UnimtxOptions {
   accessKeySecret?: string;
   /** @defaultValue 'https://api.unimtx.com' */
   baseUrl?: string;
-  /** Digits of the generated code, 4-8. @defaultValue 6 */
+  /** Digits of the code, 4-8 (otp.send's `digits`, or the length the BFF generates in 'custom' mode).
+   * @defaultValue 6 */
   codeLength?: number;
-  /** Scenario label (max 36 characters) sent with both otp.send and otp.verify. */
+  /** Scenario label (max 36 characters) sent with both otp.send and otp.verify, e.g. 'login' or 'signup'. Use one
+   * provider (and handler) per purpose to keep their codes apart. */
   intent?: string;
+  /** otp.send's `channel`. @defaultValue 'auto' */
+  channel?: UnimtxChannel;
+  /**
+   * The message template per language, by BCP 47 tag (`{ en: 'tpl-en', 'zh-CN': 'tpl-zh' }`), matched to the
+   * browser's locale like every provider does (whole tag, then shorter prefixes; `default` when nothing matches).
+   * otp.send has no language field: the language lives in the template, passed as `templateId` (a field of the
+   * official SDKs' OtpSendParams, not of the docs' table). Unset: the account's default template.
+   */
+  templates?: Readonly<Record<string, string>>;
+  /** The SMS sender name (`signature`, an SDK field like `templateId`). Unset: the account's default. */
+  signature?: string;
+  /** 'provider': UniMTX generates and checks the code (otp.send, otp.verify). 'custom': the BFF generates and
+   * checks it and otp.send only delivers it (its `code` field, with `ttl`). @defaultValue 'provider' */
+  mode?: 'provider' | 'custom';
   /** @defaultValue globalThis.fetch */
   fetch?: FetchLike;
 }
@@ -99,9 +122,23 @@ export async function signUnimtxQuery(
   return params;
 }
 
-/** UniMTX OTP (otp.send / otp.verify): UniMTX generates and checks the code; verify is by number + code. */
-export function unimtx(options: UnimtxOptions): HostedCodeProvider {
-  const { accessKeyId, accessKeySecret, intent, codeLength = 6 } = options;
+const CHANNELS = new Set<string>(['sms', 'call', 'whatsapp', 'auto']);
+
+/** UniMTX OTP (otp.send / otp.verify): UniMTX generates and checks the code (verify is by number + code), or in
+ * 'custom' mode delivers the code the BFF generated. */
+export function unimtx(options: UnimtxOptions & { mode: 'custom' }): LocalCodeProvider;
+export function unimtx(options: UnimtxOptions & { mode?: 'provider' | undefined }): HostedCodeProvider;
+export function unimtx(options: UnimtxOptions): OtpProvider;
+export function unimtx(options: UnimtxOptions): OtpProvider {
+  const {
+    accessKeyId,
+    accessKeySecret,
+    intent,
+    signature,
+    codeLength = 6,
+    channel = 'auto',
+    mode = 'provider',
+  } = options;
   if (typeof accessKeyId !== 'string' || accessKeyId === '')
     throw new TypeError('unimtx(): `accessKeyId` is required.');
   if (!Number.isInteger(codeLength) || codeLength < 4 || codeLength > 8) {
@@ -110,6 +147,12 @@ export function unimtx(options: UnimtxOptions): HostedCodeProvider {
   if (intent !== undefined && (intent === '' || intent.length > 36)) {
     throw new TypeError('unimtx(): `intent` must be 1-36 characters.');
   }
+  if (!CHANNELS.has(channel)) throw new TypeError("unimtx(): `channel` is 'sms', 'call', 'whatsapp' or 'auto'.");
+  if (mode !== 'provider' && mode !== 'custom') throw new TypeError("unimtx(): `mode` is 'provider' or 'custom'.");
+  // matchLocale reads lower-case keys.
+  const templates = Object.fromEntries(
+    Object.entries(options.templates ?? {}).map(([tag, id]) => [tag.replace(/_/g, '-').toLowerCase(), id]),
+  );
   const baseUrl = (options.baseUrl ?? 'https://api.unimtx.com').replace(/\/+$/, '');
   const fetch = options.fetch ?? platformFetch;
   // Imported once, lazily; the secret itself goes nowhere but into this key.
@@ -138,20 +181,47 @@ export function unimtx(options: UnimtxOptions): HostedCodeProvider {
     return reply.data;
   }
 
-  return {
-    name: 'unimtx',
-    codeSource: 'provider',
+  async function deliver(input: ProviderSendInput, code: string | undefined) {
+    const templateId = matchLocale(input.locale, templates) ?? templates.default;
+    const data = await call(
+      'otp.send',
+      {
+        to: input.to,
+        // `digits` is for a generated code; a custom one carries its own length.
+        ...(code === undefined ? { digits: codeLength } : { code }),
+        // "Time-to-live for custom code": a generated code's lifetime is otp.verify's ttl (sent there too).
+        ttl: input.ttlSeconds,
+        intent,
+        channel,
+        templateId,
+        signature,
+      },
+      input.signal,
+    );
+    if (typeof data.id !== 'string' || data.id === '') throw unreadable(NAME, 200);
+    return { messageId: data.id, channel: reportedChannel(data.channel) };
+  }
+
+  /** otp.send documents no channel in its reply: report the one asked for ('auto' is "SMS first"). */
+  function reportedChannel(answered: unknown): Channel {
+    const used = typeof answered === 'string' && CHANNELS.has(answered) ? answered : channel;
+    return used === 'whatsapp' ? 'whatsapp' : used === 'call' ? 'voice' : 'sms';
+  }
+
+  const common = {
     // otp.send replaces the recipient's previous code: the cooldown alone paces resends.
     resend: 'new-code',
     codeLength,
+  } as const;
 
-    async send({ to, ttlSeconds, signal }) {
-      const data = await call('otp.send', { to, digits: codeLength, ttl: ttlSeconds, intent }, signal);
-      if (typeof data.id !== 'string' || data.id === '') throw unreadable(NAME, 200);
-      // otp.send documents no channel in its reply; 'auto' is "SMS first".
-      const channel: Channel = data.channel === 'whatsapp' ? 'whatsapp' : data.channel === 'call' ? 'voice' : 'sms';
-      return { messageId: data.id, channel };
-    },
+  if (mode === 'custom') {
+    return { ...common, name: 'unimtx-custom', codeSource: 'local', send: (input) => deliver(input, input.code) };
+  }
+  return {
+    ...common,
+    name: 'unimtx',
+    codeSource: 'provider',
+    send: (input) => deliver(input, undefined),
 
     async verify({ to, code, ttlSeconds, signal }) {
       // ttl on verify is what bounds an auto-generated code ("Only applicable to automatically generated OTP

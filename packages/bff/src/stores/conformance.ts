@@ -80,6 +80,7 @@ export function describeStore(
           codeHash: 'abc',
           messageId: undefined,
           locale: 'zh-CN',
+          purpose: 'change-phone',
           resendCount: 2,
           channel: 'whatsapp',
           resendAt: t0 + 120_000,

@@ -1,6 +1,14 @@
+import { multiInstanceReason } from './platform.js';
 import type { OtpStore, ReserveResult, TakeResult, VerificationRecord } from './types.js';
 
 export interface MemoryStoreOptions {
+  /**
+   * Promise that one process serves the handler. The memory store refuses to start where the platform runs several
+   * instances or isolates (serverless, edge, a production server with several workers): each would keep its own
+   * verifications and limits, so a verify reaching another instance answers 404 and every limit multiplies with the
+   * instance count. @defaultValue false
+   */
+  singleInstance?: boolean;
   /** How often the background sweep drops expired entries. @defaultValue 60000 */
   sweepIntervalMs?: number;
 }
@@ -19,23 +27,28 @@ type Stored = VerificationRecord & { until: number };
  * nothing new until its next call).
  */
 export function memoryStore(options: MemoryStoreOptions = {}): OtpStore {
+  const reason = options.singleInstance ? undefined : multiInstanceReason();
+  if (reason) {
+    throw new Error(
+      `otpkit: the memory store cannot hold on ${reason}: verifications and limits would live per instance (a verify ` +
+        'reaching another one answers 404, and limits multiply). Use a shared store: redisStore({ client }) from ' +
+        "'@otpkit/bff/redis' (ioredis, node-redis, or @upstash/redis over HTTPS on serverless and edge), or " +
+        "postgresStore from '@otpkit/bff/postgres'. If one process really serves it: memoryStore({ singleInstance: true }).",
+    );
+  }
   const sweepIntervalMs = options.sweepIntervalMs ?? 60_000;
   const records = new Map<string, Stored>();
-  // Fixed-window counters, as small as V8 allows (100,000 open verifications must fit in 64 MB, and each send
-  // counts under two per-number keys): when each window ends, one plain number per key, and the count only for the
-  // keys hit more than once. An object per counter cost 93 bytes, a number 39 (measured on Node 20).
-  const resets = new Map<string, number>();
-  const counts = new Map<string, number>();
+  const counters = windowCounters();
   /** The `now` of the latest call: the sweep's clock. */
   let latest = Number.NEGATIVE_INFINITY;
   let timer: ReturnType<typeof setInterval> | undefined;
 
   const sweep = () => {
     for (const [id, s] of records) if (s.until <= latest) records.delete(id);
-    for (const [key, reset] of resets) if (reset <= latest) forget(key);
+    counters.sweep(latest);
     // The timer only lives while there is something to expire, so an idle store (a finished test, a browser tab)
     // holds no timer at all.
-    if (records.size === 0 && resets.size === 0 && timer !== undefined) {
+    if (records.size === 0 && counters.size() === 0 && timer !== undefined) {
       clearInterval(timer);
       timer = undefined;
     }
@@ -51,7 +64,6 @@ export function memoryStore(options: MemoryStoreOptions = {}): OtpStore {
     latest = now;
     return now;
   };
-
   const live = (id: string, now: number): Stored | undefined => {
     const s = records.get(id);
     if (s && s.until <= now) {
@@ -60,26 +72,7 @@ export function memoryStore(options: MemoryStoreOptions = {}): OtpStore {
     }
     return s;
   };
-  const forget = (key: string) => {
-    resets.delete(key);
-    counts.delete(key);
-  };
-  /** Hits under `key` in its current window (0 once the window has ended). */
-  const hits = (key: string, now: number): number => {
-    const reset = resets.get(key);
-    if (reset === undefined) return 0;
-    if (reset <= now) {
-      forget(key);
-      return 0;
-    }
-    return counts.get(key) ?? 1;
-  };
-  /** One hit; a new window starts at the first hit and later hits do not extend it. */
-  const hit = (key: string, now: number, windowMs: number) => {
-    const n = hits(key, now);
-    if (n === 0) resets.set(key, now + windowMs);
-    else counts.set(key, n + 1);
-  };
+  const { hits, hit, forget } = counters;
   // Callers get copies: a record is changed only through the store's methods.
   const copy = (s: Stored): VerificationRecord => {
     const { until: _until, ...record } = s;
@@ -96,6 +89,7 @@ export function memoryStore(options: MemoryStoreOptions = {}): OtpStore {
         to: r.to,
         channel: r.channel,
         locale: r.locale,
+        purpose: r.purpose,
         messageId: r.messageId,
         codeHash: r.codeHash,
         codeLength: r.codeLength,
@@ -152,7 +146,7 @@ export function memoryStore(options: MemoryStoreOptions = {}): OtpStore {
         if (rule.windowMs <= 0) continue;
         const n = hits(rule.key, now);
         if (rule.limit <= 0 || n >= rule.limit) {
-          const wait = n > 0 ? (resets.get(rule.key) as number) - now : rule.windowMs;
+          const wait = n > 0 ? counters.resetOf(rule.key) - now : rule.windowMs;
           if (!refused || wait > refused.retryAfterMs) refused = { retryAfterMs: wait, key: rule.key };
         }
       }
@@ -170,5 +164,45 @@ export function memoryStore(options: MemoryStoreOptions = {}): OtpStore {
       at(now);
       for (const key of keys) forget(key);
     },
+  };
+}
+
+/**
+ * Fixed-window counters, as small as V8 allows (100,000 open verifications must fit in 64 MB, and each send counts
+ * under two per-number keys): when each window ends, one plain number per key, and the count only for the keys hit
+ * more than once. An object per counter cost 93 bytes, a number 39 (measured on Node 20).
+ */
+function windowCounters() {
+  const resets = new Map<string, number>();
+  const counts = new Map<string, number>();
+  const forget = (key: string) => {
+    resets.delete(key);
+    counts.delete(key);
+  };
+  /** Hits under `key` in its current window (0 once the window has ended). */
+  const hits = (key: string, now: number): number => {
+    const reset = resets.get(key);
+    if (reset === undefined) return 0;
+    if (reset <= now) {
+      forget(key);
+      return 0;
+    }
+    return counts.get(key) ?? 1;
+  };
+  return {
+    hits,
+    forget,
+    /** One hit; a new window starts at the first hit and later hits do not extend it. */
+    hit(key: string, now: number, windowMs: number) {
+      const n = hits(key, now);
+      if (n === 0) resets.set(key, now + windowMs);
+      else counts.set(key, n + 1);
+    },
+    /** When the window of a counter with hits ends. */
+    resetOf: (key: string) => resets.get(key) ?? 0,
+    sweep(now: number) {
+      for (const [key, reset] of resets) if (reset <= now) forget(key);
+    },
+    size: () => resets.size,
   };
 }

@@ -8,6 +8,8 @@ export interface VerificationRecord {
   channel: Channel;
   /** The BCP 47 locale of the first send, reused by resends (the resend body carries only the verification id). */
   locale?: string | undefined;
+  /** What the verification is for (the handler's purposes); absent: `default`. Carried into the proof. */
+  purpose?: string | undefined;
   /** Provider message id (provider-checked codes). */
   messageId?: string | undefined;
   /** Keyed hash of the code (locally checked codes); the code itself is never stored. */

@@ -111,9 +111,9 @@ describe('EngageLab simulator (fetch form)', () => {
   });
 
   it('simulates undeliverable numbers and reports e-mail as the email channel', async () => {
-    const sim = createEngageLabSimulator({ undeliverable: { '+15550000000': 5012 } });
+    const sim = createEngageLabSimulator({ undeliverable: { '+12065550000': 5012 } });
     const template = { id: sim.templateId };
-    await expectError(await call(sim, base, '/v1/messages', { to: '+15550000000', template }), 400, 5012);
+    await expectError(await call(sim, base, '/v1/messages', { to: '+12065550000', template }), 400, 5012);
     const mail = await call(sim, base, '/v1/messages', { to: 'bob@example.com', template });
     expect(await mail.json()).toMatchObject({ send_channel: 'email' });
   });

@@ -63,7 +63,7 @@ export interface EngageLabSimulatorOptions {
   templateId?: string;
   /** Known templates. @defaultValue `{ [templateId]: { codeLength: 6, ttlSeconds: 300 } }` */
   templates?: Record<string, EngageLabTemplate>;
-  /** Recipients whose sends fail with the given error code, e.g. `{ '+15550000000': 5012 }`. */
+  /** Recipients whose sends fail with the given error code, e.g. `{ '+12065550000': 5012 }`. */
   undeliverable?: Record<string, number>;
   /** `send_channel` reported for phone numbers (e-mail addresses always get 'email'). @defaultValue 'sms' */
   channel?: Channel;

@@ -1,5 +1,5 @@
-// Test doubles for the providers: faithful fakes of the documented EngageLab and UniMTX APIs, usable as a `fetch`
-// (Node or browser) or as a loopback HTTP server. Mocks belong at the network edge, so tests use these.
+// Test doubles for the providers: faithful fakes of the documented EngageLab, UniMTX and Twilio Verify APIs, usable
+// as a `fetch` (Node or browser) or as a loopback HTTP server. Mocks belong at the network edge, so tests use these.
 
 export {
   createEngageLabSimulator,
@@ -13,6 +13,13 @@ export type { Fault, InjectOptions } from './faults.js';
 export { type FetchLike, type LoopbackServer, listenLoopback } from './loopback.js';
 export type { ProviderSimulator } from './shell.js';
 export { createTestBff, TEST_SECRET, type TestBff, type TestBffOptions } from './test-bff.js';
+export {
+  createTwilioSimulator,
+  type SimulatedTwilioMessage,
+  type TwilioPath,
+  type TwilioSimulator,
+  type TwilioSimulatorOptions,
+} from './twilio-simulator.js';
 export {
   createUnimtxSimulator,
   type SimulatedUnimtxMessage,

@@ -51,6 +51,14 @@ export interface SimulatedUnimtxMessage {
   code: string;
   intent: string | undefined;
   channel: Channel;
+  /** otp.send's `channel` as asked ('auto' when absent). */
+  requestedChannel: string;
+  /** otp.send's `templateId` (an SDK field: the template, and with it the language), if any. */
+  templateId: string | undefined;
+  /** otp.send's `signature` (the SMS sender name), if any. */
+  signature: string | undefined;
+  /** True when the code was the caller's (otp.send's `code`), not generated. */
+  custom: boolean;
   /** Epoch ms (from the simulator's clock). */
   at: number;
 }
@@ -60,8 +68,10 @@ export interface UnimtxSimulatorOptions {
   accessKeyId?: string;
   /** Set: every request must carry a valid HMAC-SHA256 signature (the key's "HMAC mode" in the console). */
   accessKeySecret?: string;
-  /** Recipients whose sends fail with the given code, e.g. `{ '+15550000000': '107111' }`. */
+  /** Recipients whose sends fail with the given code, e.g. `{ '+12065550000': '107111' }`. */
   undeliverable?: Record<string, string>;
+  /** Template ids the account has: otp.send with another `templateId` gets 107141. Unset: any id is accepted. */
+  templates?: readonly string[];
   /** Clock in epoch ms. @defaultValue Date.now */
   now?: () => number;
   onSend?: (message: SimulatedUnimtxMessage) => void;
@@ -112,13 +122,18 @@ export function createUnimtxSimulator(options: UnimtxSimulatorOptions = {}) {
   const isIntent = (v: unknown) => v === undefined || (typeof v === 'string' && v.length <= 36);
 
   function send(body: Record<string, unknown>): Response {
-    const { to, digits = 6, ttl, intent, code, channel = 'auto' } = body;
+    const { to, digits = 6, ttl, intent, code, channel = 'auto', templateId, signature } = body;
     if (to === undefined) return error('104001');
     if (typeof to !== 'string' || !E164.test(to)) return error('107111');
     if (!Number.isInteger(digits) || (digits as number) < 4 || (digits as number) > 8) return error('104002');
     if (!isTtl(ttl) || !isIntent(intent)) return error('104002');
     if (code !== undefined && (typeof code !== 'string' || !/^\d{4,8}$/.test(code))) return error('104002');
     if (!['auto', 'sms', 'call', 'voice', 'whatsapp'].includes(channel as string)) return error('104002');
+    if (templateId !== undefined && (typeof templateId !== 'string' || templateId === '')) return error('104002');
+    if (signature !== undefined && (typeof signature !== 'string' || signature === '')) return error('104002');
+    if (typeof templateId === 'string' && options.templates !== undefined && !options.templates.includes(templateId)) {
+      return error('107141');
+    }
     const failure = options.undeliverable?.[to];
     if (failure !== undefined) return error(failure);
 
@@ -134,7 +149,18 @@ export function createUnimtxSimulator(options: UnimtxSimulatorOptions = {}) {
     const reported: Channel =
       channel === 'whatsapp' ? 'whatsapp' : channel === 'call' || channel === 'voice' ? 'voice' : 'sms';
     const id = crypto.randomUUID().replaceAll('-', '');
-    const message = { id, to, code: sent, intent: intent as string | undefined, channel: reported, at };
+    const message = {
+      id,
+      to,
+      code: sent,
+      intent: intent as string | undefined,
+      channel: reported,
+      requestedChannel: channel as string,
+      templateId: templateId as string | undefined,
+      signature: signature as string | undefined,
+      custom: code !== undefined,
+      at,
+    };
     messages.push(message);
     options.onSend?.(message);
     const iso = COUNTRIES.filter(([p]) => to.startsWith(p)).at(-1);

@@ -1,14 +1,15 @@
 // What a code may hold, in one table (Radix's INPUT_VALIDATION_MAP idea): the check `normalizeCode` runs, and the
 // `pattern` and `inputMode` OtpInput puts on its input.
 
-/** Per charset: `regexp` checks a whole cleaned value, `pattern` is ONE character for the input's `pattern`
- * attribute, `inputMode` picks the on-screen keyboard. */
+/** Per charset, `[pattern, inputMode]`: `pattern` is ONE character, as the input's `pattern` attribute and
+ * `normalizeCode`'s check both use it; `inputMode` picks the on-screen keyboard. (A tuple, not an object: its
+ * indexes minify, property names would not.) */
 export const CHARSETS = {
   /** What the BFF contract verifies. */
-  digits: { regexp: /^\d*$/, pattern: '\\d', inputMode: 'numeric' },
+  digits: ['\\d', 'numeric'],
   /** For providers with letter codes. */
-  alphanumeric: { regexp: /^[\dA-Za-z]*$/, pattern: '[\\dA-Za-z]', inputMode: 'text' },
-} as const satisfies Record<string, { regexp: RegExp; pattern: string; inputMode: 'numeric' | 'text' }>;
+  alphanumeric: ['[\\dA-Za-z]', 'text'],
+} as const satisfies Record<string, readonly [pattern: string, inputMode: 'numeric' | 'text']>;
 
 /** What a slot may hold: a key of `CHARSETS`. */
 export type OtpCharset = keyof typeof CHARSETS;
@@ -27,5 +28,5 @@ const SEPARATORS = /[\s\-‐‑‒–—−_.·]/g;
  */
 export function normalizeCode(raw: string, charset: OtpCharset, length: number): string | null {
   const cleaned = raw.normalize('NFKC').replace(SEPARATORS, '');
-  return CHARSETS[charset].regexp.test(cleaned) ? cleaned.slice(0, length) : null;
+  return RegExp(`^${CHARSETS[charset][0]}*$`).test(cleaned) ? cleaned.slice(0, length) : null;
 }

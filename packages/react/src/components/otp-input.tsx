@@ -1,6 +1,6 @@
 'use client';
 import type { ClipboardEvent, CSSProperties, InputHTMLAttributes, MouseEvent, ReactNode, Ref } from 'react';
-import { Fragment, useCallback, useEffect, useRef, useState } from 'react';
+import { Fragment, useEffect, useRef, useState } from 'react';
 import { CHARSETS, normalizeCode, type OtpCharset } from './charsets.js';
 
 /** What `render` gets for each slot. */
@@ -82,12 +82,6 @@ const OVERLAY: CSSProperties = {
 const SLOTS: CSSProperties = { display: 'flex', gap: 'var(--otpkit-gap, .5rem)' };
 const noop = () => {};
 
-/** `addEventListener` that returns its own removal, for effect cleanups. */
-function listen(target: EventTarget | null | undefined, type: string, handler: () => void) {
-  target?.addEventListener(type, handler);
-  return () => target?.removeEventListener(type, handler);
-}
-
 /** Moves the selection only while focused: on iOS Safari `setSelectionRange` on a blurred input focuses it. */
 function select(input: HTMLInputElement, start = 0, end = start) {
   if (document.activeElement === input) input.setSelectionRange(start, end);
@@ -110,22 +104,12 @@ export function OtpInput({
   render,
   className = '',
   style,
-  ref: appRef,
   ...rest
 }: OtpInputProps) {
-  // The root (its first child holds the slots, for onClick) and the one real input, whose ref is shared with the
-  // app's (composed, as Radix's useComposedRefs does; stable while the app's ref is).
+  // The root: its first child holds the slots, its last child is the one real input (whose ref, the app's or the
+  // hook's, stays in `rest` and is passed on untouched).
   const root = useRef<HTMLDivElement>(null);
-  const inputRef = useRef<HTMLInputElement>(null);
-  const getInput = () => inputRef.current as HTMLInputElement;
-  const ref = useCallback(
-    (el: HTMLInputElement | null) => {
-      inputRef.current = el;
-      if (typeof appRef === 'function') appRef(el);
-      else if (appRef) appRef.current = el;
-    },
-    [appRef],
-  );
+  const getInput = () => root.current?.lastChild as HTMLInputElement;
   const [inner, setInner] = useState(defaultValue);
   const value = valueProp ?? inner;
   // Mirror of the input's selection while it is focused (null: not focused), only to draw the active slot and
@@ -152,12 +136,12 @@ export function OtpInput({
     const n = input.value.length;
     const [ps, pe] = seen.current as [number, number];
     if (s === e && n && (s < n || n >= length)) {
-      // The three caret rules. Past the last slot of a full code: select the last slot.
-      const pastTheEnd = s >= length;
-      // Moved left from a selected slot (ArrowLeft collapses it to its start, which is `s` again): the slot before.
-      const movedLeft = s > 0 && s < pe && ps !== pe;
-      // Otherwise: the slot the caret stands before.
-      s = pastTheEnd ? length - 1 : movedLeft ? s - 1 : s;
+      // The three caret rules, first match wins (written inline: named consts would cost bytes in every app):
+      // - pastTheEnd, `s >= length`: past the last slot of a full code; select the last slot.
+      // - movedLeft, `s && s < pe && ps !== pe`: moved left from a selected slot (ArrowLeft collapses it to its
+      //   start, which is `s` again); select the slot before.
+      // - otherwise: select the slot the caret stands before.
+      s = s >= length ? length - 1 : s && s < pe && ps !== pe ? s - 1 : s;
       e = s + 1;
       input.setSelectionRange(s, e);
     }
@@ -197,17 +181,15 @@ export function OtpInput({
   // of a discrete event (input, selectionchange) and runs its effects before the next event is dispatched.
   useEffect(() => {
     const input = getInput();
-    const off = [
-      listen(document, 'selectionchange', sync),
-      listen(input, 'input', handleInput),
-      // React keeps the `value` attribute equal to the current value, so a native form reset would "reset" to
-      // the current code; return to defaultValue ourselves (the browser's reset runs right after the event, our
-      // render after that).
-      listen(input.form, 'reset', () => commit(defaultValue)),
-    ];
-    return () => {
-      for (const remove of off) remove();
-    };
+    // The controller is its own listener options: its `signal` removes all three listeners at once.
+    const controller = new AbortController();
+    document.addEventListener('selectionchange', sync, controller);
+    input.addEventListener('input', handleInput, controller);
+    // React keeps the `value` attribute equal to the current value, so a native form reset would "reset" to
+    // the current code; return to defaultValue ourselves (the browser's reset runs right after the event, our
+    // render after that).
+    input.form?.addEventListener('reset', () => commit(defaultValue), controller);
+    return () => controller.abort();
   });
 
   // onComplete fires on each transition to a complete value, never for a re-render or a value set to itself:
@@ -276,6 +258,7 @@ export function OtpInput({
   // gives NaN. Double clicks keep the native select-all.
   const onClick = (event: MouseEvent<HTMLInputElement>) => {
     rest.onClick?.(event);
+    // The row of slots: the root's first child.
     const slots = root.current?.firstChild as Element;
     const first = (slots.firstElementChild ?? slots).getBoundingClientRect();
     const span = (slots.lastElementChild ?? slots).getBoundingClientRect().right - first.left;
@@ -298,12 +281,12 @@ export function OtpInput({
         <div
           key={index}
           className="otpkit-slot"
-          data-state={char === null ? 'empty' : 'filled'}
+          data-state={char ? 'filled' : 'empty'}
           data-active={isActive || undefined}
           data-caret={hasCaret || undefined}
           data-invalid={invalid || undefined}
         >
-          {char !== null && (mask ? '•' : char)}
+          {char && (mask ? '•' : char)}
         </div>
       ),
     );
@@ -328,13 +311,12 @@ export function OtpInput({
       <input
         aria-label={rest['aria-labelledby'] || rest.id ? undefined : 'One-time code'}
         {...rest}
-        ref={ref}
         className="otpkit-input"
         style={OVERLAY}
         type="text"
         autoComplete="one-time-code"
-        inputMode={CHARSETS[charset].inputMode}
-        pattern={`${CHARSETS[charset].pattern}{${length}}`}
+        inputMode={CHARSETS[charset][1]}
+        pattern={`${CHARSETS[charset][0]}{${length}}`}
         maxLength={length}
         autoCapitalize="off"
         autoCorrect="off"

@@ -197,7 +197,7 @@ test.each([
 });
 
 test.each([
-  ["the number's country is not allowed", { allowedCountries: ['+44'] }, {}],
+  ["the number's country is not allowed", { allowedCountries: ['GB'] }, {}],
   ["the page's origin is not (a deployment mistake)", {}, { origin: 'https://shop.example' }],
 ])('403 forbidden when %s: one wording, true of both', async (_, options, headers) => {
   const bff = createTestBff({ handler: options });

@@ -1,5 +1,5 @@
 'use client';
-import { type FormEvent, useId, useMemo, useRef, useState } from 'react';
+import { type FormEvent, useId, useRef, useState } from 'react';
 import { useCountdown } from '../hooks/use-countdown.js';
 import {
   isBusy,
@@ -39,17 +39,10 @@ export interface OtpVerificationProps {
  * and announced once through a polite live region. Countdowns tick inside their own components, so neither the
  * flow nor the OtpInput re-renders once a second (render-count.test.tsx proves it for typing).
  */
-export function OtpVerification({
-  endpoint = '/api/otp',
-  fetch,
-  onVerified,
-  locale,
-  messages,
-  defaultTo = '',
-  className = '',
-}: OtpVerificationProps) {
-  const m = useMemo(() => ({ ...en, ...messages }), [messages]);
-  const otp = useOtpVerification({ endpoint, fetch, locale, onVerified });
+export function OtpVerification({ messages, defaultTo = '', className = '', ...options }: OtpVerificationProps) {
+  const m = { ...en, ...messages };
+  // The rest of the props (endpoint, fetch, locale, onVerified) are the hook's options.
+  const otp = useOtpVerification(options);
   const [phone, setPhone] = useState(defaultTo);
   const [badPhone, setBadPhone] = useState(false);
   const refocusPhone = useRef(false);

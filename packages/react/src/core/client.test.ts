@@ -107,7 +107,7 @@ describe('createOtpClient against the real handler', () => {
     sim.inject('http500', { path: '/v1/messages' });
     expect(await rejection(client.send({ to: TO }))).toMatchObject({ code: 'provider_unavailable', status: 503 });
     sim.inject({ code: 5012 }, { path: '/v1/messages' });
-    expect(await rejection(client.send({ to: '+15550000001' }))).toMatchObject({ code: 'undeliverable', status: 422 });
+    expect(await rejection(client.send({ to: '+12065550001' }))).toMatchObject({ code: 'undeliverable', status: 422 });
   });
 });
 

@@ -67,50 +67,53 @@ export class OtpClientError extends Error {
 export function createOtpClient({ endpoint = '/api/otp', fetch }: OtpClientOptions = {}): OtpClient {
   endpoint = endpoint.replace(/\/+$/, '');
 
-  // `payload` is the request body: the input without its signal (an absent locale is left out by JSON.stringify).
-  async function post(route: 'send' | 'verify' | 'resend', { signal, ...payload }: Abortable) {
-    const url = `${endpoint}/${route}`;
-    let response: Response;
-    // biome-ignore lint/suspicious/noExplicitAny: parsed JSON, checked below where the kit relies on it
-    let body: any;
-    try {
-      // Looked up at call time and called unbound: calling window.fetch as a method of another object throws
-      // "TypeError: Illegal invocation" in browsers, and tests may replace globalThis.fetch after the client exists.
-      // (credentials: fetch's default, 'same-origin', is what the handler expects.)
-      response = await (fetch ?? globalThis.fetch)(url, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify(payload),
-        signal,
-      } as RequestInit);
-      body = await response.text();
-    } catch (cause) {
-      throw new OtpClientError('network_error', { status: 0, message: `${url}: no response`, cause });
-    }
-    try {
-      body = JSON.parse(body);
-    } catch {}
-    const { status, ok, headers } = response;
-    const verify = route === 'verify';
-    const error = body?.error;
-    // Only what the flow runs on is checked: a verify answer says `verified` (with a proof, or the attempts left),
-    // a send answer carries a readable deadline. A newer server's unknown error code passes through (status
-    // `error`, its own message), rather than being called "not otpkit".
-    if (ok && (verify ? (body?.verified ? body.proof : body?.attemptsLeft >= 0) : Date.parse(body?.expiresAt)))
-      // The server's clock from the `Date` header (null when absent, or hidden by CORS): see machine.ts `sent`.
-      return verify ? body : { ...body, serverNow: Date.parse(headers.get('date') as string) || null };
-    if (!ok && typeof error?.code === 'string')
-      throw new OtpClientError(error.code, { status, message: error.message, retryAfter: error.retryAfter });
-    // A proxy's HTML error page, or a dev server's SPA fallback answering 200 with index.html: say where to look.
-    throw new OtpClientError('internal_error', {
-      status,
-      message: `${url} answered HTTP ${status} ${headers.get('content-type')}, not otpkit JSON: is the handler mounted there?`,
-    });
-  }
+  // One route's request. `payload` is the request body: the input without its signal (an absent locale is left out
+  // by JSON.stringify).
+  const post =
+    (route: keyof OtpClient) =>
+    async ({ signal, ...payload }: Abortable) => {
+      const url = `${endpoint}/${route}`;
+      let response: Response;
+      // biome-ignore lint/suspicious/noExplicitAny: parsed JSON, checked below where the kit relies on it
+      let body: any;
+      try {
+        // Looked up at call time and called unbound: calling window.fetch as a method of another object throws
+        // "TypeError: Illegal invocation" in browsers, and tests may replace globalThis.fetch after the client exists.
+        // (credentials: fetch's default, 'same-origin', is what the handler expects.)
+        response = await (fetch ?? globalThis.fetch)(url, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify(payload),
+          signal,
+        } as RequestInit);
+        body = await response.text();
+      } catch (cause) {
+        throw new OtpClientError('network_error', { status: 0, message: `${url}: no response`, cause });
+      }
+      try {
+        body = JSON.parse(body);
+      } catch {}
+      const { status, ok, headers } = response;
+      const verify = route === 'verify';
+      const error = body?.error;
+      // Only what the flow runs on is checked: a verify answer says `verified` (with a proof, or the attempts left),
+      // a send answer carries a readable deadline. A newer server's unknown error code passes through (status
+      // `error`, its own message), rather than being called "not otpkit".
+      if (ok && (verify ? (body?.verified ? body.proof : body?.attemptsLeft >= 0) : Date.parse(body?.expiresAt)))
+        // The server's clock from the `Date` header (null when absent, or hidden by CORS): see machine.ts `sent`.
+        return verify ? body : { ...body, serverNow: Date.parse(headers.get('date') as string) || null };
+      // The contract's error body as it stands (code, message, retryAfter when given), plus the HTTP status.
+      if (!ok && typeof error?.code === 'string') throw new OtpClientError(error.code, { ...error, status });
+      // A proxy's HTML error page, or a dev server's SPA fallback answering 200 with index.html: say where to look.
+      throw new OtpClientError('internal_error', {
+        status,
+        message: `${url} answered HTTP ${status} ${headers.get('content-type')}, not otpkit JSON: is the handler mounted there?`,
+      });
+    };
 
   return {
-    send: (input) => post('send', input),
-    verify: (input) => post('verify', input),
-    resend: (input) => post('resend', input),
+    send: post('send'),
+    verify: post('verify'),
+    resend: post('resend'),
   };
 }

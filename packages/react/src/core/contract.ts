@@ -36,6 +36,9 @@ export interface SendRequest {
   /** E.164 phone number or e-mail address. */
   to: string;
   locale?: Locale;
+  /** What the verification is for (`sign-in`, `change-phone`, …): one of the purposes the server declares. The
+   * server's proof carries it. Unset: the server's `default` purpose. */
+  purpose?: string;
 }
 
 /** Body of `POST …/verify`. */

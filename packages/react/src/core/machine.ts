@@ -95,10 +95,10 @@ export function createOtpMachine(client: OtpClient, options: OtpMachineOptions =
   // one: reset/dispose clear it, so a late answer is dropped.
   let flight: [AbortController, OtpStatus] | undefined;
 
-  // The one writer of `state`. `quiet`: no listener is told (dispose, below).
-  const set = (patch: Partial<OtpState>, quiet?: boolean) => {
+  // Every change, and every listener told of it (except dispose's roll-back, below).
+  const set = (patch: Partial<OtpState>) => {
     state = { ...state, ...patch };
-    if (!quiet) for (const listener of listeners) listener();
+    for (const listener of listeners) listener();
   };
 
   const abort = () => {
@@ -244,7 +244,7 @@ export function createOtpMachine(client: OtpClient, options: OtpMachineOptions =
     dispose() {
       const before = abort();
       // No emit: the component is going away; a remount reads the rolled-back state through getState.
-      if (before) set({ status: before }, true);
+      if (before) state = { ...state, status: before };
     },
   };
   return machine;

@@ -131,6 +131,36 @@ describe('useOtpVerification', () => {
     await waitFor(() => expect(queryClient.getMutationCache().getAll()).toHaveLength(0));
   });
 
+  it('binds each route to the QueryClient of its first request and keeps it, as useMutation does', async () => {
+    const { fetch, code } = setup();
+    const first = new QueryClient();
+    const second = new QueryClient();
+    const keysOf = (queryClient: QueryClient) => {
+      const keys: unknown[] = [];
+      queryClient.getMutationCache().subscribe((event) => {
+        if (event.type === 'added') keys.push(event.mutation.options.mutationKey);
+      });
+      return keys;
+    };
+    const [inFirst, inSecond] = [keysOf(first), keysOf(second)];
+    let current = first;
+    const wrapper = ({ children }: { children: ReactNode }) => (
+      <QueryClientProvider client={current}>{children}</QueryClientProvider>
+    );
+    const { result, rerender } = renderHook(() => useOtpVerification({ fetch }), { wrapper });
+    await act(() => result.current.send(TO));
+    current = second;
+    rerender();
+    // verify's first request: the provider of that moment. send keeps the one it started with.
+    await act(() => result.current.verify(code()));
+    await act(() => result.current.send(TO));
+    expect(inFirst).toEqual([
+      ['otpkit', 'send'],
+      ['otpkit', 'send'],
+    ]);
+    expect(inSecond).toEqual([['otpkit', 'verify']]);
+  });
+
   it('keeps the request out of the cache: the variables are a function, never the number or the code', async () => {
     const { fetch, code } = setup();
     const queryClient = new QueryClient();

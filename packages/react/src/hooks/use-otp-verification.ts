@@ -1,8 +1,8 @@
 'use client';
 import { MutationObserver, QueryClient, QueryClientContext } from '@tanstack/react-query';
-import { useContext, useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
-import { createOtpClient, type OtpClient, type OtpClientOptions, type SendResult } from '../core/client.js';
-import type { Locale, VerifyResponse } from '../core/contract.js';
+import { useContext, useEffect, useMemo, useState, useSyncExternalStore } from 'react';
+import { createOtpClient, type OtpClient, type OtpClientOptions } from '../core/client.js';
+import type { Locale } from '../core/contract.js';
 import { createOtpMachine, type OtpState, type SendOptions } from '../core/machine.js';
 import { canVerify } from '../core/status.js';
 
@@ -49,40 +49,11 @@ export type UseOtpVerification = UseOtpVerificationResult;
  * or the code. */
 type Request<T> = () => Promise<T>;
 
-/**
- * The mutations of one route, as TanStack's own `useMutation` runs them: ONE `MutationObserver`, made on first use
- * and reused by every request. An observer is bound to its QueryClient for life (query-core keeps it in a private
- * field that `setOptions` does not touch), so a new QueryClient (a provider appearing) gets a new observer.
- */
-function mutations<T>(route: keyof OtpClient, getQueryClient: () => QueryClient) {
-  let queryClient: QueryClient | undefined;
-  let observer: MutationObserver<T, Error, Request<T>> | undefined;
-  return (request: Request<T>): Promise<T> => {
-    const current = getQueryClient();
-    if (!observer || current !== queryClient) {
-      queryClient = current;
-      observer = new MutationObserver(current, {
-        mutationKey: ['otpkit', route],
-        mutationFn: (run: Request<T>) => run(),
-        // Never retried, whatever the app's defaults say: a retried verify burns an attempt (or hits EngageLab's
-        // 3003 after a success) and a retried send can deliver a second SMS.
-        retry: 0,
-        // 'online' (the default) would PAUSE the request while the browser thinks it is offline, leaving the
-        // flow stuck in verifying; this way fetch fails and the user sees network_error.
-        networkMode: 'always',
-        gcTime: 0,
-        // So an app's global MutationCache onError (e.g. a toast on every failed mutation) can skip ours.
-        meta: { otpkit: true },
-      });
-    }
-    const mine = observer;
-    // reset() detaches the observer, so the finished mutation is garbage-collected from the app's cache; not when
-    // the observer has moved on to a newer request of the route (this one was aborted by a reset in between).
-    return mine.mutate(request).finally(() => {
-      if (mine.getCurrentResult().variables === request) mine.reset();
-    });
-  };
-}
+/** What a route resolves. */
+type Result<R extends keyof OtpClient> = Awaited<ReturnType<OtpClient[R]>>;
+/** `OtpClient` as one mapped type, so a route picked by a type parameter can be called with its own input
+ * (TypeScript's correlated unions, microsoft/TypeScript#47109); an `OtpClient` is one as it stands. */
+type Routes = { [R in keyof OtpClient]: (input: Parameters<OtpClient[R]>[0]) => Promise<Result<R>> };
 
 /**
  * The verification flow for React: a thin adapter over `createOtpMachine` (state via useSyncExternalStore) with
@@ -90,60 +61,100 @@ function mutations<T>(route: keyof OtpClient, getQueryClient: () => QueryClient)
  *
  * QueryClient: the app's, when a `QueryClientProvider` is above (its devtools and `useIsMutating` then see the
  * `['otpkit', 'send' | 'verify' | 'resend']` mutations); otherwise a private one, so the kit stays drop-in.
- * `useQueryClient()` would throw without a provider, hence the context is read directly.
+ * `useQueryClient()` would throw without a provider, hence the context is read directly. It is read ONCE per route,
+ * at that route's first request, as TanStack's own `useMutation` binds its observer once: a provider that appears
+ * or changes after that is not used by this hook instance (remount it, e.g. with a `key`, to switch).
  */
 export function useOtpVerification(options: UseOtpVerificationOptions = {}): UseOtpVerificationResult {
-  const { endpoint, fetch } = options;
-  // One client per endpoint and fetch, not one per request.
-  const client = useMemo(() => createOtpClient({ endpoint, fetch }), [endpoint, fetch]);
-  // Read at call time, so new options (or a provider appearing) apply without recreating the machine.
-  const current = { ...options, client, queryClient: useContext(QueryClientContext) };
-  const latest = useRef(current);
+  // One client per endpoint and fetch, not one per request (createOtpClient reads nothing else of the options).
+  // biome-ignore lint/correctness/useExhaustiveDependencies: only endpoint and fetch make a new client
+  const client = useMemo(() => createOtpClient(options), [options.endpoint, options.fetch]);
+  // What is read at call time, so new options apply without recreating the machine (the QueryClient: until each
+  // route's first request, see below): ONE object for the hook's life, brought up to date after each commit. Every key is written each time, so an option
+  // the app drops is dropped here too. It is also the machine's options (the machine reads `locale` and
+  // `onVerified` at call time).
+  const current = {
+    locale: options.locale,
+    onVerified: options.onVerified,
+    client,
+    queryClient: useContext(QueryClientContext),
+  };
+  // (Kept by useState rather than useRef: the same object for the hook's life, and never set, only updated.)
+  const [latest] = useState(current);
   useEffect(() => {
-    latest.current = current;
+    Object.assign(latest, current);
   });
-  // The one real <input> of the OtpInput the bindings are spread on.
-  const input = useRef<HTMLInputElement | null>(null);
-
-  const [[machine, actions, bindings]] = useState(() => {
+  // The machine's methods are plain closures, so they are taken apart here: `actions` is what the app calls.
+  const [[{ getState, subscribe, dispose, ...actions }, bindings, clear]] = useState(() => {
     let ownQueryClient: QueryClient | undefined;
-    // A private QueryClient only when the app has none, made on first use.
-    // biome-ignore lint/suspicious/noAssignInExpressions: create-once
-    const queryClient = () => latest.current.queryClient ?? (ownQueryClient ??= new QueryClient());
-    const viaSend = mutations<SendResult>('send', queryClient);
-    const viaVerify = mutations<VerifyResponse>('verify', queryClient);
-    const viaResend = mutations<SendResult>('resend', queryClient);
-    // The machine's client: each request through its route's mutation, on the latest client.
+    // The one real <input> of the OtpInput the bindings are spread on, and what it was last cleared for.
+    let input: HTMLInputElement | null = null;
+    let cleared: string | null = null;
+    /**
+     * The mutations of one route, as TanStack's own `useMutation` runs them: ONE `MutationObserver`, made on first
+     * use and reused by every request, each request calling the route on the latest client. Like `useMutation`'s,
+     * the observer is bound for life to the QueryClient of that moment (the app's, else a private one, shared by
+     * the routes): query-core keeps it in a private field that `setOptions` does not touch, and it is not rebound.
+     */
+    const mutations = <R extends keyof OtpClient>(route: R) => {
+      let observer: MutationObserver<Result<R>, Error, Request<Result<R>>> | undefined;
+      return (input: Parameters<OtpClient[R]>[0]): Promise<Result<R>> => {
+        // biome-ignore lint/suspicious/noAssignInExpressions: create-once
+        const mine = (observer ??= new MutationObserver(latest.queryClient ?? (ownQueryClient ??= new QueryClient()), {
+          mutationKey: ['otpkit', route],
+          mutationFn: (run: Request<Result<R>>) => run(),
+          // Never retried, whatever the app's defaults say: a retried verify burns an attempt (or hits
+          // EngageLab's 3003 after a success) and a retried send can deliver a second SMS.
+          retry: 0,
+          // 'online' (the default) would PAUSE the request while the browser thinks it is offline, leaving the
+          // flow stuck in verifying; this way fetch fails and the user sees network_error.
+          networkMode: 'always',
+          gcTime: 0,
+          // So an app's global MutationCache onError (e.g. a toast on every failed mutation) can skip ours.
+          meta: { otpkit: true },
+        }));
+        // reset() detaches the observer, so the finished mutation is garbage-collected from the app's cache; not
+        // while the observer runs a newer request of the route (this one was aborted by a reset in between).
+        return mine
+          .mutate(() => {
+            const routes: Routes = latest.client;
+            return routes[route](input);
+          })
+          .finally(() => mine.getCurrentResult().isPending || mine.reset());
+      };
+    };
     const machine = createOtpMachine(
       {
-        send: (input) => viaSend(() => latest.current.client.send(input)),
-        verify: (input) => viaVerify(() => latest.current.client.verify(input)),
-        resend: (input) => viaResend(() => latest.current.client.resend(input)),
+        send: mutations('send'),
+        verify: mutations('verify'),
+        resend: mutations('resend'),
       },
-      { onVerified: (result) => latest.current.onVerified?.(result) },
+      latest,
     );
-    const { verify, resend, expire, reset } = machine;
     return [
       machine,
       {
-        send: (to: string, { locale = latest.current.locale }: SendOptions = {}) => machine.send(to, { locale }),
-        verify,
-        resend,
-        expire,
-        reset,
-      },
-      {
         ref: (el: HTMLInputElement | null) => {
-          input.current = el;
+          input = el;
         },
-        onComplete: (code: string) => void verify(code),
+        onComplete: (code: string) => void machine.verify(code),
+      },
+      // Empties the input and refocuses it, once per `key` (a verification and its wrong codes): an effect re-run
+      // without a change (StrictMode, <Activity>) must not clear again.
+      (key: string | null) => {
+        if (key && key !== cleared && input) {
+          input.value = '';
+          input.dispatchEvent(new Event('input'));
+          input.focus();
+        }
+        cleared = key;
       },
     ] as const;
   });
 
-  const state = useSyncExternalStore(machine.subscribe, machine.getState, machine.getState);
+  const state = useSyncExternalStore(subscribe, getState, getState);
   // Unmount aborts what is in flight; its result is dropped (no state update after unmount).
-  useEffect(() => () => machine.dispose(), [machine]);
+  useEffect(() => dispose, [dispose]);
 
   // After a wrong code, and when a new code arrives: empty the input and refocus it. In an effect, because the
   // input is focusable only once this render (which may re-enable it) is committed. The code is not hook state
@@ -151,18 +162,7 @@ export function useOtpVerification(options: UseOtpVerificationOptions = {}): Use
   // non-bubbling `input` event tells OtpInput's own listener (React's root listener, which would restore the
   // old controlled value, never sees it).
   const { wrongCodes, verificationId } = state;
-  // What was last cleared for: an effect re-run without a change (StrictMode, <Activity>) must not clear again.
-  const seen = useRef<string | null>(null);
-  useEffect(() => {
-    const key = verificationId && `${verificationId} ${wrongCodes}`;
-    const el = input.current;
-    if (key && key !== seen.current && el) {
-      el.value = '';
-      el.dispatchEvent(new Event('input'));
-      el.focus();
-    }
-    seen.current = key;
-  }, [wrongCodes, verificationId]);
+  useEffect(() => clear(verificationId && `${verificationId} ${wrongCodes}`), [clear, wrongCodes, verificationId]);
 
   return {
     ...state,

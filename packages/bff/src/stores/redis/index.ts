@@ -1,97 +1,151 @@
-import { Redis, type RedisOptions } from 'ioredis';
+// `redisStore`: the Redis scripts (scripts.ts) on whichever client the app has. No static import of any Redis
+// client: ioredis is loaded only for `{ url }`, so the same entry runs on edge runtimes with @upstash/redis.
 import type { OtpStore } from '../types.js';
-import { REDIS_SCRIPTS, type RedisEval, type RedisScript, redisScriptStore } from './scripts.js';
+import { evalWithScriptCache, type RedisEval, redisScriptStore } from './scripts.js';
+
+/** ioredis' `Redis` or `Cluster` (the part of them the store uses). */
+export interface IoredisClient {
+  defineCommand(name: string, definition: { lua: string }): void;
+  readonly status: string;
+  connect(): Promise<void>;
+  once(event: 'ready' | 'end', listener: () => void): unknown;
+  on(event: 'error' | 'ready', listener: (error?: unknown) => void): unknown;
+  listenerCount(event: 'error'): number;
+  quit(): Promise<unknown>;
+  disconnect(): void;
+}
+
+/** node-redis (`redis` 4/5: `createClient()`, `createCluster()`). */
+export interface NodeRedisClient {
+  evalSha(sha: string, options: { keys: string[]; arguments: string[] }): Promise<unknown>;
+  eval(script: string, options: { keys: string[]; arguments: string[] }): Promise<unknown>;
+  readonly isReady?: boolean;
+}
+
+/** @upstash/redis (Redis over HTTPS: Vercel, Netlify, Lambda, Cloudflare Workers, Deno Deploy). */
+export interface UpstashClient {
+  evalsha(sha: string, keys: string[], args: unknown[]): Promise<unknown>;
+  eval(script: string, keys: string[], args: unknown[]): Promise<unknown>;
+}
+
+export type RedisClient = IoredisClient | NodeRedisClient | UpstashClient;
 
 export interface RedisStoreOptions {
   /**
-   * An ioredis client you configure yourself. Recommended: `enableOfflineQueue: false` (a dead Redis fails at
-   * once instead of queueing requests), `commandTimeout` (e.g. 1000) and `maxRetriesPerRequest: 0`. The store
-   * never closes a client it did not create. Use `prefix`, not ioredis' `keyPrefix`: the failure key is built
-   * inside a script, where `keyPrefix` does not reach.
+   * The app's client: ioredis (`Redis` or `Cluster`), node-redis, or @upstash/redis. The store never closes a
+   * client it did not create. Recommended, so a dead Redis fails at once instead of queueing requests: ioredis
+   * `enableOfflineQueue: false, maxRetriesPerRequest: 0`; node-redis `disableOfflineQueue: true`. With ioredis use
+   * `prefix`, not its `keyPrefix`: the failure key is built inside a script, where `keyPrefix` does not reach.
    */
-  client?: Redis;
-  /** Or a URL (`redis://[:password@]host:port[/db]`, `rediss://` for TLS): the store creates a client with the
-   * fail-fast settings above and `close()` quits it. */
+  client?: RedisClient;
+  /** Or a URL (`redis://[:password@]host:port[/db]`, `rediss://` for TLS): the store creates an ioredis client (an
+   * optional peer dependency, imported at run time so edge bundles never see it) with the fail-fast settings above,
+   * and `close()` quits it. Node only; a server bundled into one file without node_modules passes `client`. */
   url?: string;
   /** Extra ioredis options for the client made from `url`. */
-  redisOptions?: RedisOptions;
+  redisOptions?: Record<string, unknown>;
   /** Prepended to every key. @defaultValue 'otpkit:' */
   prefix?: string;
-  /** How long a call waits for a (re)connecting client before failing, and the command timeout of a client made
-   * from `url`. @defaultValue 1000 */
+  /** The longest a store call may take (waiting for a reconnecting client included) before it fails as a 503.
+   * @defaultValue 1000 */
   timeoutMs?: number;
 }
 
 export interface RedisStore extends OtpStore {
-  readonly client: Redis;
   /** Quits the client if the store created it (from `url`); leaves a caller's client alone. */
   close(): Promise<void>;
 }
 
-type ScriptCommand = (numberOfKeys: number, ...keysAndArgs: (string | number)[]) => Promise<unknown>;
+const isIoredis = (client: RedisClient): client is IoredisClient =>
+  typeof (client as IoredisClient).defineCommand === 'function';
+const isNodeRedis = (client: RedisClient): client is NodeRedisClient =>
+  typeof (client as NodeRedisClient).evalSha === 'function';
+const isUpstash = (client: RedisClient): client is UpstashClient =>
+  typeof (client as UpstashClient).evalsha === 'function';
 
 /**
- * A store in Redis over ioredis, shared by every server instance, so the attempt budget and the send limits hold
- * across a load balancer. It is `redisScriptStore` (`@otpkit/bff/redis-scripts`: the scripts, key layout and
- * behaviour) run by ioredis: each script is an ioredis `defineCommand` (EVALSHA, with EVAL the first time a
- * connection meets it and on NOSCRIPT), so every store call is one round trip.
+ * A store in Redis, shared by every server instance, so the attempt budget and the send limits hold across a load
+ * balancer and across serverless or edge instances. Every store call is one script (one round trip).
  *
  * Fails closed: any Redis error or timeout rejects with `OtpError('provider_unavailable')` (503) whose `cause` says
  * what went wrong, nothing is verified without its record, and service resumes when the client reconnects.
  *
  * Redis Cluster: today every key must live in one hash slot: use a prefix with a hash tag (`prefix: '{otpkit}:'`).
- *
- * ```ts
- * const store = redisStore({ url: process.env.REDIS_URL });
- * // or: redisStore({ client: new Redis(url, { enableOfflineQueue: false, commandTimeout: 1000 }) })
- * ```
  */
 export function redisStore(options: RedisStoreOptions): RedisStore {
   const timeoutMs = options.timeoutMs ?? 1000;
-  const owned = !options.client;
-  // The last connection error of a client made here, for the cause of a "not connected" failure.
-  let lastError: unknown;
-  let client: Redis;
-  if (options.client) client = options.client;
-  else if (options.url) {
-    client = new Redis(options.url, {
-      enableOfflineQueue: false,
-      commandTimeout: timeoutMs,
-      maxRetriesPerRequest: 0,
-      // A script whose reply was lost with the connection must not run again later, after the handler has already
-      // answered 503: it would spend an attempt or a send slot nobody asked for.
-      autoResendUnfulfilledCommands: false,
-      // Keep trying to reconnect (at most 1 s apart) so service resumes as soon as Redis is back.
-      retryStrategy: (times) => Math.min(times * 100, 1000),
-      ...options.redisOptions,
+  const { client } = options;
+  const notOwned = async () => {};
+  let binding: { eval: RedisEval; close(): Promise<void> };
+  if (client && isIoredis(client))
+    binding = { eval: ioredisEval(client, timeoutMs, observeErrors(client)), close: notOwned };
+  else if (client && isNodeRedis(client)) {
+    const evaluate = evalWithScriptCache({
+      evalsha: (sha, keys, args) => client.evalSha(sha, { keys, arguments: args }),
+      eval: (lua, keys, args) => client.eval(lua, { keys, arguments: args }),
     });
-    // Connection errors also reach every failing call (as the cause of its rejection); without a listener ioredis
-    // prints each reconnect failure to the console.
-    client.on('error', (error) => {
-      lastError = error;
+    // node-redis queues commands while it reconnects (unless disableOfflineQueue): bound every call.
+    binding = { eval: (script, keys, args) => within(timeoutMs, evaluate(script, keys, args)), close: notOwned };
+  } else if (client && isUpstash(client)) {
+    const evaluate = evalWithScriptCache({
+      evalsha: (sha, keys, args) => client.evalsha(sha, keys, args),
+      eval: (lua, keys, args) => client.eval(lua, keys, args),
     });
-    client.on('ready', () => {
-      lastError = undefined;
-    });
-  } else {
-    throw new TypeError('redisStore needs `client` (an ioredis instance) or `url`.');
+    binding = {
+      eval: (script, keys, args) => within(timeoutMs, scrubbed(evaluate(script, keys, args))),
+      close: notOwned,
+    };
+  } else if (client) {
+    throw new TypeError('redisStore: `client` must be an ioredis, node-redis or @upstash/redis client.');
+  } else if (options.url) binding = ownIoredis(options.url, options.redisOptions, timeoutMs);
+  else throw new TypeError('redisStore needs `client` (ioredis, node-redis or @upstash/redis) or `url`.');
+
+  return { ...redisScriptStore({ eval: binding.eval, prefix: options.prefix }), close: () => binding.close() };
+}
+
+/**
+ * @upstash/redis puts the whole command into its error messages (`…, command was: [["evalsha", sha, 1, key, …]]`),
+ * and a key holds a recipient: the message is cut there, so no number reaches a log line through the cause.
+ */
+async function scrubbed<T>(promise: Promise<T>): Promise<T> {
+  try {
+    return await promise;
+  } catch (error) {
+    if (!(error instanceof Error)) throw error;
+    // NOSCRIPT has already been handled by evalWithScriptCache; the name and the first part stay for the log.
+    const message = error.message.split(', command was:')[0] ?? '';
+    throw Object.assign(new Error(message), { name: error.name });
   }
+}
 
-  // One ioredis command per script, defined once per client (a second store on the same client redefines the same
-  // scripts under the same names).
+/** A client's promise, bounded: a client that queues commands while disconnected must not hang a request. */
+async function within<T>(timeoutMs: number, promise: Promise<T>): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  try {
+    return await Promise.race([
+      promise,
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`Redis did not answer within ${timeoutMs} ms`)), timeoutMs);
+      }),
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+type ScriptCommand = (numberOfKeys: number, ...keysAndArgs: (string | number)[]) => Promise<unknown>;
+
+/**
+ * ioredis: each script an ioredis `defineCommand` (EVALSHA, with EVAL the first time a connection meets it and on
+ * NOSCRIPT). With the offline queue off, a call made while the client (re)connects would fail at once: it waits for
+ * 'ready' up to `timeoutMs` (one shared listener, however many calls wait), then fails with the client's last
+ * connection error (`lastError()`) as its cause.
+ */
+function ioredisEval(client: IoredisClient, timeoutMs: number, lastError: () => unknown = () => undefined): RedisEval {
   const commands = client as unknown as Record<string, ScriptCommand>;
-  for (const script of Object.values(REDIS_SCRIPTS)) client.defineCommand(script.name, { lua: script.lua });
-  const command = (script: RedisScript): ScriptCommand => {
-    if (typeof commands[script.name] !== 'function') client.defineCommand(script.name, { lua: script.lua });
-    return (commands[script.name] as ScriptCommand).bind(client);
-  };
-
-  // With the offline queue off, a call made while the client (re)connects would fail at once: wait for 'ready'
-  // up to `timeoutMs` (one shared listener, however many calls wait), then fail.
   let readyWait: Promise<void> | undefined;
-  let closed = false;
   const whenReady = async (): Promise<void> => {
-    if (closed || client.status === 'end') throw new Error('Redis connection closed');
+    if (client.status === 'end') throw new Error('Redis connection closed');
     if (client.status === 'ready') return;
     // A `lazyConnect` client that was never used: connect it (ioredis would only do so if it may queue).
     if (client.status === 'wait') client.connect().catch(() => {});
@@ -106,33 +160,86 @@ export function redisStore(options: RedisStoreOptions): RedisStore {
       readyWait,
       new Promise<never>((_, reject) => {
         timer = setTimeout(() => {
-          // The cause: the client's last connection error (a refused connection, a wrong password), when known.
-          reject(new Error(`Redis not connected within ${timeoutMs} ms (${client.status})`, { cause: lastError }));
+          reject(new Error(`Redis not connected within ${timeoutMs} ms (${client.status})`, { cause: lastError() }));
         }, timeoutMs);
       }),
     ]).finally(() => clearTimeout(timer));
   };
-
-  // ioredis errors name the command, never its arguments; redisScriptStore wraps them (once) as the 503.
-  const evaluate: RedisEval = async (script, keys, args) => {
+  return async (script, keys, args) => {
     await whenReady();
-    return command(script)(keys.length, ...keys, ...args);
+    // Defined once per client (a second store on the same client finds the command already there).
+    if (typeof commands[script.name] !== 'function') client.defineCommand(script.name, { lua: script.lua });
+    return (commands[script.name] as ScriptCommand).call(client, keys.length, ...keys, ...args);
   };
+}
 
+/**
+ * The app's ioredis client's last connection error, for the cause of a "not connected" failure. Observed only when
+ * the app already listens for 'error': adding the first listener would silence ioredis' own report of them.
+ */
+function observeErrors(client: IoredisClient): () => unknown {
+  let lastError: unknown;
+  if (client.listenerCount('error') > 0) {
+    client.on('error', (error) => {
+      lastError = error;
+    });
+    client.on('ready', () => {
+      lastError = undefined;
+    });
+  }
+  return () => lastError;
+}
+
+/** `{ url }`: an ioredis client of the store's own, loaded on first use (so edge bundles never see ioredis). */
+function ownIoredis(url: string, redisOptions: Record<string, unknown> | undefined, timeoutMs: number) {
+  let closed = false;
+  // The last connection error, for the cause of a "not connected" failure.
+  let lastError: unknown;
+  // A specifier bundlers do not follow: a Workers or edge bundle of this module must not try to resolve ioredis
+  // (esbuild fails on it, absent or present), and only `{ url }` ever loads it.
+  const ioredis = 'ioredis';
+  const client = (
+    import(/* webpackIgnore: true */ /* @vite-ignore */ ioredis) as Promise<typeof import('ioredis')>
+  ).then(({ Redis }) => {
+    const c = new Redis(url, {
+      enableOfflineQueue: false,
+      commandTimeout: timeoutMs,
+      maxRetriesPerRequest: 0,
+      // A script whose reply was lost with the connection must not run again later, after the handler has already
+      // answered 503: it would spend an attempt or a send slot nobody asked for.
+      autoResendUnfulfilledCommands: false,
+      // Keep trying to reconnect (at most 1 s apart) so service resumes as soon as Redis is back.
+      retryStrategy: (times: number) => Math.min(times * 100, 1000),
+      ...redisOptions,
+    });
+    // Connection errors also reach every failing call (as the cause of its rejection); without a listener ioredis
+    // prints each reconnect failure to the console.
+    c.on('error', (error: unknown) => {
+      lastError = error;
+    });
+    c.on('ready', () => {
+      lastError = undefined;
+    });
+    return { c, evaluate: ioredisEval(c, timeoutMs, () => lastError) };
+  });
+  // An import failure surfaces on the first call (a 503 with its cause), never as an unhandled rejection.
+  client.catch(() => {});
   return {
-    ...redisScriptStore({ eval: evaluate, prefix: options.prefix }),
-    client,
-
+    eval: (async (script, keys, args) => {
+      if (closed) throw new Error('Redis connection closed');
+      return (await client).evaluate(script, keys, args);
+    }) satisfies RedisEval,
     async close() {
-      if (!owned || closed) return;
+      if (closed) return;
       closed = true;
-      if (client.status !== 'ready') {
+      const { c } = await client;
+      if (c.status !== 'ready') {
         // Reconnecting: there is no connection to quit, only the reconnect timer to stop.
-        client.disconnect();
+        c.disconnect();
         return;
       }
-      const ended = new Promise((resolve) => client.once('end', resolve));
-      await client.quit().catch(() => client.disconnect());
+      const ended = new Promise((resolve) => c.once('end', () => resolve(undefined)));
+      await c.quit().catch(() => c.disconnect());
       await ended;
     },
   };

@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
+import { Redis as Upstash } from '@upstash/redis';
 import { build } from 'esbuild';
 import { Redis } from 'ioredis';
+import { createClient } from 'redis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort, testRedis } from '../../../../../scripts/redis-server.mjs';
 import { describeError, OtpError } from '../../errors.js';
@@ -9,6 +11,7 @@ import { describeStore, makeRecord } from '../conformance.js';
 import type { OtpStore, VerificationRecord } from '../types.js';
 import { type RedisStore, redisStore } from './index.js';
 import { REDIS_SCRIPTS, type RedisEval, redisScriptStore } from './scripts.js';
+import { type UpstashRest, upstashRest } from './upstash-rest.test-helpers.js';
 
 // A real redis-server: the one scripts/with-redis.mjs started, or one of this file's own.
 let redis: { url: string; stop(): Promise<void> };
@@ -40,22 +43,24 @@ describeStore('redisScriptStore, replies as bytes', () =>
   redisScriptStore({ eval: bufferEval, prefix: newPrefix('bytes') }),
 );
 
-// @upstash/redis over REST: replies travel as JSON, and its automatic deserialization parses every string that is
-// valid JSON ('1' arrives as 1, a record's JSON as an object), keeping integers too big for a double as strings.
-const upstashLike = (value: unknown): unknown => {
-  if (Array.isArray(value)) return value.map(upstashLike);
-  if (typeof value !== 'string') return value;
-  try {
-    const parsed: unknown = JSON.parse(value);
-    return typeof parsed === 'number' && !Number.isSafeInteger(parsed) ? value : parsed;
-  } catch {
-    return value;
-  }
-};
-const restEval: RedisEval = async (script, keys, args) =>
-  upstashLike(JSON.parse(JSON.stringify(await rawEval(script, keys, args.map(String)))));
-describeStore('redisScriptStore, replies as @upstash/redis deserializes them', () =>
-  redisScriptStore({ eval: restEval, prefix: newPrefix('rest') }),
+// The other clients `redisStore({ client })` takes: node-redis on the same server, and @upstash/redis over HTTP
+// through a local endpoint that speaks Upstash's REST protocol in front of the same server.
+let nodeRedis: ReturnType<typeof createClient>;
+let rest: UpstashRest;
+beforeAll(async () => {
+  nodeRedis = createClient({ url: redis.url, disableOfflineQueue: true });
+  nodeRedis.on('error', () => {});
+  await nodeRedis.connect();
+  rest = await upstashRest(redis.url);
+});
+afterAll(async () => {
+  await nodeRedis?.quit();
+  await rest?.close();
+});
+const upstash = () => new Upstash({ url: rest.url, token: rest.token, retry: false });
+describeStore('redisStore (node-redis)', () => redisStore({ client: nodeRedis, prefix: newPrefix('node-redis') }));
+describeStore('redisStore (@upstash/redis over REST)', () =>
+  redisStore({ client: upstash(), prefix: newPrefix('upstash') }),
 );
 
 const record = (overrides: Partial<VerificationRecord> = {}) => makeRecord({ to: '+8618701235678', ...overrides });
@@ -215,8 +220,11 @@ describe('redisStore on Redis', () => {
     const r = record();
     await store.create({ record: r, ttlMs: 60_000, now: Date.now() });
     expect(await store.get({ id: r.id, now: Date.now() })).toEqual(r);
+    const clients = async () => ((await client.call('CLIENT', 'LIST')) as string).split('\n').filter(Boolean).length;
+    const before = await clients();
     await store.close();
-    expect(store.client.status).toBe('end');
+    // Its connection is gone, and a second close() is harmless.
+    expect(await clients()).toBe(before - 1);
     await store.close();
     await expect(store.get({ id: r.id, now: Date.now() })).rejects.toMatchObject({ code: 'provider_unavailable' });
   });
@@ -232,6 +240,37 @@ describe('redisStore on Redis', () => {
     } finally {
       lazy.disconnect();
     }
+  });
+
+  it('over @upstash/redis: EVALSHA, EVAL once on NOSCRIPT, then EVALSHA only; an HTTP outage is a 503 with its cause', async () => {
+    await client.call('SCRIPT', 'FLUSH');
+    const store = redisStore({ client: upstash(), prefix: newPrefix('upstash-sha') });
+    rest.commands.length = 0;
+    const now = Date.now();
+    await store.hits({ key: 'x', now });
+    await store.hits({ key: 'x', now });
+    expect(rest.commands).toEqual(['EVALSHA', 'EVAL', 'EVALSHA']);
+    rest.fail(true);
+    try {
+      const error = await store.hits({ key: 'x', now }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(OtpError);
+      // The cause says what happened, and not the command: its key would hold a recipient.
+      expect(describeError(error)).toBe(
+        'OtpError: The verification store is unavailable. <- caused by UpstashError: Service Unavailable',
+      );
+    } finally {
+      rest.fail(false);
+    }
+  });
+
+  it('over node-redis: a closed client is a 503, not a hang', async () => {
+    const closed = createClient({ url: redis.url, disableOfflineQueue: true });
+    const store = redisStore({ client: closed, prefix: newPrefix('node-closed'), timeoutMs: 300 });
+    await expect(store.hits({ key: 'x', now: Date.now() })).rejects.toMatchObject({ code: 'provider_unavailable' });
+  });
+
+  it('refuses a client it does not know', () => {
+    expect(() => redisStore({ client: {} as never })).toThrow(/ioredis, node-redis or @upstash\/redis/);
   });
 
   it('needs a client or a url', () => {

@@ -344,3 +344,37 @@ export function redisScriptStore(options: RedisScriptStoreOptions): OtpStore {
     },
   };
 }
+
+const sha1s = new Map<string, Promise<string>>();
+
+/** The SHA-1 of a script (hex), as EVALSHA names it; computed once per script with Web Crypto. */
+export function scriptSha1(script: RedisScript): Promise<string> {
+  let sha = sha1s.get(script.lua);
+  if (!sha) {
+    sha = crypto.subtle
+      .digest('SHA-1', new TextEncoder().encode(script.lua))
+      .then((digest) => Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, '0')).join(''));
+    sha1s.set(script.lua, sha);
+  }
+  return sha;
+}
+
+/**
+ * A RedisEval for clients that offer EVALSHA and EVAL as two calls: EVALSHA first (the script body crosses the
+ * network once per server, not per call), EVAL when the server answers NOSCRIPT (a fresh server, a failover, SCRIPT
+ * FLUSH). EVAL loads the script, so the next EVALSHA finds it.
+ */
+export function evalWithScriptCache(calls: {
+  evalsha(sha: string, keys: string[], args: string[]): Promise<unknown>;
+  eval(lua: string, keys: string[], args: string[]): Promise<unknown>;
+}): RedisEval {
+  return async (script, keys, args) => {
+    const strings = args.map(String);
+    try {
+      return await calls.evalsha(await scriptSha1(script), keys, strings);
+    } catch (error) {
+      if (!/NOSCRIPT/.test(String((error as { message?: unknown })?.message ?? error))) throw error;
+      return calls.eval(script.lua, keys, strings);
+    }
+  };
+}

@@ -1,0 +1,73 @@
+// Delivery reports (a provider's callbacks, already authenticated and parsed by the HTTP layer) -> `delivery`
+// events and each message's delivery state, through the store alone (no new store method):
+//
+// - At send, while callbacks are on, the message id is marked as ours (`m:<id>`, a counter living as long as the
+//   verification's record): a report for any other id is ignored.
+// - Each report counts once on `cb:<id>:<provider status>` (take, limit 1): a retried callback is a duplicate,
+//   atomically, across instances.
+// - The state reached counts on `ds:<id>:<sent|delivered|failed>`; a verification finds its state through the
+//   message id its record already holds, so no index from message id to verification is needed.
+import type { VerificationRecord } from '../stores/types.js';
+import { type FlowContext, fromStore } from './context.js';
+import { type DeliveryStatus, emit } from './events.js';
+import { deliveryKey, messageKey, reportKey } from './limits.js';
+import { maskRecipient } from './mask.js';
+
+/** One report of a provider, reduced to what the flow needs. */
+export interface DeliveryReport {
+  provider: string;
+  messageId: string;
+  /** The provider's status word, e.g. `delivered_failed` (the dedupe key). */
+  providerStatus: string;
+  status: DeliveryStatus;
+  /** Full recipient as the provider reports it (masked before it reaches an event). */
+  to?: string | undefined;
+  channel?: string | undefined;
+}
+
+/** How long a report is remembered: providers retry a callback for up to a day. */
+const REPORT_WINDOW_MS = 24 * 3600_000;
+
+export type ReportOutcome = 'accepted' | 'duplicate' | 'unknown';
+
+/** Records one report; resolves what became of it. */
+export async function recordDelivery(ctx: FlowContext, report: DeliveryReport): Promise<ReportOutcome> {
+  const now = ctx.config.now();
+  const ours = await fromStore(ctx, (s) => s.hits({ key: messageKey(report.messageId), now }));
+  if (ours === 0) return 'unknown';
+  const taken = await fromStore(ctx, (s) =>
+    s.take({
+      rules: [{ key: reportKey(report.messageId, report.providerStatus), limit: 1, windowMs: REPORT_WINDOW_MS }],
+      now,
+    }),
+  );
+  if (!taken.ok) return 'duplicate';
+  const state = { key: deliveryKey(report.messageId, report.status), limit: 1, windowMs: REPORT_WINDOW_MS };
+  await fromStore(ctx, (s) => s.take({ rules: [state], now }));
+  emit(ctx, {
+    type: 'delivery',
+    at: now,
+    provider: report.provider,
+    status: report.status,
+    providerStatus: report.providerStatus,
+    ...(report.to ? { to: maskRecipient(report.to) } : {}),
+    ...(report.channel ? { channel: report.channel } : {}),
+  });
+  return 'accepted';
+}
+
+/** A verification's delivery as reported so far: `delivered` wins over `failed` (a fallback channel may deliver
+ * after the first one failed), `failed` over `sent`. */
+export async function deliveryOf(ctx: FlowContext, record: VerificationRecord): Promise<'pending' | DeliveryStatus> {
+  const { messageId } = record;
+  if (!messageId) return 'pending';
+  const now = ctx.config.now();
+  const [delivered, failed, sent] = await Promise.all(
+    (['delivered', 'failed', 'sent'] as const).map((status) =>
+      fromStore(ctx, (s) => s.hits({ key: deliveryKey(messageId, status), now })),
+    ),
+  );
+  if (delivered) return 'delivered';
+  if (failed) return 'failed';
+  return sent ? 'sent' : 'pending';
+}

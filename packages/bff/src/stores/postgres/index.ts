@@ -1,0 +1,480 @@
+// The PostgreSQL store: every OtpStore method is ONE SQL statement (atomic on its own, safe under concurrent calls
+// from any number of server instances), sent through any client with `query(text, params)`. No driver is imported
+// and there is no `node:` import, so it runs on edge runtimes over an HTTP Postgres client (Neon, Vercel) as well as
+// on Node over pg or postgres.js.
+import { OtpError } from '../../errors.js';
+import type { LimitRule, OtpStore, ReserveResult, TakeResult, VerificationRecord } from '../types.js';
+
+/**
+ * What the store needs from a Postgres client: one parameterized statement at a time (`$1`, `$2`, … placeholders),
+ * resolving its rows as `{ rows }` (pg's `Pool` and `Client`, `@neondatabase/serverless`' `Pool`/`Client`,
+ * `@vercel/postgres`' `sql`/`db`) or as the array of rows itself (Neon's `neon()` HTTP function; postgres.js
+ * through `{ query: (text, params) => sql.unsafe(text, params) }`). Parameters are always strings; the SQL casts
+ * them from text (`$1::text::bigint`), so no driver maps a type its own way (postgres.js would turn the string
+ * `true` into `f` for a boolean parameter).
+ */
+export interface PostgresClient {
+  query(text: string, params?: string[]): PromiseLike<{ rows: readonly unknown[] } | readonly unknown[]>;
+}
+
+export interface PostgresTablesOptions {
+  /** Table (and index) names start with this. @defaultValue 'otpkit_' */
+  tablePrefix?: string;
+  /** The schema holding the tables. @defaultValue none: the connection's `search_path` (usually `public`) */
+  schema?: string;
+}
+
+export interface PostgresStoreOptions extends PostgresTablesOptions {
+  client: PostgresClient;
+  /** A call that has no answer after this long fails (503); the statement may still complete on the server.
+   * Set your driver's own timeouts too (pg: `connectionTimeoutMillis`, `query_timeout`). @defaultValue 5000 */
+  timeoutMs?: number;
+  /** Each `create` (one per send) also deletes up to this many records and this many counters that ended before
+   * its `now`, so the tables do not grow without a cleanup job. 0 turns it off (then run `cleanup` yourself).
+   * @defaultValue 10 */
+  cleanupBatch?: number;
+}
+
+// ----- Names
+
+const quote = (name: string) => `"${name.replace(/"/g, '""')}"`;
+
+interface Tables {
+  records: string;
+  counters: string;
+  /** Unqualified names, for indexes (an index lives in its table's schema). */
+  bare: { records: string; counters: string; recordsIndex: string; countersIndex: string };
+  schema: string | undefined;
+}
+
+function tables(options: PostgresTablesOptions = {}): Tables {
+  const prefix = options.tablePrefix ?? 'otpkit_';
+  const names = {
+    records: `${prefix}records`,
+    counters: `${prefix}counters`,
+    recordsIndex: `${prefix}records_gone_at_idx`,
+    countersIndex: `${prefix}counters_resets_at_idx`,
+  };
+  // Postgres silently truncates identifiers to 63 bytes: two prefixes that differ only past that would share tables.
+  for (const name of Object.values(names)) {
+    if (new TextEncoder().encode(name).length > 63) {
+      throw new TypeError(`postgresStore: tablePrefix is too long (${name} is over Postgres' 63-byte limit).`);
+    }
+  }
+  const qualify = (name: string) =>
+    options.schema === undefined ? quote(name) : `${quote(options.schema)}.${quote(name)}`;
+  return {
+    records: qualify(names.records),
+    counters: qualify(names.counters),
+    bare: names,
+    schema: options.schema,
+  };
+}
+
+// ----- Schema
+
+/**
+ * The store's schema as SQL (the statements `migrate` runs), for a migration tool of your own. Two tables; times are
+ * epoch milliseconds of the caller's clock (the `now` each store call carries), never the database's.
+ *
+ * - `<prefix>records`: one row per open verification. `data` is the record as the flow wrote it; the columns beside
+ *   it are the fields the statements read or change (`attempts` and `verified` there win over `data`'s), plus
+ *   `gone_at`, the moment the record disappears (create's `now + ttlMs`).
+ * - `<prefix>counters`: fixed-window counters (send limits, cooldowns, failures per recipient): `hits` in the window
+ *   that ends at `resets_at`. A row whose window has ended counts as 0 (and is a candidate for cleanup).
+ */
+export function postgresSchema(options: PostgresTablesOptions = {}): string {
+  return `${ddl(tables(options)).join(';\n\n')};\n`;
+}
+
+function ddl(t: Tables): string[] {
+  const statements: string[] = [];
+  if (t.schema !== undefined) statements.push(`CREATE SCHEMA IF NOT EXISTS ${quote(t.schema)}`);
+  statements.push(
+    `CREATE TABLE IF NOT EXISTS ${t.records} (
+  id text PRIMARY KEY,
+  data jsonb NOT NULL,
+  recipient text NOT NULL,
+  attempts integer NOT NULL,
+  max_attempts integer NOT NULL,
+  verified boolean NOT NULL,
+  expires_at bigint NOT NULL,
+  gone_at bigint NOT NULL
+) WITH (fillfactor = 80)`,
+    `CREATE INDEX IF NOT EXISTS ${quote(t.bare.recordsIndex)} ON ${t.records} (gone_at)`,
+    `CREATE TABLE IF NOT EXISTS ${t.counters} (
+  key text PRIMARY KEY,
+  hits integer NOT NULL,
+  resets_at bigint NOT NULL
+) WITH (fillfactor = 70)`,
+    `CREATE INDEX IF NOT EXISTS ${quote(t.bare.countersIndex)} ON ${t.counters} (resets_at)`,
+  );
+  return statements;
+}
+
+/** Reads rows out of either reply shape (`{ rows }` or the rows themselves). */
+function rowsOf(result: { rows: readonly unknown[] } | readonly unknown[]): Record<string, unknown>[] {
+  const rows = Array.isArray(result) ? result : (result as { rows?: unknown }).rows;
+  if (!Array.isArray(rows)) throw new TypeError('The Postgres client resolved neither rows nor { rows }');
+  return rows as Record<string, unknown>[];
+}
+
+/**
+ * Creates the store's tables and indexes if they do not exist yet (idempotent: run it at every deploy or start-up).
+ * One statement: a DO block holding an advisory lock, so instances that start together do not trip over each
+ * other's CREATE TABLE. Errors are thrown as the client threw them (this is set-up, not a request).
+ */
+export async function migrate(client: PostgresClient, options: PostgresTablesOptions = {}): Promise<void> {
+  const t = tables(options);
+  const body = ddl(t)
+    .map((statement) => `  ${statement.replace(/\n/g, '\n  ')};`)
+    .join('\n');
+  // The lock key: a fixed number ("otpkit" in ASCII), the same for every prefix; migrations are rare and quick.
+  await client.query(
+    `DO $otpkit$\nBEGIN\n  PERFORM pg_advisory_xact_lock(121090138540404);\n${body}\nEND\n$otpkit$`,
+    [],
+  );
+}
+
+/**
+ * Deletes records and counters that ended before `now` (at most `limit` of each per call, oldest first; repeat
+ * while it reports a full batch). The store already does this a little on each `create` (`cleanupBatch`); call this
+ * from a scheduled job if you turned that off or want the tables trimmed at quiet times.
+ */
+export async function cleanup(
+  client: PostgresClient,
+  options: PostgresTablesOptions & { now: number; limit?: number },
+): Promise<{ records: number; counters: number }> {
+  const t = tables(options);
+  const limit = String(Math.max(0, Math.floor(options.limit ?? 10_000)));
+  const now = String(Math.floor(options.now));
+  const rows = rowsOf(
+    await client.query(
+      `WITH r AS (
+  DELETE FROM ${t.records} WHERE id IN (
+    SELECT id FROM ${t.records} WHERE gone_at <= $1::text::bigint ORDER BY gone_at LIMIT $2::text::int FOR UPDATE SKIP LOCKED)
+  RETURNING 1
+), c AS (
+  DELETE FROM ${t.counters} WHERE key IN (
+    SELECT key FROM ${t.counters} WHERE resets_at <= $1::text::bigint ORDER BY resets_at LIMIT $2::text::int FOR UPDATE SKIP LOCKED)
+  RETURNING 1
+)
+SELECT (SELECT count(*) FROM r) AS records, (SELECT count(*) FROM c) AS counters`,
+      [now, limit],
+    ),
+  );
+  return { records: num(rows[0]?.records), counters: num(rows[0]?.counters) };
+}
+
+// ----- Replies, decoded defensively: drivers differ (pg returns bigint and count(*) as strings, HTTP drivers may
+// return every value as a string, jsonb may arrive parsed or as text).
+
+function num(value: unknown): number {
+  const n = typeof value === 'number' ? value : Number(typeof value === 'bigint' ? value : String(value));
+  if (value === null || value === undefined || !Number.isFinite(n)) {
+    throw new TypeError(`Postgres replied ${String(value)} where a number belongs`);
+  }
+  return n;
+}
+const bool = (value: unknown): boolean => value === true || value === 't' || value === 'true' || value === 1;
+function toRecord(row: Record<string, unknown>): VerificationRecord {
+  const data = row.data;
+  if (data === null || data === undefined) throw new TypeError('Postgres replied a record without its data');
+  const record = (typeof data === 'string' ? JSON.parse(data) : structuredClone(data)) as VerificationRecord;
+  if (typeof record !== 'object' || record === null) throw new TypeError('Postgres replied a record that is not one');
+  record.attempts = num(row.attempts);
+  record.verified = bool(row.verified);
+  return record;
+}
+/** Epoch ms as a bigint parameter: whole milliseconds (the columns are bigint). */
+const at = (ms: number) => String(Math.floor(ms));
+/** A duration: whole milliseconds, at least 1 (as the Redis store rounds them). */
+const whole = (ms: number) => Math.max(1, Math.ceil(ms));
+
+/** A statement of `take` that found a counter row missing: it inserted it, and the call runs again. */
+const TAKE_TRIES = 5;
+
+/**
+ * The store in PostgreSQL, shared by every server instance, over any client with `query(text, params)`. Run
+ * `migrate(client)` once first (or apply `postgresSchema()` with your own migration tool).
+ *
+ * Every method is one statement, atomic by itself under READ COMMITTED, which is Postgres' default: the methods
+ * that check and then change (`reserveAttempt`, `markVerified`, `take`, `addFailure`) lock the rows they judge
+ * (`SELECT … FOR UPDATE` in the same statement, or `INSERT … ON CONFLICT DO UPDATE` / `UPDATE … WHERE` on the
+ * latest row version), so concurrent calls from any number of instances queue on the row and each judges what
+ * the one before it wrote. Rows are always locked in key order: concurrent calls cannot deadlock. A reservation
+ * on a verification whose answer can no longer change (verified, expired, its attempts all spent) is answered
+ * without a lock, so a flood of guesses does not queue on the row. `take` on a counter that does not exist yet
+ * inserts it first and runs again (two round trips; one once it exists).
+ *
+ * Fails closed: any error from the client (a refused connection, a wrong password, a missing table, a timeout)
+ * rejects with `OtpError('provider_unavailable')` (503) whose `cause` is that error, and nothing is verified
+ * without its record.
+ *
+ * ```ts
+ * const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL });
+ * pool.on('error', (error) => console.error(error)); // an idle connection dropped by the server
+ * await migrate(pool);
+ * const store = postgresStore({ client: pool });
+ * ```
+ */
+export function postgresStore(options: PostgresStoreOptions): OtpStore {
+  const { client } = options;
+  if (!client || typeof client.query !== 'function') {
+    throw new TypeError('postgresStore needs `client`: an object with query(text, params) (pg Pool, Neon, …).');
+  }
+  const t = tables(options);
+  const R = t.records;
+  const C = t.counters;
+  const timeoutMs = options.timeoutMs ?? 5000;
+  const batch = String(Math.max(0, Math.floor(options.cleanupBatch ?? 10)));
+
+  const query = async (text: string, params: string[]): Promise<Record<string, unknown>[]> => {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    try {
+      return rowsOf(
+        await Promise.race([
+          client.query(text, params),
+          new Promise<never>((_, reject) => {
+            timer = setTimeout(() => reject(new Error(`Postgres did not answer within ${timeoutMs} ms`)), timeoutMs);
+          }),
+        ]),
+      );
+    } catch (error) {
+      // 42P01 undefined_table: the most likely first-run mistake; say what to do, keeping the driver's error.
+      if ((error as { code?: unknown } | null)?.code === '42P01') {
+        throw new Error(`The store's tables do not exist: run migrate(client) first (${(error as Error).message})`, {
+          cause: error,
+        });
+      }
+      throw error;
+    } finally {
+      clearTimeout(timer);
+    }
+  };
+  // The one place errors are wrapped: the cause stays attached for the server's log (the flow logs the chain).
+  const run = async <T>(work: () => Promise<T>): Promise<T> => {
+    try {
+      return await work();
+    } catch (error) {
+      throw new OtpError('provider_unavailable', { message: 'The verification store is unavailable.', cause: error });
+    }
+  };
+
+  const SQL = {
+    // Replaces a record with the same id; deletes a few rows that ended before now on the way (SKIP LOCKED: never
+    // waits for a row another call holds).
+    create: `WITH gone AS (
+  DELETE FROM ${R} WHERE id IN (
+    SELECT id FROM ${R} WHERE gone_at <= $9::text::bigint AND id <> $1::text
+    ORDER BY gone_at LIMIT $10::text::int FOR UPDATE SKIP LOCKED)
+), ended AS (
+  DELETE FROM ${C} WHERE key IN (
+    SELECT key FROM ${C} WHERE resets_at <= $9::text::bigint ORDER BY resets_at LIMIT $10::text::int FOR UPDATE SKIP LOCKED)
+)
+INSERT INTO ${R} AS r (id, data, recipient, attempts, max_attempts, verified, expires_at, gone_at)
+VALUES ($1::text, $2::text::jsonb, $3::text, $4::text::int, $5::text::int, $6::text::boolean, $7::text::bigint, $8::text::bigint)
+ON CONFLICT (id) DO UPDATE SET data = excluded.data, recipient = excluded.recipient, attempts = excluded.attempts,
+  max_attempts = excluded.max_attempts, verified = excluded.verified, expires_at = excluded.expires_at,
+  gone_at = excluded.gone_at`,
+
+    get: `SELECT data::text AS data, attempts, verified FROM ${R} WHERE id = $1::text AND gone_at > $2::text::bigint`,
+
+    // Deletes the row whatever its time; says whether it was still there at now.
+    delete: `DELETE FROM ${R} WHERE id = $1::text RETURNING gone_at > $2::text::bigint AS live`,
+
+    // A record whose answer can no longer change (verified, expired at now, or its attempts all reserved: each only
+    // ever goes one way) is answered from the statement's snapshot, without a lock, so a flood of guesses on a spent
+    // verification does not queue on its row. Any other record is locked (FOR UPDATE: the latest version, after
+    // every concurrent reservation has committed) and judged on that; the UPDATE counts one attempt only when it
+    // passed. The recipient's failure count is read as of the statement's start (failures are counted after the
+    // provider's check, so a reservation never waited on them anyway).
+    reserveAttempt: `WITH seen AS (
+  SELECT id, data, attempts, max_attempts, verified, expires_at, recipient
+  FROM ${R} WHERE id = $1::text AND gone_at > $2::text::bigint
+), settled AS (
+  SELECT * FROM seen WHERE verified OR $2::text::bigint >= expires_at OR attempts >= max_attempts
+), locked AS (
+  SELECT id, data, attempts, max_attempts, verified, expires_at, recipient
+  FROM ${R} WHERE id = $1::text AND gone_at > $2::text::bigint AND NOT EXISTS (SELECT 1 FROM settled)
+  FOR UPDATE
+), r AS (
+  SELECT * FROM settled UNION ALL SELECT * FROM locked
+), v AS (
+  SELECT r.*, coalesce((
+    SELECT CASE WHEN c.resets_at > $2::text::bigint THEN c.hits ELSE 0 END FROM ${C} c WHERE c.key = $3::text || r.recipient
+  ), 0) AS failures
+  FROM r
+), s AS (
+  SELECT v.*, CASE
+    WHEN v.verified THEN 'already_verified'
+    WHEN $2::text::bigint >= v.expires_at THEN 'expired'
+    WHEN v.attempts >= v.max_attempts OR v.failures >= $4::text::float8 THEN 'exhausted'
+    ELSE 'reserved' END AS status
+  FROM v
+), u AS (
+  UPDATE ${R} t SET attempts = t.attempts + 1 FROM s WHERE t.id = s.id AND s.status = 'reserved'
+  RETURNING t.attempts
+)
+SELECT s.status, s.data::text AS data, coalesce((SELECT attempts FROM u), s.attempts) AS attempts, s.verified,
+  s.failures
+FROM s`,
+
+    // Only the call that flips it gets a row back (a concurrent one waits, then finds it verified).
+    markVerified: `UPDATE ${R} SET verified = true
+WHERE id = $1::text AND gone_at > $2::text::bigint AND NOT verified RETURNING 1 AS won`,
+
+    // One hit; a new window starts at the first hit (or the first after the window ended).
+    addFailure: `INSERT INTO ${C} AS c (key, hits, resets_at) VALUES ($1::text, 1, $2::text::bigint + $3::text::bigint)
+ON CONFLICT (key) DO UPDATE SET
+  hits = CASE WHEN c.resets_at > $2::text::bigint THEN c.hits + 1 ELSE 1 END,
+  resets_at = CASE WHEN c.resets_at > $2::text::bigint THEN c.resets_at ELSE excluded.resets_at END`,
+
+    // $1 now, $2 the rules as JSON [{k, l, w}] (l null: no limit). If a counter row is missing, inserts it (as an
+    // empty counter) and answers 'retry', locking nothing; otherwise locks every row in key order, judges them
+    // all, and counts one hit on each only if every rule has room. Reply: status, and for 'refused' the longest
+    // wait and its key (the first rule that imposes it).
+    take: `WITH e AS (
+  SELECT x.v->>'k' AS key, (x.v->>'l')::float8 AS lim, (x.v->>'w')::bigint AS win, x.i
+  FROM jsonb_array_elements($2::text::jsonb) WITH ORDINALITY AS x(v, i)
+), keys AS (
+  SELECT DISTINCT key FROM e
+), missing AS (
+  SELECT k.key FROM keys k WHERE NOT EXISTS (SELECT 1 FROM ${C} c WHERE c.key = k.key)
+), added AS (
+  INSERT INTO ${C} (key, hits, resets_at) SELECT key, 0, 0 FROM missing ORDER BY key ON CONFLICT (key) DO NOTHING
+), locked AS (
+  SELECT c.key, c.hits, c.resets_at FROM ${C} c
+  WHERE c.key IN (SELECT key FROM keys) AND NOT EXISTS (SELECT 1 FROM missing)
+  ORDER BY c.key FOR UPDATE
+), complete AS (
+  SELECT (SELECT count(*) FROM locked) = (SELECT count(*) FROM keys) AS ok
+), refusal AS (
+  SELECT e.key, CASE WHEN l.resets_at > $1::text::bigint THEN l.resets_at - $1::text::bigint ELSE e.win END AS wait
+  FROM e JOIN locked l ON l.key = e.key
+  WHERE e.lim <= 0 OR (CASE WHEN l.resets_at > $1::text::bigint THEN l.hits ELSE 0 END) >= e.lim
+  ORDER BY wait DESC, e.i LIMIT 1
+), go AS (
+  SELECT (SELECT ok FROM complete) AND NOT EXISTS (SELECT 1 FROM refusal) AS ok
+), counted AS (
+  UPDATE ${C} c SET
+    hits = CASE WHEN c.resets_at > $1::text::bigint THEN c.hits + h.n ELSE h.n END,
+    resets_at = CASE WHEN c.resets_at > $1::text::bigint THEN c.resets_at ELSE $1::text::bigint + h.win END
+  FROM (SELECT key, count(*)::int AS n, (array_agg(win ORDER BY i))[1] AS win FROM e GROUP BY key) h
+  WHERE c.key = h.key AND (SELECT ok FROM go)
+  RETURNING 1
+)
+SELECT CASE WHEN NOT (SELECT ok FROM complete) THEN 'retry' WHEN (SELECT ok FROM go) THEN 'ok' ELSE 'refused' END
+    AS status,
+  (SELECT wait FROM refusal) AS wait, (SELECT key FROM refusal) AS key, (SELECT count(*) FROM counted) AS counted`,
+
+    hits: `SELECT CASE WHEN resets_at > $2::text::bigint THEN hits ELSE 0 END AS hits FROM ${C} WHERE key = $1::text`,
+
+    // Locks in key order first (as take does), then deletes.
+    release: `DELETE FROM ${C} WHERE key IN (
+  SELECT key FROM ${C} WHERE key IN (SELECT jsonb_array_elements_text($1::text::jsonb)) ORDER BY key FOR UPDATE)`,
+  };
+
+  return {
+    create: ({ record, ttlMs, now }) =>
+      run(async () => {
+        await query(SQL.create, [
+          record.id,
+          JSON.stringify(record),
+          record.to,
+          String(record.attempts),
+          String(record.maxAttempts),
+          record.verified ? 'true' : 'false',
+          at(record.expiresAt),
+          at(Math.floor(now) + whole(ttlMs)),
+          at(now),
+          batch,
+        ]);
+      }),
+
+    get: ({ id, now }) =>
+      run(async () => {
+        const [row] = await query(SQL.get, [id, at(now)]);
+        return row ? toRecord(row) : null;
+      }),
+
+    delete: ({ id, now }) =>
+      run(async () => {
+        const [row] = await query(SQL.delete, [id, at(now)]);
+        return row !== undefined && bool(row.live);
+      }),
+
+    reserveAttempt: ({ id, failurePrefix, maxFailures, now }) =>
+      run(async (): Promise<ReserveResult> => {
+        const [row] = await query(SQL.reserveAttempt, [id, at(now), failurePrefix, String(maxFailures)]);
+        if (!row) return { status: 'not_found' };
+        const status = row.status;
+        switch (status) {
+          case 'reserved':
+          case 'exhausted':
+            return { status, record: toRecord(row), failures: num(row.failures) };
+          case 'expired':
+          case 'already_verified':
+            return { status, record: toRecord(row) };
+          default:
+            throw new TypeError(`Postgres replied an unknown status ${String(status)}`);
+        }
+      }),
+
+    markVerified: ({ id, now }) =>
+      run(async () => {
+        const rows = await query(SQL.markVerified, [id, at(now)]);
+        return rows.length === 1;
+      }),
+
+    addFailure: ({ key, windowMs, now }) =>
+      run(async () => {
+        await query(SQL.addFailure, [key, at(now), String(whole(windowMs))]);
+      }),
+
+    take: ({ rules, now }) =>
+      run(async (): Promise<TakeResult> => {
+        // A window of 0 is no rule (as in memory and Redis).
+        const counted = rules.filter((rule: LimitRule) => rule.windowMs > 0);
+        if (counted.length === 0) return { ok: true };
+        const json = JSON.stringify(
+          counted.map((rule) => ({
+            k: rule.key,
+            l: Number.isFinite(rule.limit) ? rule.limit : null,
+            w: whole(rule.windowMs),
+          })),
+        );
+        for (let tries = 0; tries < TAKE_TRIES; tries++) {
+          const [row] = await query(SQL.take, [at(now), json]);
+          switch (row?.status) {
+            case 'ok':
+              return { ok: true };
+            case 'refused': {
+              const key = row.key;
+              if (typeof key !== 'string' || !counted.some((rule) => rule.key === key)) {
+                throw new TypeError(`Postgres refused a take for a key it was not given: ${String(key)}`);
+              }
+              return { ok: false, retryAfterMs: num(row.wait), key };
+            }
+            case 'retry':
+              continue;
+            default:
+              throw new TypeError(`Postgres replied an unknown take status ${String(row?.status)}`);
+          }
+        }
+        throw new Error(`take: its counters kept disappearing (deleted by release or cleanup) ${TAKE_TRIES} times`);
+      }),
+
+    hits: ({ key, now }) =>
+      run(async () => {
+        const [row] = await query(SQL.hits, [key, at(now)]);
+        return row ? num(row.hits) : 0;
+      }),
+
+    release: ({ keys }) =>
+      run(async () => {
+        if (keys.length === 0) return;
+        await query(SQL.release, [JSON.stringify(keys)]);
+      }),
+  };
+}
