@@ -26,6 +26,11 @@ const otp = createOtpHandler({
   store,
   now,
   ipLimit: { limit: COUNT * 2, windowSeconds: 3600 },
+  // 100,000 sends to one country's consecutive numbers are what the pumping budgets stop: raised, so every send is
+  // stored (their counters are still kept, and counted in the heap).
+  sendBudget: { perHour: COUNT * 2, perDay: COUNT * 2 },
+  countryBudget: { default: COUNT * 2 },
+  prefixVelocity: { digits: 2, limit: COUNT * 2, windowSeconds: 3600 },
   // Each send arms an AbortSignal.timeout for the provider call; those timers (and their signals) live on for
   // timeoutMs after the call. Short here, and waited out below, so the heap figure is the store's, not theirs.
   timeoutMs: 1000,

@@ -25,7 +25,6 @@ export interface ResolvedConfig extends FlowConfig {
   logger: OtpLogger;
   /** Configured proof keys, newest first; undefined: the key derived from `secret`. */
   proofKeys: readonly ProofKey[] | undefined;
-  engagelabCallbacks: { secret: string; username: string | undefined; maxAgeMs: number } | undefined;
 }
 
 function positiveInt(name: string, value: number | undefined, fallback: number): number {
@@ -128,20 +127,6 @@ function checkProofKeys(keys: OtpHandlerOptions['proofKeys']): ProofKey[] | unde
   return keys;
 }
 
-function checkCallbacks(options: OtpHandlerOptions['engagelabCallbacks']): ResolvedConfig['engagelabCallbacks'] {
-  if (options === undefined) return undefined;
-  if (typeof options.secret !== 'string' || options.secret === '') {
-    throw new Error(
-      'otpkit: `engagelabCallbacks.secret` is required (the callback secret set in the EngageLab console).',
-    );
-  }
-  return {
-    secret: options.secret,
-    username: options.username,
-    maxAgeMs: positiveInt('engagelabCallbacks.maxAgeSeconds', options.maxAgeSeconds, 300) * 1000,
-  };
-}
-
 /** Options checked once at creation: a misconfigured handler fails at boot, not on the first user's request. */
 export function resolveOptions(options: OtpHandlerOptions): ResolvedConfig {
   for (const country of [...(options.allowedCountries ?? []), ...(options.deniedCountries ?? [])]) {
@@ -207,8 +192,8 @@ export function resolveOptions(options: OtpHandlerOptions): ResolvedConfig {
     timeoutMs: positiveInt('timeoutMs', options.timeoutMs, 8000),
     proofKeys: checkProofKeys(options.proofKeys),
     proofIdentity: { issuer: options.proofIssuer, audience: options.proofAudience },
-    engagelabCallbacks: checkCallbacks(options.engagelabCallbacks),
-    trackDelivery: options.engagelabCallbacks !== undefined,
+    // Message ids are marked as ours at send only when the provider reads delivery callbacks.
+    trackDelivery: typeof options.provider?.deliveryReports === 'function',
     onVerified: options.onVerified,
     onEvent: options.onEvent,
     logger: options.logger ?? consoleLogger,

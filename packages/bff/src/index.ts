@@ -20,13 +20,15 @@ export type {
   SendRefusedReason,
 } from './flow/events.js';
 export type { ProofPublicJwk } from './flow/proof.js';
-export { signEngageLabCallback } from './http/callbacks.js';
 export { createOtpHandler } from './http/handler.js';
 export { type CustomCodeMessage, type CustomCodesOptions, customCodes } from './providers/custom-codes.js';
 export { type EngageLabLanguage, type EngageLabOptions, engagelab } from './providers/engagelab.js';
+export { type EngageLabCallbackOptions, signEngageLabCallback } from './providers/engagelab-callbacks.js';
 export { type FailoverLogger, type FailoverOptions, failover } from './providers/failover.js';
 export { type TwilioChannel, type TwilioLocale, type TwilioOptions, twilio } from './providers/twilio.js';
 export type {
+  CallbackInput,
+  DeliveryReport,
   HostedCodeProvider,
   LocalCodeProvider,
   OtpProvider,

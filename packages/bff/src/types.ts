@@ -89,18 +89,6 @@ export interface OtpHandlerOptions {
    * locked, resent, proof consumed, delivery reports). Events carry masked recipients only, never a code, a secret
    * or a provider message id. Not awaited; a throw is logged and never breaks a request. */
   onEvent?: OtpEventListener;
-  /**
-   * EngageLab delivery callbacks on `POST …/callbacks/engagelab`: each report becomes a `delivery` event and the
-   * delivery state of its verification (`otp.deliveryStatus`). Unset: the route answers 404.
-   */
-  engagelabCallbacks?: {
-    /** The callback secret set in the EngageLab console: signs `X-CALLBACK-ID`. */
-    secret: string;
-    /** When set, the `username` of `X-CALLBACK-ID` must be this. */
-    username?: string;
-    /** How old (or how far ahead) a callback's timestamp may be. @defaultValue 300 */
-    maxAgeSeconds?: number;
-  };
   /** Runs after a successful verify, before the response. `request` is absent when the flow was called through
    * `otp.api` without one. */
   onVerified?: (event: { to: string; request?: Request | undefined }) => void | Promise<void>;

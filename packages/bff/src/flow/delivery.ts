@@ -7,23 +7,14 @@
 //   atomically, across instances.
 // - The state reached counts on `ds:<id>:<sent|delivered|failed>`; a verification finds its state through the
 //   message id its record already holds, so no index from message id to verification is needed.
+import type { DeliveryReport } from '../providers/types.js';
 import type { VerificationRecord } from '../stores/types.js';
 import { type FlowContext, fromStore } from './context.js';
 import { type DeliveryStatus, emit } from './events.js';
 import { deliveryKey, messageKey, reportKey } from './limits.js';
 import { maskRecipient } from './mask.js';
 
-/** One report of a provider, reduced to what the flow needs. */
-export interface DeliveryReport {
-  provider: string;
-  messageId: string;
-  /** The provider's status word, e.g. `delivered_failed` (the dedupe key). */
-  providerStatus: string;
-  status: DeliveryStatus;
-  /** Full recipient as the provider reports it (masked before it reaches an event). */
-  to?: string | undefined;
-  channel?: string | undefined;
-}
+export type { DeliveryReport } from '../providers/types.js';
 
 /** How long a report is remembered: providers retry a callback for up to a day. */
 const REPORT_WINDOW_MS = 24 * 3600_000;

@@ -2,6 +2,7 @@
 // Each event names a step of the flow; none carries a code, a secret, a provider message id or an unmasked
 // recipient, so an `onEvent` that ships them to a log or an analytics pipeline leaks nothing.
 import { describeError } from '../errors.js';
+import type { DeliveryStatus } from '../providers/types.js';
 import type { FlowContext } from './context.js';
 
 /** Why a send or resend was refused. */
@@ -97,7 +98,7 @@ export type OtpEvent =
 export type OtpEventType = OtpEvent['type'];
 
 /** Delivery as the provider reports it: `failed` may still be followed by `delivered` on a fallback channel. */
-export type DeliveryStatus = 'sent' | 'delivered' | 'failed';
+export type { DeliveryStatus } from '../providers/types.js';
 
 /** Receives each event. Called synchronously and never awaited: a slow or failing sink cannot slow down or break a
  * request. A throw or a rejected promise is logged. */

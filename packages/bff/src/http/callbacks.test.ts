@@ -4,9 +4,9 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testRedis } from '../../../../scripts/redis-server.mjs';
 import type { OtpEvent } from '../flow/events.js';
+import { signEngageLabCallback } from '../providers/engagelab-callbacks.js';
 import { type RedisStore, redisStore } from '../stores/redis/index.js';
 import type { OtpHandler, OtpHandlerOptions } from '../types.js';
-import { signEngageLabCallback } from './callbacks.js';
 import { createOtpHandler } from './handler.js';
 import { BASE, SECRET, setup } from './handler.test-helpers.js';
 
@@ -16,11 +16,11 @@ const TO = '+8618701235678';
 
 function withCallbacks(options: Partial<OtpHandlerOptions> = {}) {
   const events: OtpEvent[] = [];
-  const t = setup('engagelab platform', {
-    engagelabCallbacks: { secret: CALLBACK_SECRET, username: USERNAME },
-    onEvent: (event) => void events.push(event),
-    ...options,
-  });
+  const t = setup(
+    'engagelab platform',
+    { onEvent: (event) => void events.push(event), ...options },
+    { engagelab: { callbacks: { secret: CALLBACK_SECRET, username: USERNAME } } },
+  );
   return { t, events, deliveries: () => events.filter((e) => e.type === 'delivery') };
 }
 
@@ -175,7 +175,12 @@ describe('EngageLab delivery callbacks', () => {
     const { t: on } = withCallbacks();
     const get = await on.otp.handle(new Request(`${BASE}/callbacks/engagelab`));
     expect(get.status).toBe(405);
-    expect(() => setup('engagelab platform', { engagelabCallbacks: { secret: '' } })).toThrow(/engagelabCallbacks/);
+    expect(() => setup('engagelab platform', {}, { engagelab: { callbacks: { secret: '' } } })).toThrow(
+      /callbacks\.secret/,
+    );
+    // The route is the provider's: `…/callbacks` itself answers too.
+    const bare = await on.otp.handle(new Request(`${BASE}/callbacks`, { method: 'POST' }));
+    expect(bare.status).toBe(401);
   });
 
   it('a burst of 1,000 callbacks: every one answered 200, each report counted once', async () => {
@@ -221,14 +226,12 @@ describe('EngageLab callbacks across two instances sharing one Redis', () => {
     stores.push(storeA, storeB);
     const events: OtpEvent[] = [];
     const onEvent = (event: OtpEvent) => void events.push(event);
-    const engagelabCallbacks = { secret: CALLBACK_SECRET, username: USERNAME };
     const { t } = withCallbacks({ store: storeA, onEvent });
     const b = createOtpHandler({
       provider: t.provider,
       secret: SECRET,
       store: storeB,
       now: t.clock.now,
-      engagelabCallbacks,
       onEvent,
     });
     const { id } = await t.sendCode(TO);

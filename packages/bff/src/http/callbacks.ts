@@ -1,135 +1,12 @@
-// `POST …/callbacks/engagelab`: EngageLab's delivery reports. EngageLab signs a header, not the body:
-//   X-CALLBACK-ID: timestamp=…;nonce=…;username=…;signature=hex(HMAC-SHA256(secret, timestamp + nonce + username))
-// so a valid signature proves the sender knows the secret and, with the timestamp's freshness, that the header is
-// recent. Keep TLS on and, where you can, the source-IP allowlist (see providers.md): the body itself is not signed.
-import { toBase64Url, utf8 } from '../crypto.js';
+// `POST …/callbacks` (server to server): the provider's delivery reports. Which provider, how it signs and what its
+// rows say is the provider's business (`deliveryReports`); here: the route, the bounded body, and the answer.
+import { OtpError } from '../errors.js';
 import type { FlowContext } from '../flow/context.js';
-import { type DeliveryReport, type ReportOutcome, recordDelivery } from '../flow/delivery.js';
-import type { DeliveryStatus } from '../flow/events.js';
+import { type ReportOutcome, recordDelivery } from '../flow/delivery.js';
 import { readJsonBody } from './request.js';
-
-export interface EngageLabCallbackConfig {
-  secret: string;
-  username: string | undefined;
-  maxAgeMs: number;
-}
 
 /** A callback body may carry many rows; still bounded. */
 const MAX_CALLBACK_BYTES = 256 * 1024;
-
-/** EngageLab's status words -> ours. The docs' own example spells `sent_fail`, the list `sent_failed`: both are read.
- * Statuses not listed (plan, target_valid, verified…) say nothing about delivery and are ignored. */
-const STATUS: Record<string, DeliveryStatus> = {
-  sent: 'sent',
-  delivered: 'delivered',
-  sent_failed: 'failed',
-  sent_fail: 'failed',
-  delivered_failed: 'failed',
-  target_invalid: 'failed',
-};
-
-/** The fields of an `X-CALLBACK-ID` header, or null when it is not one. */
-function parseCallbackId(
-  header: string | null,
-): Record<'timestamp' | 'nonce' | 'username' | 'signature', string> | null {
-  if (!header || header.length > 1024) return null;
-  const fields: Record<string, string> = {};
-  for (const part of header.split(';')) {
-    const at = part.indexOf('=');
-    if (at > 0) fields[part.slice(0, at).trim()] = part.slice(at + 1).trim();
-  }
-  const { timestamp, nonce, username, signature } = fields;
-  if (timestamp === undefined || nonce === undefined || username === undefined || signature === undefined) return null;
-  return { timestamp, nonce, username, signature };
-}
-
-const hexBytes = (hex: string): Uint8Array<ArrayBuffer> | null => {
-  if (!/^(?:[0-9a-fA-F]{2})+$/.test(hex)) return null;
-  const bytes = new Uint8Array(hex.length / 2);
-  for (let i = 0; i < bytes.length; i++) bytes[i] = Number.parseInt(hex.slice(i * 2, i * 2 + 2), 16);
-  return bytes;
-};
-
-const hmacKey = (secret: string) =>
-  crypto.subtle.importKey('raw', utf8(secret), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign', 'verify']);
-
-// One imported key per handler configuration, not one per callback (a burst is a thousand of them).
-const configKeys = new WeakMap<EngageLabCallbackConfig, Promise<CryptoKey>>();
-const keyOf = (config: EngageLabCallbackConfig) => {
-  let key = configKeys.get(config);
-  if (!key) {
-    key = hmacKey(config.secret);
-    configKeys.set(config, key);
-  }
-  return key;
-};
-
-/**
- * An `X-CALLBACK-ID` value as EngageLab signs it, for tests and tools (a simulator, a replay script).
- * `timestamp` in seconds. Exported for testing your own endpoint (and for simulators).
- */
-export async function signEngageLabCallback(input: {
-  secret: string;
-  username: string;
-  timestamp: number;
-  nonce?: string;
-}): Promise<string> {
-  const nonce = input.nonce ?? toBase64Url(crypto.getRandomValues(new Uint8Array(12)));
-  const timestamp = String(input.timestamp);
-  const mac = new Uint8Array(
-    await crypto.subtle.sign('HMAC', await hmacKey(input.secret), utf8(timestamp + nonce + input.username)),
-  );
-  const signature = Array.from(mac, (b) => b.toString(16).padStart(2, '0')).join('');
-  return `timestamp=${timestamp};nonce=${nonce};username=${input.username};signature=${signature}`;
-}
-
-/**
- * Whether the header is genuine and fresh: the HMAC compared by crypto.subtle.verify (constant time), the username
- * (when configured) and the timestamp within `maxAgeMs` of now, either way (seconds, or ms if it is that large).
- */
-export async function checkCallbackId(header: string | null, config: EngageLabCallbackConfig, now: number) {
-  const id = parseCallbackId(header);
-  if (!id) return false;
-  if (!/^\d{1,16}$/.test(id.timestamp)) return false;
-  const stamp = Number(id.timestamp);
-  const ms = stamp > 1e11 ? stamp : stamp * 1000;
-  if (Math.abs(now - ms) > config.maxAgeMs) return false;
-  const signature = hexBytes(id.signature);
-  if (!signature) return false;
-  const key = await keyOf(config);
-  const genuine = await crypto.subtle.verify('HMAC', key, signature, utf8(id.timestamp + id.nonce + id.username));
-  return genuine && (config.username === undefined || id.username === config.username);
-}
-
-/** The rows of a callback body that report a delivery; anything else (notifications, uplinks, other statuses) is
- * left out. */
-export function engageLabReports(body: unknown): DeliveryReport[] {
-  const rows = (body as { rows?: unknown } | null)?.rows;
-  if (!Array.isArray(rows)) return [];
-  const reports: DeliveryReport[] = [];
-  for (const row of rows) {
-    if (typeof row !== 'object' || row === null) continue;
-    const r = row as { message_id?: unknown; to?: unknown; channel?: unknown; status?: unknown };
-    const status = r.status as
-      | { message_status?: unknown; status_data?: { current_send_channel?: unknown } }
-      | undefined;
-    const providerStatus = status?.message_status;
-    const messageId = typeof r.message_id === 'number' ? String(r.message_id) : r.message_id;
-    if (typeof messageId !== 'string' || messageId === '' || typeof providerStatus !== 'string') continue;
-    const mapped = STATUS[providerStatus];
-    if (!mapped) continue;
-    const channel = status?.status_data?.current_send_channel ?? r.channel;
-    reports.push({
-      provider: 'engagelab',
-      messageId: messageId.slice(0, 128),
-      providerStatus,
-      status: mapped,
-      to: typeof r.to === 'string' ? r.to : undefined,
-      channel: typeof channel === 'string' ? channel.slice(0, 32) : undefined,
-    });
-  }
-  return reports;
-}
 
 const json = (status: number, body: unknown) =>
   new Response(JSON.stringify(body), {
@@ -137,20 +14,24 @@ const json = (status: number, body: unknown) =>
     headers: { 'content-type': 'application/json', 'cache-control': 'no-store' },
   });
 
-/** The route: 401 for a missing, forged or stale signature; else 200 with what became of each report. Throws an
- * OtpError for a bad body or a store that is down (the handler answers those; EngageLab retries on non-200). */
-export async function engageLabCallback(
-  ctx: FlowContext,
-  config: EngageLabCallbackConfig,
-  request: Request,
-): Promise<Response> {
-  if (!(await checkCallbackId(request.headers.get('x-callback-id'), config, ctx.config.now()))) {
+/** The route: 404 when the provider reads no callbacks, 401 for a request it does not find genuine, else 200 with
+ * what became of each report. Throws an OtpError for a bad body or a store that is down (the handler answers those;
+ * providers retry on non-200). */
+export async function providerCallback(ctx: FlowContext, request: Request): Promise<Response> {
+  const { provider } = ctx;
+  if (!provider.deliveryReports) throw new OtpError('not_found', { message: 'Unknown route.' });
+  const reports = await provider.deliveryReports({
+    headers: request.headers,
+    body: () => readJsonBody(request, { maxBytes: MAX_CALLBACK_BYTES, anyContentType: true }),
+    now: ctx.config.now(),
+  });
+  if (reports === null) {
     await request.body?.cancel().catch(() => {});
-    ctx.logger.warn('delivery callback refused: missing, forged or stale X-CALLBACK-ID');
-    return json(401, { error: { code: 'unauthorized', message: 'Invalid or stale X-CALLBACK-ID.' } });
+    ctx.logger.warn('delivery callback refused: missing, forged or stale signature', { provider: provider.name });
+    // Not the browser contract's vocabulary: this route is the provider's, and 401 is what it expects.
+    return json(401, { error: { code: 'unauthorized', message: 'Invalid or stale callback signature.' } });
   }
-  const body = await readJsonBody(request, { maxBytes: MAX_CALLBACK_BYTES, anyContentType: true });
-  const outcomes = await Promise.all(engageLabReports(body).map((report) => recordDelivery(ctx, report)));
+  const outcomes = await Promise.all(reports.map((report) => recordDelivery(ctx, report)));
   const count = (outcome: ReportOutcome) => outcomes.filter((o) => o === outcome).length;
   return json(200, { accepted: count('accepted'), duplicates: count('duplicate'), unknown: count('unknown') });
 }

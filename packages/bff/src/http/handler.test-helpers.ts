@@ -3,7 +3,7 @@
 // checked against the contract's invariants, so each test also tests those.
 import { expect } from 'vitest';
 import { ERROR_STATUS } from '../contract.js';
-import { engagelab } from '../providers/engagelab.js';
+import { type EngageLabOptions, engagelab } from '../providers/engagelab.js';
 import type { OtpProvider } from '../providers/types.js';
 import { unimtx } from '../providers/unimtx.js';
 import { memoryStore } from '../stores/memory.js';
@@ -86,7 +86,12 @@ export function mount(provider: OtpProvider, options: Partial<OtpHandlerOptions>
   return { otp, logs, logText, responses, call, post };
 }
 
-export function setup(mode: ModeName, options: Partial<OtpHandlerOptions> = {}) {
+/** `engagelab` lets an EngageLab mode add provider options (callbacks). */
+export function setup(
+  mode: ModeName,
+  options: Partial<OtpHandlerOptions> = {},
+  extra: { engagelab?: Partial<EngageLabOptions> } = {},
+) {
   let time = Date.UTC(2026, 10, 1, 12, 0, 0);
   const clock = {
     now: () => time,
@@ -143,6 +148,7 @@ export function setup(mode: ModeName, options: Partial<OtpHandlerOptions> = {}) 
       templateId: s.templateId,
       fetch: recordIds(s.fetch),
       ...(mode === 'engagelab custom' ? { mode: 'custom' as const } : {}),
+      ...extra.engagelab,
     });
     providerVerifies = () => s.calls.verifications;
     providerSends = () => s.calls.messages + s.calls.codes;

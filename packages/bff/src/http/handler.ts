@@ -9,7 +9,7 @@ import { buildKeyring, consumeProof, derivedProofKey, type ProofKeyring, readPro
 import { resend, send } from '../flow/send.js';
 import { verify } from '../flow/verify.js';
 import type { OtpApi, OtpHandler, OtpHandlerOptions, ProofCheckOptions, RequestContext } from '../types.js';
-import { engageLabCallback } from './callbacks.js';
+import { providerCallback } from './callbacks.js';
 import { checkOrigin, clientIp, readJsonBody } from './request.js';
 
 /** How long a JWKS may be cached. A new key must be published (listed second) at least this long before it signs. */
@@ -104,9 +104,10 @@ export function createOtpHandler(options: OtpHandlerOptions): OtpHandler {
           });
         }
         if (request.method !== 'POST') throw new OtpError('method_not_allowed', { message: 'Use POST.' });
-        if (segment === 'engagelab' && segments.at(-2) === 'callbacks' && config.engagelabCallbacks) {
-          // Server to server: no Origin to check; the signed header is the check.
-          return await engageLabCallback(ctx, config.engagelabCallbacks, request);
+        if (segment === 'callbacks' || segments.at(-2) === 'callbacks') {
+          // Server to server (`…/callbacks`, or `…/callbacks/<name>` as a provider's console may want it): no Origin
+          // to check; the provider's signature is the check.
+          return await providerCallback(ctx, request);
         }
         if (!isRoute(segment)) throw new OtpError('not_found', { message: 'Unknown route.' });
         checkOrigin(request, config.allowedOrigins);

@@ -1,4 +1,5 @@
 import type { Channel } from '../contract.js';
+import { type EngageLabCallbackOptions, engagelabDeliveryReports } from './engagelab-callbacks.js';
 import {
   basicAuth,
   type ErrorRow,
@@ -39,6 +40,9 @@ export interface EngageLabOptions {
   mode?: 'platform' | 'custom';
   /** @defaultValue globalThis.fetch */
   fetch?: FetchLike;
+  /** Delivery callbacks: point EngageLab's callback URL (console) at `…/callbacks`; each signed report becomes a
+   * `delivery` event and the delivery state of its verification (`otp.deliveryStatus`). */
+  callbacks?: EngageLabCallbackOptions;
 }
 
 const NAME = 'EngageLab';
@@ -176,6 +180,7 @@ export function engagelab(options: EngageLabOptions): OtpProvider {
   }
 
   const common = {
+    ...(options.callbacks ? { deliveryReports: engagelabDeliveryReports(options.callbacks) } : {}),
     name: mode === 'custom' ? 'engagelab-custom' : 'engagelab',
     // 3004 for the same template and recipient while a code is valid, in both modes (both endpoints list it).
     resend: 'blocked-while-valid',

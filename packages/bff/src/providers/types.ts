@@ -27,6 +27,29 @@ export interface ProviderVerifyInput {
   signal: AbortSignal;
 }
 
+/** What a delivery report says of a message. */
+export type DeliveryStatus = 'sent' | 'delivered' | 'failed';
+
+/** One delivery report from a provider's callback, reduced to what the flow needs. */
+export interface DeliveryReport {
+  provider: string;
+  messageId: string;
+  /** The provider's status word, e.g. `delivered_failed` (the dedupe key). */
+  providerStatus: string;
+  status: DeliveryStatus;
+  /** Full recipient as the provider reports it (masked before it reaches an event). */
+  to?: string | undefined;
+  channel?: string | undefined;
+}
+
+/** A provider's callback request, as the HTTP layer hands it over. */
+export interface CallbackInput {
+  headers: Headers;
+  /** The body, read (bounded) and parsed only once the headers prove the request genuine. */
+  body: () => Promise<unknown>;
+  now: number;
+}
+
 export interface ProviderCancelInput {
   messageId: string;
   to: string;
@@ -51,6 +74,11 @@ interface ProviderBase {
   readonly resend: ResendBehaviour;
   /** Makes a superseded verification unusable at the provider, where it can (called after a resend). */
   cancel?(input: ProviderCancelInput): Promise<void>;
+  /**
+   * Reads the provider's delivery callbacks (`POST …/callbacks`, server to server). Resolves the reports, or null
+   * when the request is not genuine (a missing, forged or stale signature: 401). Present only when configured.
+   */
+  deliveryReports?(input: CallbackInput): Promise<DeliveryReport[] | null>;
 }
 
 /** The BFF generates, hashes and checks the code; the provider only delivers it. */

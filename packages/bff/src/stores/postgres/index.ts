@@ -327,11 +327,13 @@ WHERE id = $1::text AND gone_at > $2::text::bigint AND NOT verified RETURNING 1 
     // One hit; a new window starts at the first hit (or the first after the window ended).
     addFailure: `INSERT INTO ${C} AS c (key, hits, resets_at) VALUES ($1::text, 1, $2::text::bigint + $3::text::bigint)
 ON CONFLICT (key) DO UPDATE SET
-  hits = CASE WHEN c.resets_at > $2::text::bigint THEN c.hits + 1 ELSE 1 END,
-  resets_at = CASE WHEN c.resets_at > $2::text::bigint THEN c.resets_at ELSE excluded.resets_at END`,
+  hits = CASE WHEN c.resets_at > $2::text::bigint AND c.hits > 0 THEN c.hits + 1 ELSE 1 END,
+  resets_at = CASE WHEN c.resets_at > $2::text::bigint AND c.hits > 0 THEN c.resets_at ELSE excluded.resets_at END`,
 
     // $1 now, $2 the rules as JSON [{k, l, w}] (l null: no limit). If a counter row is missing, inserts it (as an
-    // empty counter) and answers 'retry', locking nothing; otherwise locks every row in key order, judges them
+    // empty counter: hits 0, which every statement reads as "no window"; its resets_at a minute ahead so that a
+    // concurrent cleanup, which deletes rows whose resets_at has passed, leaves it for the retry to lock) and
+    // answers 'retry', locking nothing; otherwise locks every row in key order, judges them
     // all, and counts one hit on each only if every rule has room. Reply: status, and for 'refused' the longest
     // wait and its key (the first rule that imposes it).
     take: `WITH e AS (
@@ -342,7 +344,8 @@ ON CONFLICT (key) DO UPDATE SET
 ), missing AS (
   SELECT k.key FROM keys k WHERE NOT EXISTS (SELECT 1 FROM ${C} c WHERE c.key = k.key)
 ), added AS (
-  INSERT INTO ${C} (key, hits, resets_at) SELECT key, 0, 0 FROM missing ORDER BY key ON CONFLICT (key) DO NOTHING
+  INSERT INTO ${C} (key, hits, resets_at) SELECT key, 0, $1::text::bigint + 60000 FROM missing ORDER BY key
+  ON CONFLICT (key) DO NOTHING
 ), locked AS (
   SELECT c.key, c.hits, c.resets_at FROM ${C} c
   WHERE c.key IN (SELECT key FROM keys) AND NOT EXISTS (SELECT 1 FROM missing)
@@ -350,7 +353,8 @@ ON CONFLICT (key) DO UPDATE SET
 ), complete AS (
   SELECT (SELECT count(*) FROM locked) = (SELECT count(*) FROM keys) AS ok
 ), refusal AS (
-  SELECT e.key, CASE WHEN l.resets_at > $1::text::bigint THEN l.resets_at - $1::text::bigint ELSE e.win END AS wait
+  SELECT e.key, CASE WHEN l.resets_at > $1::text::bigint AND l.hits > 0 THEN l.resets_at - $1::text::bigint ELSE e.win END
+    AS wait
   FROM e JOIN locked l ON l.key = e.key
   WHERE e.lim <= 0 OR (CASE WHEN l.resets_at > $1::text::bigint THEN l.hits ELSE 0 END) >= e.lim
   ORDER BY wait DESC, e.i LIMIT 1
@@ -358,8 +362,8 @@ ON CONFLICT (key) DO UPDATE SET
   SELECT (SELECT ok FROM complete) AND NOT EXISTS (SELECT 1 FROM refusal) AS ok
 ), counted AS (
   UPDATE ${C} c SET
-    hits = CASE WHEN c.resets_at > $1::text::bigint THEN c.hits + h.n ELSE h.n END,
-    resets_at = CASE WHEN c.resets_at > $1::text::bigint THEN c.resets_at ELSE $1::text::bigint + h.win END
+    hits = CASE WHEN c.resets_at > $1::text::bigint AND c.hits > 0 THEN c.hits + h.n ELSE h.n END,
+    resets_at = CASE WHEN c.resets_at > $1::text::bigint AND c.hits > 0 THEN c.resets_at ELSE $1::text::bigint + h.win END
   FROM (SELECT key, count(*)::int AS n, (array_agg(win ORDER BY i))[1] AS win FROM e GROUP BY key) h
   WHERE c.key = h.key AND (SELECT ok FROM go)
   RETURNING 1
