@@ -151,7 +151,7 @@ export default async function run() {
       'concurrent keep-alive connections in a closed loop (the global fetch in its own process), against the',
       'EngageLab simulator as a real HTTP server in its own process. Each server runs in its own process:',
       '',
-      '- **otpkit**: Express 5, `express.json()`, `app.use("/api/otp", toNodeHandler(createOtpHandler({ provider: engagelab(...) })))`',
+      '- **otpkit**: Express 5, `express.json()`, `app.use("/api/otp", toExpress(createOtpHandler({ provider: engagelab(...) })))`',
       '  with the in-memory store (attempt budgets raised so every verify stays a wrong-code 200).',
       '- **bare proxy**: Express 5, `express.json()`, a route that forwards `{ message_id, verify_code }` to',
       '  `/v1/verifications` with Basic auth and returns the answer (no validation, limits, or attempt counting).',

@@ -161,7 +161,9 @@ export default async function run() {
     const memory = summarize(runs.memory);
     const red = summarize(runs.redis);
     const trips = await roundTrips(redis.url);
-    const version = /redis_version:(\S+)/.exec(await store.client.info('server'))?.[1] ?? '';
+    const info = new Redis(redis.url);
+    const version = /redis_version:(\S+)/.exec(await info.info('server'))?.[1] ?? '';
+    info.disconnect();
     const row = (name, r) =>
       `| ${name} | ${r.rps.toFixed(0)} | ${ms(r.p50)} | ${ms(r.p99)} | ${r.count} | ${r.errors} |`;
     return [

@@ -1,7 +1,7 @@
-// (a) otpkit: toNodeHandler in Express 5 after express.json(), the setup the docs recommend for Express.
+// (a) otpkit: toExpress in Express 5 after express.json(), the setup the docs recommend for Express.
 import { randomBytes } from 'node:crypto';
 import { createOtpHandler, engagelab } from '@otpkit/bff';
-import { toNodeHandler } from '@otpkit/bff/node';
+import { toExpress } from '@otpkit/bff/node';
 import express from 'express';
 
 const upstream = JSON.parse(process.argv[2]);
@@ -20,11 +20,15 @@ const otp = createOtpHandler({
   maxFailuresPerNumber: many,
   numberLimit: { limit: many, windowSeconds: 3600 },
   ipLimit: { limit: many, windowSeconds: 3600 },
+  // The setup opens its verifications on consecutive numbers of one country: the pumping budgets would refuse them.
+  prefixVelocity: { digits: 2, limit: many, windowSeconds: 3600 },
+  countryBudget: { default: many },
+  sendBudget: { perHour: many, perDay: many },
 });
 
 const app = express();
 app.use(express.json());
-app.use('/api/otp', toNodeHandler(otp));
+app.use('/api/otp', toExpress(otp));
 const server = app.listen(0, '127.0.0.1', () => {
   process.send({ url: `http://127.0.0.1:${server.address().port}/api/otp` });
 });

@@ -56,9 +56,11 @@ export type OtpEvent =
       /** Absent when the recipient is invalid (a `send_refused` with `invalid_recipient` follows). */
       to?: string;
     })
-  | (FlowEventBase & { type: 'sent'; verificationId: string; channel: string })
+  /** `provider`: the name of the provider that delivered (behind a failover, the one that served). */
+  | (FlowEventBase & { type: 'sent'; verificationId: string; channel: string; provider: string })
   | (FlowEventBase & {
       type: 'resent';
+      provider: string;
       verificationId: string;
       previousVerificationId: string;
       channel: string;

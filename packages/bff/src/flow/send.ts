@@ -89,9 +89,10 @@ export async function send(ctx: FlowContext, input: SendRequest | unknown, calle
   emit(ctx, { type: 'send_requested', ...requested });
   try {
     if (!recipient) throw invalid;
-    const { record, body } = await start(ctx, { recipient, locale, purpose, resendCount: 0 }, caller);
+    const { record, body, provider } = await start(ctx, { recipient, locale, purpose, resendCount: 0 }, caller);
     emit(ctx, {
       type: 'sent',
+      provider,
       at: record.createdAt,
       purpose,
       to: body.to,
@@ -141,9 +142,10 @@ export async function resend(
     emit(ctx, { type: 'send_refused', ...requested, at: ctx.config.now(), reason: refusalReason(error) });
     throw error;
   }
-  const { record, body } = started;
+  const { record, body, provider } = started;
   emit(ctx, {
     type: 'resent',
+    provider,
     at: record.createdAt,
     purpose,
     to: body.to,
@@ -250,7 +252,15 @@ async function start(ctx: FlowContext, input: StartInput, caller: Caller) {
   await takeSendLimits(ctx, { recipient, waitMs, now, clientIp: caller.clientIp });
 
   const id = randomId();
-  const sent = await deliver(ctx, { id, to, locale: input.locale, ttlMs: policy.ttlMs, waitMs, now });
+  const sent = await deliver(ctx, {
+    id,
+    to,
+    locale: input.locale,
+    purpose: input.purpose,
+    ttlMs: policy.ttlMs,
+    waitMs,
+    now,
+  });
   // A same-code provider re-sent a code that lives no longer than it did before.
   const sameCode = provider.resend === 'same-code' && input.previous?.messageId === sent.messageId;
   const record: VerificationRecord = {
@@ -281,7 +291,7 @@ async function start(ctx: FlowContext, input: StartInput, caller: Caller) {
   ctx.logger.info('code sent', {
     to: maskRecipient(to),
     channel: sent.channel,
-    provider: provider.name,
+    provider: sent.servedBy ?? provider.name,
     resendCount: input.resendCount,
   });
   const body: SendResponse = {
@@ -293,7 +303,7 @@ async function start(ctx: FlowContext, input: StartInput, caller: Caller) {
     attemptsLeft: Math.max(0, Math.min(policy.maxAttempts, config.maxFailures - failures)),
     codeLength: provider.codeLength,
   };
-  return { record, body };
+  return { record, body, provider: sent.servedBy ?? provider.name };
 }
 
 /** The event reason for each limit's key prefix (see limits.ts). */
@@ -375,7 +385,15 @@ async function takeSendLimits(
 /** The provider's send, and for a locally checked code its keyed hash. */
 async function deliver(
   ctx: FlowContext,
-  input: { id: string; to: string; locale: Locale | undefined; ttlMs: number; waitMs: number; now: number },
+  input: {
+    id: string;
+    to: string;
+    locale: Locale | undefined;
+    purpose: string;
+    ttlMs: number;
+    waitMs: number;
+    now: number;
+  },
 ): Promise<ProviderSendResult & { codeHash?: string }> {
   const { provider } = ctx;
   const common = {
@@ -383,6 +401,7 @@ async function deliver(
     locale: input.locale,
     ttlSeconds: input.ttlMs / 1000,
     codeLength: provider.codeLength,
+    purpose: input.purpose,
   };
   const testCode = ctx.config.testNumbers.get(input.to);
   if (testCode !== undefined) {

@@ -96,7 +96,7 @@ export async function verify(
 
 /** Asks whoever checks the code: our own hash, or the provider. */
 async function isRightCode(ctx: FlowContext, record: VerificationRecord, code: string): Promise<boolean> {
-  const { provider, config } = ctx;
+  const { provider } = ctx;
   // A locally generated code, or a test number's fixed one (whatever the provider): our own keyed hash.
   if (record.codeHash !== undefined || provider.codeSource === 'local') {
     return hmacVerify((await ctx.keys()).code, record.codeHash ?? '', `${record.id}:${code}`);
@@ -107,7 +107,9 @@ async function isRightCode(ctx: FlowContext, record: VerificationRecord, code: s
         messageId: record.messageId ?? '',
         to: record.to,
         code,
-        ttlSeconds: config.ttlMs / 1000,
+        // The lifetime announced for this verification's purpose (UniMTX bounds a generated code by it).
+        ttlSeconds: policyOf(ctx, record.purpose).ttlMs / 1000,
+        purpose: record.purpose,
         signal,
       }),
     );

@@ -22,7 +22,15 @@ describe('events', () => {
     const { id, code } = await t.sendCode(TO);
     expect(events).toEqual([
       { type: 'send_requested', at: t.clock.now(), purpose: 'default', to: MASKED, resend: false },
-      { type: 'sent', at: t.clock.now(), purpose: 'default', to: MASKED, verificationId: id, channel: 'sms' },
+      {
+        type: 'sent',
+        provider: 'engagelab',
+        at: t.clock.now(),
+        purpose: 'default',
+        to: MASKED,
+        verificationId: id,
+        channel: 'sms',
+      },
     ]);
     take();
     await t.post('verify', { verificationId: id, code: wrong(code) });
@@ -59,6 +67,7 @@ describe('events', () => {
       { type: 'send_requested', at: t.clock.now(), purpose: 'sign-in', to: MASKED, resend: true },
       {
         type: 'resent',
+        provider: 'unimtx',
         at: t.clock.now(),
         purpose: 'sign-in',
         to: MASKED,

@@ -221,3 +221,28 @@ describe('customCodes()', () => {
     expect(() => customCodes({ send: async () => {}, codeLength: 3 })).toThrow(/codeLength/);
   });
 });
+
+describe('failover through the handler', () => {
+  it('the events name the provider that served, and verify goes to it', async () => {
+    const events: { type: string; provider?: string }[] = [];
+    const down = fake('primary', () => {
+      throw new OtpError('provider_unavailable', { message: 'primary is down' });
+    });
+    let delivered = '';
+    const backup = customCodes({
+      name: 'backup',
+      send: async ({ code }) => {
+        delivered = code;
+      },
+    });
+    // 'next': a thrown error carries no proof that nothing went out, so the default would stop there.
+    const { post } = mount(failover([down, backup], { onSendMayHaveGoneOut: 'next' }), {
+      onEvent: (event) => void events.push(event),
+    });
+    const sent = await post('send', { to: TO });
+    expect(sent.status).toBe(200);
+    expect(events.find((e) => e.type === 'sent')).toMatchObject({ provider: 'backup' });
+    const right = await post('verify', { verificationId: sent.body.verificationId, code: delivered });
+    expect(right.body.verified).toBe(true);
+  });
+});

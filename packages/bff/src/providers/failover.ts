@@ -98,7 +98,11 @@ export function failover(providers: readonly OtpProvider[], options: FailoverOpt
       try {
         const sent = await send(provider, signal);
         logger?.info('failover: sent', { failover: name, provider: provider.name, attempt: index + 1 });
-        return { messageId: `${index}:${sent.messageId}`, channel: sent.channel };
+        return {
+          messageId: `${index}:${sent.messageId}`,
+          channel: sent.channel,
+          servedBy: sent.servedBy ?? provider.name,
+        };
       } catch (error) {
         last = error;
         const code = error instanceof OtpError ? error.code : 'provider_unavailable';

@@ -9,6 +9,9 @@ export interface ProviderSendInput {
   /** The code lifetime the BFF announces, for providers that take one per request. */
   ttlSeconds: number;
   codeLength: number;
+  /** The verification's purpose ('default' when the handler declares none), for providers that label messages by
+   * scenario (UniMTX's `intent`). */
+  purpose?: string | undefined;
   /** Aborts at the handler's `timeoutMs`. */
   signal: AbortSignal;
 }
@@ -17,6 +20,8 @@ export interface ProviderSendResult {
   /** The provider's id for this message or verification. Server-side only: never sent to the browser or logged. */
   messageId: string;
   channel: Channel;
+  /** The name of the provider that delivered, when it is not this one's own (a failover names the one that served). */
+  servedBy?: string | undefined;
 }
 
 export interface ProviderVerifyInput {
@@ -24,6 +29,7 @@ export interface ProviderVerifyInput {
   to: string;
   code: string;
   ttlSeconds: number;
+  purpose?: string | undefined;
   signal: AbortSignal;
 }
 

@@ -310,3 +310,20 @@ describe('unimtx channel, templates and custom codes', () => {
     expect(() => unimtx({ accessKeyId: 'k', mode: 'platform' as any })).toThrow(/mode/);
   });
 });
+
+describe('unimtx intent per purpose', () => {
+  it('sends and verifies each purpose under its own intent (a purpose without one uses the default)', async () => {
+    const sim = createUnimtxSimulator({ accessKeySecret: SECRET });
+    const provider = unimtx({ ...sim.providerOptions, intent: { 'sign-in': 'login', default: 'otp' } });
+    const { post } = mount(provider, { purposes: { 'sign-in': {}, 'change-phone': {} } });
+    const to = '+447400123456';
+    const signIn = await post('send', { to, purpose: 'sign-in' });
+    expect(sim.messages.at(-1)).toMatchObject({ to, intent: 'login' });
+    // The code is kept per number AND intent, so a right verify proves the verify carried the same intent.
+    const right = await post('verify', { verificationId: signIn.body.verificationId, code: sim.lastCode(to) });
+    expect(right.body.verified).toBe(true);
+    await post('send', { to: '+447400123457', purpose: 'change-phone' });
+    expect(sim.messages.at(-1)).toMatchObject({ intent: 'otp' });
+    expect(() => unimtx({ ...sim.providerOptions, intent: { 'sign-in': 'x'.repeat(37) } })).toThrow(/intent/);
+  });
+});

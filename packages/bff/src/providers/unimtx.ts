@@ -29,7 +29,9 @@ export interface UnimtxOptions {
   codeLength?: number;
   /** Scenario label (max 36 characters) sent with both otp.send and otp.verify, e.g. 'login' or 'signup'. Use one
    * provider (and handler) per purpose to keep their codes apart. */
-  intent?: string;
+  /** UniMTX's `intent`: one label for every message, or one per purpose (`{ 'sign-in': 'login', default: 'otp' }`;
+   * a purpose without an entry uses `default`, else none). 1-36 characters each. */
+  intent?: string | Record<string, string>;
   /** otp.send's `channel`. @defaultValue 'auto' */
   channel?: UnimtxChannel;
   /**
@@ -144,9 +146,14 @@ export function unimtx(options: UnimtxOptions): OtpProvider {
   if (!Number.isInteger(codeLength) || codeLength < 4 || codeLength > 8) {
     throw new TypeError('unimtx(): `codeLength` must be an integer from 4 to 8.');
   }
-  if (intent !== undefined && (intent === '' || intent.length > 36)) {
-    throw new TypeError('unimtx(): `intent` must be 1-36 characters.');
+  const intents = typeof intent === 'string' ? { default: intent } : (intent ?? {});
+  for (const label of Object.values(intents)) {
+    if (typeof label !== 'string' || label === '' || label.length > 36) {
+      throw new TypeError('unimtx(): `intent` must be 1-36 characters.');
+    }
   }
+  // The label of a purpose: its own, else the default one (a single string is everyone's default).
+  const intentOf = (purpose: string | undefined) => (purpose && intents[purpose]) ?? intents.default;
   if (!CHANNELS.has(channel)) throw new TypeError("unimtx(): `channel` is 'sms', 'call', 'whatsapp' or 'auto'.");
   if (mode !== 'provider' && mode !== 'custom') throw new TypeError("unimtx(): `mode` is 'provider' or 'custom'.");
   // matchLocale reads lower-case keys.
@@ -191,7 +198,7 @@ export function unimtx(options: UnimtxOptions): OtpProvider {
         ...(code === undefined ? { digits: codeLength } : { code }),
         // "Time-to-live for custom code": a generated code's lifetime is otp.verify's ttl (sent there too).
         ttl: input.ttlSeconds,
-        intent,
+        intent: intentOf(input.purpose),
         channel,
         templateId,
         signature,
@@ -223,10 +230,11 @@ export function unimtx(options: UnimtxOptions): OtpProvider {
     codeSource: 'provider',
     send: (input) => deliver(input, undefined),
 
-    async verify({ to, code, ttlSeconds, signal }) {
+    async verify({ to, code, ttlSeconds, purpose, signal }) {
       // ttl on verify is what bounds an auto-generated code ("Only applicable to automatically generated OTP
       // codes"), so it must match the lifetime the BFF announced.
-      const data = await call('otp.verify', { to, code, ttl: ttlSeconds, intent }, signal);
+      // The same intent as the send: UniMTX keeps one code per number and intent.
+      const data = await call('otp.verify', { to, code, ttl: ttlSeconds, intent: intentOf(purpose) }, signal);
       if (typeof data.valid !== 'boolean') throw unreadable(NAME, 200);
       return data.valid;
     },
