@@ -333,6 +333,25 @@ describe('request checks', () => {
     expect(t.providerSends()).toBe(1);
   });
 
+  it('a 403 for a foreign Origin logs once what arrived and what was allowed (a dev proxy rewrites Host only)', async () => {
+    const t = setup('unimtx', { allowedOrigins: ['https://admin.example.com'] });
+    // Vite's proxy with changeOrigin: true: the page is on localhost:5173, the request arrives for the API's host.
+    const proxied = { origin: 'http://localhost:5173', host: 'app.test' };
+    expect((await t.post('send', { to: '+14155550100' }, { headers: proxied })).status).toBe(403);
+    expect((await t.post('send', { to: '+14155550200' }, { headers: proxied })).status).toBe(403);
+    const warnings = t.logs.filter((l) => l.level === 'warn' && /cross-origin request refused/.test(l.message));
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]?.fields).toEqual({
+      origin: 'http://localhost:5173',
+      requestOrigin: 'https://app.test',
+      host: 'app.test',
+      allowedOrigins: ['https://admin.example.com'],
+    });
+    // Listed, the same request passes.
+    const listed = setup('unimtx', { allowedOrigins: ['http://localhost:5173'] });
+    expect((await listed.post('send', { to: '+14155550100' }, { headers: proxied })).status).toBe(200);
+  });
+
   it('Origin: own and allow-listed origins pass, others are 403; Sec-Fetch-Site cross-site needs an allowed Origin', async () => {
     const t = setup('unimtx', { allowedOrigins: ['https://admin.example.com/'] });
     const send = (headers: Record<string, string>, to: string) => t.post('send', { to }, { headers });

@@ -110,7 +110,23 @@ export function createOtpHandler(options: OtpHandlerOptions): OtpHandler {
           return await providerCallback(ctx, request);
         }
         if (!isRoute(segment)) throw new OtpError('not_found', { message: 'Unknown route.' });
-        checkOrigin(request, config.allowedOrigins);
+        try {
+          checkOrigin(request, config.allowedOrigins);
+        } catch (error) {
+          if (!ctx.warned.has('origin')) {
+            // Once per process: the usual cause is a mount mistake, not an attack, and the 403 alone does not say
+            // which origins were compared. A dev server's proxy with `changeOrigin: true` (Vite's usual setting)
+            // rewrites Host but not Origin.
+            ctx.warned.add('origin');
+            logger.warn("cross-origin request refused (403): list the page's origin in allowedOrigins if it is yours", {
+              origin: request.headers.get('origin'),
+              requestOrigin: new URL(request.url).origin,
+              host: request.headers.get('host'),
+              allowedOrigins: [...config.allowedOrigins],
+            });
+          }
+          throw error;
+        }
         const body = await readJsonBody(request);
         // The flow checks the body's fields itself (server code calling `otp.api` gets the same checks).
         const result = await routes[segment](body, { ...context, request });
