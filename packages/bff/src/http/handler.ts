@@ -8,7 +8,7 @@ import { isVerificationId } from '../flow/input.js';
 import { buildKeyring, consumeProof, derivedProofKey, type ProofKeyring, readProof } from '../flow/proof.js';
 import { resend, send } from '../flow/send.js';
 import { verify } from '../flow/verify.js';
-import type { OtpApi, OtpHandler, OtpHandlerOptions, ProofCheckOptions, RequestContext } from '../types.js';
+import type { OtpApi, OtpHandler, OtpHandlerOptions, OtpLogger, ProofCheckOptions, RequestContext } from '../types.js';
 import { providerCallback } from './callbacks.js';
 import { checkOrigin, clientIp, readJsonBody } from './request.js';
 
@@ -59,22 +59,7 @@ export function createOtpHandler(options: OtpHandlerOptions): OtpHandler {
   } satisfies Record<Route, unknown>;
   const api: OtpApi = routes;
 
-  /** Every failure as the contract's error body; what the browser must not learn goes to the log only. */
-  function errorResponse(error: unknown): Response {
-    if (error instanceof OtpError) {
-      if (error.code === 'provider_error') {
-        // Credentials or configuration: the operator must hear about it; the browser learns nothing useful to
-        // an attacker.
-        logger.error('provider rejected the request', { provider: provider.name, error: describeError(error) });
-        return new OtpError('provider_error', {
-          message: 'The verification provider rejected the request.',
-        }).toResponse();
-      }
-      if (error.code !== 'internal_error') return error.toResponse();
-    }
-    logger.error('internal error', { error: describeError(error) });
-    return new OtpError('internal_error').toResponse();
-  }
+  const errorResponse = (error: unknown) => toErrorResponse(error, logger, provider.name);
 
   const jwks = async () => structuredClone((await ctx.proofKeys()).jwks);
   const expected = (options: ProofCheckOptions = {}) => ({
@@ -152,4 +137,21 @@ export function createOtpHandler(options: OtpHandlerOptions): OtpHandler {
       return record ? deliveryOf(ctx, record) : null;
     },
   };
+}
+
+/** Every failure as the contract's error body; what the browser must not learn goes to the log only. */
+function toErrorResponse(error: unknown, logger: OtpLogger, provider: string): Response {
+  if (error instanceof OtpError) {
+    if (error.code === 'provider_error') {
+      // Credentials or configuration: the operator must hear about it; the browser learns nothing useful to an
+      // attacker.
+      logger.error('provider rejected the request', { provider, error: describeError(error) });
+      return new OtpError('provider_error', {
+        message: 'The verification provider rejected the request.',
+      }).toResponse();
+    }
+    if (error.code !== 'internal_error') return error.toResponse();
+  }
+  logger.error('internal error', { error: describeError(error) });
+  return new OtpError('internal_error').toResponse();
 }

@@ -218,17 +218,8 @@ const TAKE_TRIES = 5;
  * const store = postgresStore({ client: pool });
  * ```
  */
-export function postgresStore(options: PostgresStoreOptions): OtpStore {
-  const { client } = options;
-  if (!client || typeof client.query !== 'function') {
-    throw new TypeError('postgresStore needs `client`: an object with query(text, params) (pg Pool, Neon, …).');
-  }
-  const t = tables(options);
-  const R = t.records;
-  const C = t.counters;
-  const timeoutMs = options.timeoutMs ?? 5000;
-  const batch = String(Math.max(0, Math.floor(options.cleanupBatch ?? 10)));
-
+/** Queries bounded by `timeoutMs`, and the one place errors are wrapped. */
+function connection(client: PostgresStoreOptions['client'], timeoutMs: number) {
   const query = async (text: string, params: string[]): Promise<Record<string, unknown>[]> => {
     let timer: ReturnType<typeof setTimeout> | undefined;
     try {
@@ -261,7 +252,12 @@ export function postgresStore(options: PostgresStoreOptions): OtpStore {
     }
   };
 
-  const SQL = {
+  return { query, run };
+}
+
+/** Every statement of the store, over its tables (`R` records, `C` counters). */
+function statements(R: string, C: string) {
+  return {
     // Replaces a record with the same id; deletes a few rows that ended before now on the way (SKIP LOCKED: never
     // waits for a row another call holds).
     create: `WITH gone AS (
@@ -378,6 +374,19 @@ SELECT CASE WHEN NOT (SELECT ok FROM complete) THEN 'retry' WHEN (SELECT ok FROM
     release: `DELETE FROM ${C} WHERE key IN (
   SELECT key FROM ${C} WHERE key IN (SELECT jsonb_array_elements_text($1::text::jsonb)) ORDER BY key FOR UPDATE)`,
   };
+}
+
+export function postgresStore(options: PostgresStoreOptions): OtpStore {
+  const { client } = options;
+  if (!client || typeof client.query !== 'function') {
+    throw new TypeError('postgresStore needs `client`: an object with query(text, params) (pg Pool, Neon, …).');
+  }
+  const t = tables(options);
+  const R = t.records;
+  const C = t.counters;
+  const batch = String(Math.max(0, Math.floor(options.cleanupBatch ?? 10)));
+  const { query, run } = connection(client, options.timeoutMs ?? 5000);
+  const SQL = statements(R, C);
 
   return {
     create: ({ record, ttlMs, now }) =>
