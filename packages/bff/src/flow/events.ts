@@ -4,6 +4,7 @@
 import { describeError } from '../errors.js';
 import type { DeliveryStatus } from '../providers/types.js';
 import type { FlowContext } from './context.js';
+import { countEvent } from './telemetry.js';
 
 /** Why a send or resend was refused. */
 export type SendRefusedReason =
@@ -108,6 +109,7 @@ export type OtpEventListener = (event: OtpEvent) => void | Promise<void>;
 
 /** Hands `event` to the app's `onEvent`, if any; whatever it throws is logged, never passed on. */
 export function emit(ctx: Pick<FlowContext, 'config' | 'logger'>, event: OtpEvent): void {
+  countEvent(event);
   const { onEvent } = ctx.config;
   if (!onEvent) return;
   const failed = (error: unknown) =>

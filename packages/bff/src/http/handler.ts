@@ -7,6 +7,7 @@ import { deliveryOf } from '../flow/delivery.js';
 import { isVerificationId } from '../flow/input.js';
 import { buildKeyring, consumeProof, derivedProofKey, type ProofKeyring, readProof } from '../flow/proof.js';
 import { resend, send } from '../flow/send.js';
+import { traced } from '../flow/telemetry.js';
 import { verify } from '../flow/verify.js';
 import type { OtpApi, OtpHandler, OtpHandlerOptions, OtpLogger, ProofCheckOptions, RequestContext } from '../types.js';
 import { providerCallback } from './callbacks.js';
@@ -52,10 +53,18 @@ export function createOtpHandler(options: OtpHandlerOptions): OtpHandler {
     request: context.request,
     clientIp: context.request ? clientIp(context.request, context.clientIp, config.trustProxy) : context.clientIp,
   });
+  // Each step in an OpenTelemetry span when the app has the API (flow/telemetry.ts); else just the step.
+  const sent = () => 'sent';
   const routes = {
-    send: (input: unknown, context?: RequestContext) => send(ctx, input, caller(context)),
-    verify: (input: unknown, context?: RequestContext) => verify(ctx, input, caller(context)),
-    resend: (input: unknown, context?: RequestContext) => resend(ctx, input, caller(context)),
+    send: (input: unknown, context?: RequestContext) => traced('send', () => send(ctx, input, caller(context)), sent),
+    verify: (input: unknown, context?: RequestContext) =>
+      traced(
+        'verify',
+        () => verify(ctx, input, caller(context)),
+        (r) => (r.verified ? 'verified' : 'wrong_code'),
+      ),
+    resend: (input: unknown, context?: RequestContext) =>
+      traced('resend', () => resend(ctx, input, caller(context)), sent),
   } satisfies Record<Route, unknown>;
   const api: OtpApi = routes;
 
