@@ -3,35 +3,9 @@ import { ERROR_STATUS, type ErrorCode } from '../contract.js';
 import { mount } from '../http/handler.test-helpers.js';
 import { createEngageLabSimulator, type EngageLabSimulatorOptions, type LoopbackServer } from '../testing/index.js';
 import { type EngageLabOptions, engagelab } from './engagelab.js';
+import { ENGAGELAB_SEND_ROWS } from './error-tables.test-helpers.js';
 
 const TO = '+8618701235678';
-
-/** Every EngageLab error code of the seeds' tables (Verify OTP, Custom OTP Code Delivery), on send. */
-const SEND_ROWS: [number, ErrorCode][] = [
-  [1000, 'provider_unavailable'],
-  [2001, 'provider_error'],
-  [2002, 'provider_error'],
-  [2004, 'provider_error'],
-  [3001, 'provider_error'],
-  [3002, 'provider_error'],
-  [3003, 'provider_error'],
-  [3004, 'rate_limited'],
-  [3011, 'expired'],
-  [4001, 'provider_error'],
-  [5001, 'undeliverable'],
-  [5011, 'invalid_phone'],
-  [5012, 'undeliverable'],
-  [5013, 'undeliverable'],
-  [5014, 'provider_error'],
-  [5015, 'undeliverable'],
-  [5016, 'provider_unavailable'],
-  [5017, 'provider_error'],
-  [5018, 'undeliverable'],
-  [5019, 'undeliverable'],
-  [5020, 'invalid_phone'],
-  // Not in any table: a 4xx we cannot act on, a 5xx that is probably transient.
-  [9999, 'provider_error'],
-];
 
 /** The Verify OTP table (1000-4001), where 3003/3011/4001 mean the code is gone. */
 const VERIFY_ROWS: [number, ErrorCode][] = [
@@ -122,7 +96,7 @@ describe.each(['platform', 'custom'] as const)('engagelab %s through the handler
     expect(t.sim.messages).toMatchObject([{ language }]);
   });
 
-  it.each(SEND_ROWS)('send: EngageLab %i -> %s', async (providerCode, expected) => {
+  it.each(ENGAGELAB_SEND_ROWS)('send: EngageLab %i -> %s', async (providerCode, expected) => {
     const t = setup(mode);
     t.sim.inject({ code: providerCode }, { path: mode === 'platform' ? '/v1/messages' : '/v1/codes' });
     const { status, body } = await t.post('send', { to: TO });

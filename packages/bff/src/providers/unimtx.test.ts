@@ -1,45 +1,14 @@
 import { createHmac } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ERROR_STATUS, type ErrorCode } from '../contract.js';
+import { ERROR_STATUS } from '../contract.js';
 import { importHmacKey, utf8 } from '../crypto.js';
 import { mount } from '../http/handler.test-helpers.js';
 import { createUnimtxSimulator, type LoopbackServer, type UnimtxSimulatorOptions } from '../testing/index.js';
+import { UNIMTX_ROWS } from './error-tables.test-helpers.js';
 import { signUnimtxQuery, type UnimtxOptions, unimtx } from './unimtx.js';
 
 const TO = '+12068800123';
 const SECRET = 'unimtx-test-secret-9f8e7d6c5b4a';
-
-/** Every UniMTX code in providers.md (the vendor's table; codes are strings), plus undocumented ones. */
-const ROWS: [string, ErrorCode, number?][] = [
-  ['101000', 'provider_unavailable'],
-  ['101301', 'provider_unavailable'],
-  ['101303', 'provider_unavailable'],
-  ['104001', 'provider_error'],
-  ['104002', 'provider_error'],
-  ['104003', 'provider_error'],
-  ['104110', 'provider_error'],
-  ['104111', 'provider_error'],
-  ['104201', 'provider_error'],
-  ['104202', 'provider_error'],
-  ['105001', 'provider_error'],
-  ['105100', 'provider_error'],
-  ['105300', 'rate_limited'],
-  ['105400', 'provider_error'],
-  ['107111', 'invalid_phone'],
-  ['107120', 'provider_error'],
-  ['107121', 'provider_error'],
-  ['107122', 'provider_error'],
-  ['107123', 'provider_error'],
-  ['107141', 'provider_error'],
-  ['107143', 'provider_error'],
-  ['107144', 'provider_error'],
-  ['107145', 'provider_error'],
-  // Branch on the code, not the status: a documented code with an odd status keeps its meaning ...
-  ['104111', 'provider_error', 500],
-  // ... and an unknown code falls back to the status.
-  ['999999', 'provider_error', 400],
-  ['999999', 'provider_unavailable', 503],
-];
 
 function setup(opts: { sim?: UnimtxSimulatorOptions; provider?: Partial<UnimtxOptions> } = {}) {
   const sim = createUnimtxSimulator({ accessKeySecret: SECRET, ...opts.sim });
@@ -80,7 +49,7 @@ describe('unimtx through the handler', () => {
     t.assertNoLeaks();
   });
 
-  it.each(ROWS)('send: UniMTX %s -> %s (HTTP status %s)', async (providerCode, expected, status) => {
+  it.each(UNIMTX_ROWS)('send: UniMTX %s -> %s (HTTP status %s)', async (providerCode, expected, status) => {
     const t = setup();
     t.sim.inject({ code: providerCode, ...(status ? { status } : {}) }, { path: 'otp.send' });
     const { status: got, body } = await t.post('send', { to: TO });
@@ -94,7 +63,7 @@ describe('unimtx through the handler', () => {
     t.assertNoLeaks();
   });
 
-  it.each(ROWS)('verify: UniMTX %s -> %s (HTTP status %s)', async (providerCode, expected, status) => {
+  it.each(UNIMTX_ROWS)('verify: UniMTX %s -> %s (HTTP status %s)', async (providerCode, expected, status) => {
     const t = setup();
     const sent = await t.post('send', { to: TO });
     t.sim.inject({ code: providerCode, ...(status ? { status } : {}) }, { path: 'otp.verify' });

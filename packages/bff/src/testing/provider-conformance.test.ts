@@ -1,6 +1,7 @@
 // The published provider suite, run for every built-in provider against its simulator (or a real SMTP server), and
 // for failover pairs with injected outages.
 import { engagelab } from '../providers/engagelab.js';
+import { ENGAGELAB_SEND_ROWS, UNIMTX_ROWS } from '../providers/error-tables.test-helpers.js';
 import { failover } from '../providers/failover.js';
 import { smtpEmail } from '../providers/smtp.js';
 import { twilio } from '../providers/twilio.js';
@@ -32,32 +33,8 @@ function engagelabHarness(mode: 'platform' | 'custom') {
   };
 }
 
-/** Every EngageLab error code of the seeds' tables, on send. */
-const ENGAGELAB_SEND: ErrorCase[] = [
-  [1000, 'provider_unavailable'],
-  [2001, 'provider_error'],
-  [2002, 'provider_error'],
-  [2004, 'provider_error'],
-  [3001, 'provider_error'],
-  [3002, 'provider_error'],
-  [3003, 'provider_error'],
-  [3004, 'rate_limited'],
-  [3011, 'expired'],
-  [4001, 'provider_error'],
-  [5001, 'undeliverable'],
-  [5011, 'invalid_phone'],
-  [5012, 'undeliverable'],
-  [5013, 'undeliverable'],
-  [5014, 'provider_error'],
-  [5015, 'undeliverable'],
-  [5016, 'provider_unavailable'],
-  [5017, 'provider_error'],
-  [5018, 'undeliverable'],
-  [5019, 'undeliverable'],
-  [5020, 'invalid_phone'],
-  [9999, 'provider_error'],
-  [9999, 'provider_unavailable', 'send', 503],
-];
+/** Every EngageLab error code of the seeds' tables, on send; and an unknown code with a 5xx. */
+const ENGAGELAB_SEND: ErrorCase[] = [...ENGAGELAB_SEND_ROWS, [9999, 'provider_unavailable', 'send', 503]];
 const ENGAGELAB_VERIFY: ErrorCase[] = [
   [1000, 'provider_unavailable', 'verify'],
   [2001, 'provider_error', 'verify'],
@@ -97,34 +74,9 @@ function unimtxHarness(mode: 'provider' | 'custom') {
 }
 
 /** Every UniMTX code in providers.md, plus undocumented ones (a 4xx we cannot act on, a probably transient 5xx). */
-const UNIMTX_SEND: ErrorCase[] = [
-  ['101000', 'provider_unavailable'],
-  ['101301', 'provider_unavailable'],
-  ['101303', 'provider_unavailable'],
-  ['104001', 'provider_error'],
-  ['104002', 'provider_error'],
-  ['104003', 'provider_error'],
-  ['104110', 'provider_error'],
-  ['104111', 'provider_error'],
-  ['104201', 'provider_error'],
-  ['104202', 'provider_error'],
-  ['105001', 'provider_error'],
-  ['105100', 'provider_error'],
-  ['105300', 'rate_limited'],
-  ['105400', 'provider_error'],
-  ['107111', 'invalid_phone'],
-  ['107120', 'provider_error'],
-  ['107121', 'provider_error'],
-  ['107122', 'provider_error'],
-  ['107123', 'provider_error'],
-  ['107141', 'provider_error'],
-  ['107143', 'provider_error'],
-  ['107144', 'provider_error'],
-  ['107145', 'provider_error'],
-  ['104111', 'provider_error', 'send', 500],
-  ['999999', 'provider_error', 'send', 400],
-  ['999999', 'provider_unavailable', 'send', 503],
-];
+const UNIMTX_SEND: ErrorCase[] = UNIMTX_ROWS.map(([code, expected, status]) =>
+  status === undefined ? [code, expected] : [code, expected, 'send', status],
+);
 const UNIMTX_VERIFY: ErrorCase[] = [
   ['101000', 'provider_unavailable', 'verify'],
   ['104002', 'provider_error', 'verify'],

@@ -4,6 +4,7 @@
 // on Node over pg or postgres.js.
 import { OtpError } from '../../errors.js';
 import type { LimitRule, OtpStore, ReserveResult, TakeResult, VerificationRecord } from '../types.js';
+import { within } from '../within.js';
 
 /**
  * What the store needs from a Postgres client: one parameterized statement at a time (`$1`, `$2`, … placeholders),
@@ -194,43 +195,11 @@ const whole = (ms: number) => Math.max(1, Math.ceil(ms));
 /** A statement of `take` that found a counter row missing: it inserted it, and the call runs again. */
 const TAKE_TRIES = 5;
 
-/**
- * The store in PostgreSQL, shared by every server instance, over any client with `query(text, params)`. Run
- * `migrate(client)` once first (or apply `postgresSchema()` with your own migration tool).
- *
- * Every method is one statement, atomic by itself under READ COMMITTED, which is Postgres' default: the methods
- * that check and then change (`reserveAttempt`, `markVerified`, `take`, `addFailure`) lock the rows they judge
- * (`SELECT … FOR UPDATE` in the same statement, or `INSERT … ON CONFLICT DO UPDATE` / `UPDATE … WHERE` on the
- * latest row version), so concurrent calls from any number of instances queue on the row and each judges what
- * the one before it wrote. Rows are always locked in key order: concurrent calls cannot deadlock. A reservation
- * on a verification whose answer can no longer change (verified, expired, its attempts all spent) is answered
- * without a lock, so a flood of guesses does not queue on the row. `take` on a counter that does not exist yet
- * inserts it first and runs again (two round trips; one once it exists).
- *
- * Fails closed: any error from the client (a refused connection, a wrong password, a missing table, a timeout)
- * rejects with `OtpError('provider_unavailable')` (503) whose `cause` is that error, and nothing is verified
- * without its record.
- *
- * ```ts
- * const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL });
- * pool.on('error', (error) => console.error(error)); // an idle connection dropped by the server
- * await migrate(pool);
- * const store = postgresStore({ client: pool });
- * ```
- */
 /** Queries bounded by `timeoutMs`, and the one place errors are wrapped. */
 function connection(client: PostgresStoreOptions['client'], timeoutMs: number) {
   const query = async (text: string, params: string[]): Promise<Record<string, unknown>[]> => {
-    let timer: ReturnType<typeof setTimeout> | undefined;
     try {
-      return rowsOf(
-        await Promise.race([
-          client.query(text, params),
-          new Promise<never>((_, reject) => {
-            timer = setTimeout(() => reject(new Error(`Postgres did not answer within ${timeoutMs} ms`)), timeoutMs);
-          }),
-        ]),
-      );
+      return rowsOf(await within(timeoutMs, 'Postgres', client.query(text, params)));
     } catch (error) {
       // 42P01 undefined_table: the most likely first-run mistake; say what to do, keeping the driver's error.
       if ((error as { code?: unknown } | null)?.code === '42P01') {
@@ -239,8 +208,6 @@ function connection(client: PostgresStoreOptions['client'], timeoutMs: number) {
         });
       }
       throw error;
-    } finally {
-      clearTimeout(timer);
     }
   };
   // The one place errors are wrapped: the cause stays attached for the server's log (the flow logs the chain).
@@ -376,6 +343,30 @@ SELECT CASE WHEN NOT (SELECT ok FROM complete) THEN 'retry' WHEN (SELECT ok FROM
   };
 }
 
+/**
+ * The store in PostgreSQL, shared by every server instance, over any client with `query(text, params)`. Run
+ * `migrate(client)` once first (or apply `postgresSchema()` with your own migration tool).
+ *
+ * Every method is one statement, atomic by itself under READ COMMITTED, which is Postgres' default: the methods
+ * that check and then change (`reserveAttempt`, `markVerified`, `take`, `addFailure`) lock the rows they judge
+ * (`SELECT … FOR UPDATE` in the same statement, or `INSERT … ON CONFLICT DO UPDATE` / `UPDATE … WHERE` on the
+ * latest row version), so concurrent calls from any number of instances queue on the row and each judges what
+ * the one before it wrote. Rows are always locked in key order: concurrent calls cannot deadlock. A reservation
+ * on a verification whose answer can no longer change (verified, expired, its attempts all spent) is answered
+ * without a lock, so a flood of guesses does not queue on the row. `take` on a counter that does not exist yet
+ * inserts it first and runs again (two round trips; one once it exists).
+ *
+ * Fails closed: any error from the client (a refused connection, a wrong password, a missing table, a timeout)
+ * rejects with `OtpError('provider_unavailable')` (503) whose `cause` is that error, and nothing is verified
+ * without its record.
+ *
+ * ```ts
+ * const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL });
+ * pool.on('error', (error) => console.error(error)); // an idle connection dropped by the server
+ * await migrate(pool);
+ * const store = postgresStore({ client: pool });
+ * ```
+ */
 export function postgresStore(options: PostgresStoreOptions): OtpStore {
   const { client } = options;
   if (!client || typeof client.query !== 'function') {

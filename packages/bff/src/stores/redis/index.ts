@@ -1,6 +1,7 @@
 // `redisStore`: the Redis scripts (scripts.ts) on whichever client the app has. No static import of any Redis
 // client: ioredis is loaded only for `{ url }`, so the same entry runs on edge runtimes with @upstash/redis.
 import type { OtpStore } from '../types.js';
+import { within } from '../within.js';
 import { evalWithScriptCache, type RedisEval, redisScriptStore } from './scripts.js';
 
 /** ioredis' `Redis` or `Cluster` (the part of them the store uses). */
@@ -85,14 +86,17 @@ export function redisStore(options: RedisStoreOptions): RedisStore {
       eval: (lua, keys, args) => client.eval(lua, { keys, arguments: args }),
     });
     // node-redis queues commands while it reconnects (unless disableOfflineQueue): bound every call.
-    binding = { eval: (script, keys, args) => within(timeoutMs, evaluate(script, keys, args)), close: notOwned };
+    binding = {
+      eval: (script, keys, args) => within(timeoutMs, 'Redis', evaluate(script, keys, args)),
+      close: notOwned,
+    };
   } else if (client && isUpstash(client)) {
     const evaluate = evalWithScriptCache({
       evalsha: (sha, keys, args) => client.evalsha(sha, keys, args),
       eval: (lua, keys, args) => client.eval(lua, keys, args),
     });
     binding = {
-      eval: (script, keys, args) => within(timeoutMs, scrubbed(evaluate(script, keys, args))),
+      eval: (script, keys, args) => within(timeoutMs, 'Redis', scrubbed(evaluate(script, keys, args))),
       close: notOwned,
     };
   } else if (client) {
@@ -115,21 +119,6 @@ async function scrubbed<T>(promise: Promise<T>): Promise<T> {
     // NOSCRIPT has already been handled by evalWithScriptCache; the name and the first part stay for the log.
     const message = error.message.split(', command was:')[0] ?? '';
     throw Object.assign(new Error(message), { name: error.name });
-  }
-}
-
-/** A client's promise, bounded: a client that queues commands while disconnected must not hang a request. */
-async function within<T>(timeoutMs: number, promise: Promise<T>): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  try {
-    return await Promise.race([
-      promise,
-      new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`Redis did not answer within ${timeoutMs} ms`)), timeoutMs);
-      }),
-    ]);
-  } finally {
-    clearTimeout(timer);
   }
 }
 
