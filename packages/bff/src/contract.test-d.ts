@@ -13,6 +13,8 @@ export type ContractAgrees = [
   Expect<Equal<Browser.ResendRequest, Server.ResendRequest>>,
   Expect<Equal<Browser.SendResponse, Server.SendResponse>>,
   Expect<Equal<Browser.VerifyResponse, Server.VerifyResponse>>,
+  Expect<Equal<Browser.StatusRequest, Server.StatusRequest>>,
+  Expect<Equal<Browser.StatusResponse, Server.StatusResponse>>,
   Expect<Equal<Browser.Channel, Server.Channel>>,
   Expect<Equal<Browser.Locale, Server.Locale>>,
   // The browser knows every code of the server, plus its own `network_error` (no answer at all).

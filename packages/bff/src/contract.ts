@@ -33,7 +33,7 @@ export type Channel = 'sms' | 'whatsapp' | 'email' | 'voice';
 export type Locale = string;
 
 /** The routes, by the last path segment. */
-export const ROUTES = ['send', 'verify', 'resend'] as const;
+export const ROUTES = ['send', 'verify', 'resend', 'status'] as const;
 export type Route = (typeof ROUTES)[number];
 
 /** Body of `POST …/send`. */
@@ -69,6 +69,22 @@ export interface SendResponse {
   resendAt: string;
   attemptsLeft: number;
   codeLength: number;
+}
+
+/** Body of `POST …/status`. */
+export interface StatusRequest {
+  verificationId: string;
+}
+
+/**
+ * What the provider's delivery reports said about a verification's message: `pending` before any report, `sent`
+ * (accepted by the carrier), `delivered`, `failed`; `unknown` where the server does not read delivery reports.
+ */
+export type Delivery = 'pending' | 'sent' | 'delivered' | 'failed' | 'unknown';
+
+/** 200 body of `POST …/status`. */
+export interface StatusResponse {
+  delivery: Delivery;
 }
 
 /** 200 body of `POST …/verify`. */

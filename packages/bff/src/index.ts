@@ -1,6 +1,7 @@
 // Public API of @otpkit/bff: an explicit list, so nothing internal leaks and every export is a decision.
 export {
   type Channel,
+  type Delivery,
   ERROR_STATUS,
   type ErrorBody,
   type ErrorCode,
@@ -8,6 +9,8 @@ export {
   type ResendRequest,
   type SendRequest,
   type SendResponse,
+  type StatusRequest,
+  type StatusResponse,
   type VerifyRequest,
   type VerifyResponse,
 } from './contract.js';

@@ -1,4 +1,12 @@
-import type { ResendRequest, SendRequest, SendResponse, VerifyRequest, VerifyResponse } from './contract.js';
+import type {
+  ResendRequest,
+  SendRequest,
+  SendResponse,
+  StatusRequest,
+  StatusResponse,
+  VerifyRequest,
+  VerifyResponse,
+} from './contract.js';
 import type { OtpEventListener } from './flow/events.js';
 import type { ProofPublicJwk } from './flow/proof.js';
 import type { OtpProvider } from './providers/types.js';
@@ -186,6 +194,8 @@ export interface OtpApi {
   send(input: SendRequest, context?: RequestContext): Promise<SendResponse>;
   verify(input: VerifyRequest, context?: RequestContext): Promise<VerifyResponse>;
   resend(input: ResendRequest, context?: RequestContext): Promise<SendResponse>;
+  /** The code's delivery as the provider's reports tell it (`unknown` where the server reads none). */
+  status(input: StatusRequest, context?: RequestContext): Promise<StatusResponse>;
 }
 
 export interface OtpHandler {

@@ -28,6 +28,7 @@ export type {
   VerifyRequest,
   VerifyResponse,
 } from './core/contract.js';
+export { isFinalDelivery, readDelivery } from './core/delivery.js';
 export {
   createOtpMachine,
   type OtpMachine,
@@ -38,6 +39,7 @@ export {
 } from './core/machine.js';
 export { canVerify, isBusy, isFinished, isVerified, type OtpStatus, statusOfError } from './core/status.js';
 export { useCountdown } from './hooks/use-countdown.js';
+export { type Delivery, type UseDeliveryOptions, useDelivery } from './hooks/use-delivery.js';
 export {
   type OtpInputBindings,
   type UseOtpVerification,

@@ -7,12 +7,15 @@
 //   atomically, across instances.
 // - The state reached counts on `ds:<id>:<sent|delivered|failed>`; a verification finds its state through the
 //   message id its record already holds, so no index from message id to verification is needed.
+import type { StatusRequest, StatusResponse } from '../contract.js';
 import type { DeliveryReport } from '../providers/types.js';
 import type { VerificationRecord } from '../stores/types.js';
 import { type FlowContext, fromStore } from './context.js';
 import { type DeliveryStatus, emit } from './events.js';
+import { isVerificationId, stringFields } from './input.js';
 import { deliveryKey, messageKey, reportKey } from './limits.js';
 import { maskRecipient } from './mask.js';
+import { notFound } from './send.js';
 
 export type { DeliveryReport } from '../providers/types.js';
 
@@ -61,4 +64,19 @@ export async function deliveryOf(ctx: FlowContext, record: VerificationRecord): 
   if (delivered) return 'delivered';
   if (failed) return 'failed';
   return sent ? 'sent' : 'pending';
+}
+
+/**
+ * `POST …/status`: what the browser may know of its code's delivery, so the drop-in can say "not delivered: try
+ * another channel" instead of leaving the user waiting for an SMS that the carrier already refused. Read-only and
+ * cheap (a record read plus three counter reads), so a page may poll it while the code step is open.
+ */
+export async function deliveryState(ctx: FlowContext, input: StatusRequest | unknown): Promise<StatusResponse> {
+  const { verificationId } = stringFields(input, ['verificationId']);
+  if (!isVerificationId(verificationId)) throw notFound();
+  const now = ctx.config.now();
+  const record = await fromStore(ctx, (s) => s.get({ id: verificationId, now }));
+  if (!record) throw notFound();
+  if (!ctx.config.trackDelivery) return { delivery: 'unknown' };
+  return { delivery: await deliveryOf(ctx, record) };
 }

@@ -112,6 +112,36 @@ describe('EngageLab delivery callbacks', () => {
     expect(await t.otp.deliveryStatus('nope')).toBeNull();
   });
 
+  it('the browser reads the delivery state on POST …/status (origin-checked, strict body, 404 for unknown ids)', async () => {
+    const { t } = withCallbacks();
+    const { id } = await t.sendCode(TO);
+    const messageId = t.upstreamIds.at(-1) as string;
+    expect(await t.post('status', { verificationId: id })).toMatchObject({
+      status: 200,
+      body: { delivery: 'pending' },
+    });
+    await callback(t.otp, t.clock.now(), [row(messageId, 'delivered_failed')]);
+    expect((await t.post('status', { verificationId: id })).body).toEqual({ delivery: 'failed' });
+    expect((await t.otp.api.status({ verificationId: id })).delivery).toBe('failed');
+
+    expect((await t.post('status', { verificationId: 'A'.repeat(22) })).body.error.code).toBe('not_found');
+    expect((await t.post('status', { verificationId: 'nope' })).body.error.code).toBe('not_found');
+    expect((await t.post('status', { verificationId: id, to: TO })).body.error.code).toBe('invalid_request');
+    expect((await t.post('status', {})).body.error.code).toBe('invalid_request');
+    const foreign = await t.post('status', { verificationId: id }, { headers: { origin: 'https://evil.test' } });
+    expect(foreign.status).toBe(403);
+    expect((await t.call('status', { method: 'GET' })).status).toBe(405);
+    // The answer never carries the message id or the number.
+    expect(t.responses.join('\n')).not.toContain(messageId);
+    expect(t.responses.join('\n')).not.toContain(TO);
+  });
+
+  it('status is `unknown` where the provider reads no delivery reports', async () => {
+    const t = setup('engagelab platform');
+    const { id } = await t.sendCode(TO);
+    expect((await t.post('status', { verificationId: id })).body).toEqual({ delivery: 'unknown' });
+  });
+
   it('duplicates are ignored; unknown message ids and other statuses are ignored without an error', async () => {
     const { t, deliveries } = withCallbacks();
     await t.sendCode(TO);

@@ -3,7 +3,7 @@ import { ROUTES, type Route } from '../contract.js';
 import { deriveKeys, type HandlerKeys } from '../crypto.js';
 import { describeError, OtpError } from '../errors.js';
 import { type Caller, DEFAULT_PURPOSE, type FlowContext, fromStore } from '../flow/context.js';
-import { deliveryOf } from '../flow/delivery.js';
+import { deliveryOf, deliveryState } from '../flow/delivery.js';
 import { isVerificationId } from '../flow/input.js';
 import { buildKeyring, consumeProof, derivedProofKey, type ProofKeyring, readProof } from '../flow/proof.js';
 import { resend, send } from '../flow/send.js';
@@ -65,6 +65,8 @@ export function createOtpHandler(options: OtpHandlerOptions): OtpHandler {
       ),
     resend: (input: unknown, context?: RequestContext) =>
       traced('resend', () => resend(ctx, input, caller(context)), sent),
+    // A read of the store, no provider call: no span of its own.
+    status: (input: unknown) => deliveryState(ctx, input),
   } satisfies Record<Route, unknown>;
   const api: OtpApi = routes;
 

@@ -1,5 +1,6 @@
 import { createOtpHandler } from '../index.js';
 import { engagelab } from '../providers/engagelab.js';
+import { signEngageLabCallback } from '../providers/engagelab-callbacks.js';
 import { memoryStore } from '../stores/memory.js';
 import type { OtpHandler, OtpHandlerOptions } from '../types.js';
 import {
@@ -15,6 +16,9 @@ export interface TestBffOptions {
   sim?: EngageLabSimulatorOptions;
   /** The client IP every request comes from. @defaultValue '203.0.113.7' (TEST-NET-3) */
   clientIp?: string;
+  /** Read EngageLab's delivery callbacks (`engagelab({ callbacks })`), so `report()` can push one, as EngageLab
+   * does, and the browser's `POST …/status` answers more than `unknown`. @defaultValue false */
+  deliveryReports?: boolean;
   /** What relative `fetch` inputs resolve against. @defaultValue location.href in a browser, else http://localhost */
   baseUrl?: string;
 }
@@ -30,7 +34,13 @@ export interface TestBff {
   lastVerificationId(): string | undefined;
   /** Every request the fetch saw: its route and parsed JSON body (undefined when not JSON). */
   requests: { path: string; body: unknown }[];
+  /** Pushes a signed EngageLab delivery callback for the last message (`deliveryReports` only), as EngageLab's
+   * servers would: `sent`, `delivered`, `delivered_failed`, … (providers.md, "message_status"). */
+  report(status: string): Promise<void>;
 }
+
+const CALLBACK_SECRET = 'otpkit-test-callback-secret';
+const CALLBACK_USERNAME = 'otpkit-test';
 
 const quiet = { info() {}, warn() {}, error() {} };
 
@@ -54,8 +64,9 @@ export function createTestBff(options: TestBffOptions = {}): TestBff {
     ...options.sim,
     templateId,
   });
+  const callbacks = { secret: CALLBACK_SECRET, username: CALLBACK_USERNAME };
   const handler = createOtpHandler({
-    provider: engagelab(sim.providerOptions),
+    provider: engagelab({ ...sim.providerOptions, ...(options.deliveryReports ? { callbacks } : {}) }),
     secret: TEST_SECRET,
     logger: quiet,
     store: memoryStore(),
@@ -92,6 +103,28 @@ export function createTestBff(options: TestBffOptions = {}): TestBff {
         verificationId = ((await response.clone().json()) as { verificationId: string }).verificationId;
       }
       return response;
+    },
+    async report(status) {
+      const message = sim.messages.at(-1);
+      if (!message || !options.deliveryReports) throw new Error('report(): no message sent, or deliveryReports off');
+      const row = {
+        message_id: message.messageId,
+        to: message.to,
+        channel: message.channel,
+        itime: Math.floor(now() / 1000),
+        status: { message_status: status, status_data: { current_send_channel: message.channel }, error_code: 0 },
+      };
+      const response = await handler.handle(
+        new Request(new URL('/api/otp/callbacks', base), {
+          method: 'POST',
+          headers: {
+            'content-type': 'application/json',
+            'x-callback-id': await signEngageLabCallback({ ...callbacks, timestamp: Math.floor(now() / 1000) }),
+          },
+          body: JSON.stringify({ total: 1, rows: [row] }),
+        }),
+      );
+      if (!response.ok) throw new Error(`report(): the handler answered ${response.status}`);
     },
   };
 }

@@ -108,11 +108,12 @@ describe('the expiry countdown reaching zero', () => {
     await says('Code expired. Send a new code.');
     expect(flowStatus()).toBe('expired');
     expect(screen.queryByLabelText('Verification code')).toBeNull();
-    expect(bff.requests.map((r) => r.path)).toEqual(['send']);
+    // (One delivery read, 2 s in: this server reads no delivery reports, so it answered `unknown` and that was all.)
+    expect(bff.requests.map((r) => r.path)).toEqual(['send', 'status']);
 
     await user.click(screen.getByRole('button', { name: 'Send a new code' }));
     await says(/^We sent a code to/);
-    expect(bff.requests.map((r) => r.path)).toEqual(['send', 'resend']);
+    expect(bff.requests.map((r) => r.path)).toEqual(['send', 'status', 'resend']);
     expect(screen.getByLabelText('Verification code')).toBeEnabled();
     expect(screen.getByRole('timer')).toHaveTextContent('Code expires in 5:00');
   });
@@ -235,4 +236,27 @@ test('every word can be overridden', async () => {
   await user.click(screen.getByRole('button', { name: 'Text me' }));
   expect(await screen.findByLabelText('The code')).toBeInTheDocument();
   await says(/^Sent sms to \+1\d*\*+0123$/);
+});
+
+test('says so when the provider reports the code was not delivered (POST …/status)', async () => {
+  // Fake timeouts only (advancing with real time too), so the first read, 2 s after the code step opens, is not
+  // waited for.
+  vi.useFakeTimers({ shouldAdvanceTime: true, toFake: ['setTimeout', 'clearTimeout'] });
+  try {
+    const bff = createTestBff({ deliveryReports: true });
+    const user = userEvent.setup({ advanceTimers: vi.advanceTimersByTime });
+    render(<OtpVerification fetch={bff.fetch} />);
+    await sendCode(user);
+    await bff.report('sent');
+    await act(() => vi.advanceTimersByTimeAsync(2000));
+    await says(/^We sent a code to/);
+    await bff.report('delivered_failed');
+    await act(() => vi.advanceTimersByTimeAsync(3000));
+    await says(/^The SMS to \+1\d*\*+0123 was not delivered\. Send a new code, or use another number\.$/);
+    expect(document.querySelector('.otpkit-message')).toHaveTextContent(/was not delivered/);
+    // The code can still be typed: a late delivery or another channel may still bring it.
+    expect(screen.getByLabelText('Verification code')).toBeEnabled();
+  } finally {
+    vi.useRealTimers();
+  }
 });

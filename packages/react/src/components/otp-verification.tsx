@@ -1,6 +1,7 @@
 'use client';
 import { type FormEvent, useId, useRef, useState } from 'react';
 import { useCountdown } from '../hooks/use-countdown.js';
+import { useDelivery } from '../hooks/use-delivery.js';
 import {
   isBusy,
   isFinished,
@@ -49,7 +50,15 @@ export function OtpVerification({ messages, defaultTo = '', className = '', ...o
   const id = useId();
   const { status, to, channel } = otp;
   const step = status === 'verified' ? 'verified' : to && channel && status !== 'idle' ? 'code' : 'number';
-  const message = badPhone ? m.phoneInvalid : statusMessage(m, otp);
+  // Whether the code arrived, read while the code can still be typed: "not delivered" is worth saying before the
+  // user waits out the whole expiry for an SMS the carrier already gave up on.
+  const delivery = useDelivery(step === 'code' && !isFinished(status) ? otp.verificationId : null, {
+    endpoint: options.endpoint,
+    fetch: options.fetch,
+    until: otp.expiresAt,
+  });
+  const notDelivered = delivery === 'failed' && status === 'code_sent' && to && channel;
+  const message = badPhone ? m.phoneInvalid : notDelivered ? m.notDelivered(to, channel) : statusMessage(m, otp);
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
@@ -123,7 +132,7 @@ export function OtpVerification({ messages, defaultTo = '', className = '', ...o
       {/* The words for sighted users; the live region below carries the same text for screen readers. On
           code_sent the "sent to" line above already says it. */}
       <p className="otpkit-message" data-status={status} aria-hidden="true">
-        {step === 'code' && status === 'code_sent' ? '' : message}
+        {step === 'code' && status === 'code_sent' && !notDelivered ? '' : message}
       </p>
       <p role="status" className="otpkit-sr-only" style={visuallyHidden}>
         {message}

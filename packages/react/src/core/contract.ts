@@ -66,6 +66,23 @@ export interface SendResponse {
   codeLength: number;
 }
 
+/** Body of `POST …/status`. */
+export interface StatusRequest {
+  verificationId: string;
+}
+
+/**
+ * What the provider's delivery reports said about the code's message: `pending` before any report, `sent`
+ * (accepted by the carrier), `delivered`, `failed` (try another channel); `unknown` where the server does not read
+ * delivery reports (nothing more will be known).
+ */
+export type Delivery = 'pending' | 'sent' | 'delivered' | 'failed' | 'unknown';
+
+/** 200 body of `POST …/status`. */
+export interface StatusResponse {
+  delivery: Delivery;
+}
+
 /** 200 body of `POST …/verify`. */
 export type VerifyResponse = { verified: true; proof: string } | { verified: false; attemptsLeft: number };
 

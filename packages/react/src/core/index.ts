@@ -11,15 +11,19 @@ export {
 } from './client.js';
 export type {
   Channel,
+  Delivery,
   ErrorBody,
   Locale,
   OtpErrorCode,
   ResendRequest,
   SendRequest,
   SendResponse,
+  StatusRequest,
+  StatusResponse,
   VerifyRequest,
   VerifyResponse,
 } from './contract.js';
+export { isFinalDelivery, readDelivery } from './delivery.js';
 export {
   createOtpMachine,
   type OtpMachine,

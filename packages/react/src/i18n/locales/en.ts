@@ -34,6 +34,8 @@ export interface OtpMessages {
   sendNewCode: string;
   invalidPhone: string;
   undeliverable: string;
+  /** The provider reported that the code's message did not arrive (`POST …/status`). */
+  notDelivered: (to: string, channel: Channel) => string;
   /** 403 `forbidden`: the number's country is not allowed, OR the request's origin / fetch-site check failed (a
    * deployment mistake, not the number). The error does not say which without parsing its English message, so
    * the words must be true of both: this site cannot send to this number. */
@@ -65,6 +67,8 @@ export const en: OtpMessages = /* @__PURE__ */ Object.assign({}, componentWords,
   sendNewCode: 'Send a new code',
   invalidPhone: 'This number is not valid.',
   undeliverable: 'We could not deliver a code to this number.',
+  notDelivered: (to, channel) =>
+    `The ${channels[channel]} to ${to} was not delivered. Send a new code, or use another number.`,
   forbidden: 'This site cannot send a code to this number.',
   networkError: 'No connection. Check your network and try again.',
   unavailable: 'The service is unavailable. Try again in a moment.',
