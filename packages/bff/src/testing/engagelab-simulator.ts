@@ -1,7 +1,7 @@
 import type { Channel } from '../contract.js';
 import { randomCode } from '../crypto.js';
 import { decodeBasic, json } from './faults.js';
-import { jsonObject, simulatorShell } from './shell.js';
+import { jsonObject, pushBounded, setBounded, simulatorShell } from './shell.js';
 
 const PATHS = ['/v1/messages', '/v1/codes', '/v1/verifications'] as const;
 export type EngageLabPath = (typeof PATHS)[number];
@@ -134,7 +134,7 @@ export function createEngageLabSimulator(options: EngageLabSimulatorOptions = {}
     const sent = custom ? (code as string) : randomCode(tpl.codeLength ?? 6);
     const messageId = newMessageId();
     const channel: Channel = to.includes('@') ? 'email' : (options.channel ?? 'sms');
-    byId.set(messageId, {
+    setBounded(byId, messageId, {
       to,
       code: sent,
       templateId: id,
@@ -142,9 +142,9 @@ export function createEngageLabSimulator(options: EngageLabSimulatorOptions = {}
       verified: false,
       custom,
     });
-    live.set(key, messageId);
+    setBounded(live, key, messageId);
     const message = { messageId, to, code: sent, templateId: id, language, channel, at };
-    messages.push(message);
+    pushBounded(messages, message);
     options.onSend?.(message);
     return json(200, { message_id: messageId, send_channel: channel });
   }

@@ -63,6 +63,26 @@ export function simulatorShell<Code, Path extends string, Message extends { to: 
   };
 }
 
+/**
+ * How many messages and codes a simulator remembers. The demo runs one for as long as it is up, maybe on a public
+ * URL: unbounded, every send would be kept forever (a memory leak an attacker can drive). Past this, the oldest are
+ * forgotten; at demo scale they expired long before.
+ */
+export const SIMULATOR_MEMORY = 2_000;
+
+/** `list.push(item)`, dropping the oldest past `SIMULATOR_MEMORY`. */
+export function pushBounded<T>(list: T[], item: T): void {
+  list.push(item);
+  if (list.length > SIMULATOR_MEMORY) list.splice(0, list.length - SIMULATOR_MEMORY);
+}
+
+/** `map.set(key, value)`, forgetting the oldest entry (a Map iterates in insertion order) past `SIMULATOR_MEMORY`. */
+export function setBounded<K, V>(map: Map<K, V>, key: K, value: V): void {
+  map.delete(key); // re-inserted as the newest
+  map.set(key, value);
+  if (map.size > SIMULATOR_MEMORY) map.delete(map.keys().next().value as K);
+}
+
 /** The JSON object of a request body, or undefined when it is not one. */
 export async function jsonObject(request: Request): Promise<Record<string, unknown> | undefined> {
   try {

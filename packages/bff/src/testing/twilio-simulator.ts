@@ -1,6 +1,6 @@
 import { randomCode } from '../crypto.js';
 import { decodeBasic, json } from './faults.js';
-import { simulatorShell } from './shell.js';
+import { pushBounded, setBounded, simulatorShell } from './shell.js';
 
 export type TwilioPath = '/Verifications' | '/VerificationCheck' | '/Verifications/{Sid}';
 
@@ -168,7 +168,7 @@ export function createTwilioSimulator(options: TwilioSimulatorOptions = {}) {
         sends: [],
         checks: 0,
       };
-      bySid.set(v.sid, v);
+      setBounded(bySid, v.sid, v);
     } else if (v.sends.length >= MAX_SENDS) {
       // "Max send attempts reached": the same verification, resent too often.
       return error(60203);
@@ -177,7 +177,7 @@ export function createTwilioSimulator(options: TwilioSimulatorOptions = {}) {
     v.channel = channel;
     v.sends.push({ attempt_sid: hexSid('VL'), channel, time: new Date(at).toISOString() });
     const message = { sid: v.sid, to, code: v.code, channel, locale, attempt: v.sends.length, at };
-    messages.push(message);
+    pushBounded(messages, message);
     options.onSend?.(message);
     return json(
       201,

@@ -2,7 +2,7 @@ import type { Channel } from '../contract.js';
 import { importHmacKey, randomCode, utf8 } from '../crypto.js';
 import { unimtxSignature } from '../providers/unimtx.js';
 import { json } from './faults.js';
-import { jsonObject, simulatorShell } from './shell.js';
+import { jsonObject, pushBounded, setBounded, simulatorShell } from './shell.js';
 
 export type UnimtxAction = 'otp.send' | 'otp.verify';
 
@@ -139,7 +139,7 @@ export function createUnimtxSimulator(options: UnimtxSimulatorOptions = {}) {
 
     const at = now();
     const sent = (code as string | undefined) ?? randomCode(digits as number);
-    codes.set(`${to}\n${intent ?? ''}`, {
+    setBounded(codes, `${to}\n${intent ?? ''}`, {
       code: sent,
       sentAt: at,
       custom: code !== undefined,
@@ -161,7 +161,7 @@ export function createUnimtxSimulator(options: UnimtxSimulatorOptions = {}) {
       custom: code !== undefined,
       at,
     };
-    messages.push(message);
+    pushBounded(messages, message);
     options.onSend?.(message);
     const iso = COUNTRIES.filter(([p]) => to.startsWith(p)).at(-1);
     return ok({
