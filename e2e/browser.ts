@@ -92,7 +92,8 @@ let counter = 0;
 export function freshNumber(): string {
   counter += 1;
   const exchange = 200 + ((process.pid + counter) % 800);
-  return `+1206${exchange}${String(counter % 100).padStart(2, '0')}00`;
+  // Never ending in 0000: the demo's simulator leaves those undelivered (to show the "not delivered" state).
+  return `+1206${exchange}${String(counter % 100).padStart(2, '0')}01`;
 }
 
 /** The codes the server's simulator "sent" to `to`, oldest first (simulator mode only). */

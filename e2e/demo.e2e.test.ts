@@ -80,6 +80,29 @@ describe('demo', () => {
     await screenshot(page, 'demo-3-verified');
   });
 
+  it('delivery reports: the funnel counts deliveries, and a number the carrier gave up on says "not delivered"', async (ctx) => {
+    const page = await openPage(browser, ctx, 'demo');
+    await open(page);
+    const funnel = page.getByTestId('funnel');
+    // The simulator reports each message "sent" and then "delivered" a few seconds later, as EngageLab does; a
+    // number ending in 0000 is never delivered.
+    const lost = `${freshNumber().slice(0, -4)}0000`;
+    await sendCode(page, lost);
+    const ui = dropIn(page);
+    await ui.message
+      .getByText(/was not delivered\. Check the number, or use another one\./)
+      .waitFor({ timeout: 15_000 });
+    // The panel polls the server's counts: the failed delivery is there (other tests' numbers were delivered).
+    await expect
+      .poll(async () => Number(await funnel.locator('li[data-step="failed"] strong').textContent()), {
+        timeout: 10_000,
+      })
+      .toBeGreaterThan(0);
+    await screenshot(page, 'demo-not-delivered');
+    // The code still works: a late delivery or the inbox may still bring it.
+    expect(await status(ui.flow)).toBe('code_sent');
+  });
+
   it('a wrong code, then the right one: attempts left are shown', async (ctx) => {
     const page = await openPage(browser, ctx, 'demo');
     await open(page);

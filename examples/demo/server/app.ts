@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import {
@@ -24,6 +25,8 @@ export interface InboxMessage {
 }
 
 const INBOX_SIZE = 50;
+/** How long after a simulated message its "sent" report comes (and twice that, its final one). */
+const DELIVERY_REPORT_MS = 1500;
 
 export interface DemoApp {
   app: express.Express;
@@ -49,7 +52,9 @@ export async function createDemoApp(config: DemoConfig, pageDir?: string): Promi
     inbox.push({ to: message.to, code: message.code, sentAt: new Date(message.at).toISOString() });
     if (inbox.length > INBOX_SIZE) inbox.shift();
   };
-  const { provider, simulator } = demoProvider(config, deliver);
+  // Set once the handler exists: the simulator's delivery callbacks are POSTed to it, in process.
+  let handle: (request: Request) => Promise<Response> = async () => new Response(null, { status: 503 });
+  const { provider, simulator } = demoProvider(config, deliver, (request) => handle(request));
 
   let store: OtpStore | undefined;
   let closeStore = async () => {};
@@ -86,6 +91,8 @@ export async function createDemoApp(config: DemoConfig, pageDir?: string): Promi
     // The SMTP provider sends codes to e-mail addresses.
     allowEmail: config.provider === 'smtp',
   });
+
+  handle = (request) => otp.handle(request);
 
   const app = express();
   app.disable('x-powered-by');
@@ -145,6 +152,7 @@ export async function createDemoApp(config: DemoConfig, pageDir?: string): Promi
 function demoProvider(
   config: DemoConfig,
   deliver: (message: { to: string; code: string; at: number }) => void,
+  post: (request: Request) => Promise<Response>,
 ): { provider: OtpProvider; simulator?: { calls: Record<string, number> } } {
   switch (config.provider) {
     case 'unimtx':
@@ -188,13 +196,27 @@ function demoProvider(
         const { devKey, devSecret } = config.engagelab;
         return { provider: engagelab({ devKey, devSecret, templateId, baseUrl, mode }) };
       }
+      // Delivery reports as EngageLab's servers send them, a moment after each message ("sent", then "delivered"),
+      // so the funnel panel and the drop-in's delivery state work on the simulator too. A number ending in 0000 is
+      // never delivered ("delivered_failed"): the way to see the "not delivered" state.
+      const callbacks = { secret: randomBytes(24).toString('base64url'), username: 'otpkit-demo' };
+      const report = async (messageId: string, status: string) => {
+        const target = { url: 'http://localhost/api/otp/callbacks/engagelab', ...callbacks };
+        await post(await sim.callbackRequest(messageId, status, target)).catch(() => {});
+      };
+      const later = (ms: number, run: () => Promise<void>) => setTimeout(run, ms).unref();
       const sim = createEngageLabSimulator({
         templateId,
         // The simulated template must have the lifetime the BFF assumes, as a real template must.
         templates: { [templateId]: { codeLength: 6, ttlSeconds: config.codeTtlSeconds } },
-        onSend: deliver,
+        onSend: (message) => {
+          deliver(message);
+          later(DELIVERY_REPORT_MS, () => report(message.messageId, 'sent'));
+          const fate = message.to.endsWith('0000') ? 'delivered_failed' : 'delivered';
+          later(2 * DELIVERY_REPORT_MS, () => report(message.messageId, fate));
+        },
       });
-      return { provider: engagelab({ ...sim.providerOptions, baseUrl, mode }), simulator: sim };
+      return { provider: engagelab({ ...sim.providerOptions, baseUrl, mode, callbacks }), simulator: sim };
     }
   }
 }

@@ -5,6 +5,7 @@ const STEPS = [
   ['requested', 'Requested'],
   ['sent', 'Sent'],
   ['delivered', 'Delivered'],
+  ['failed', 'Not delivered'],
   ['verified', 'Verified'],
 ] as const;
 

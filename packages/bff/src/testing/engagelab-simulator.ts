@@ -1,5 +1,6 @@
 import type { Channel } from '../contract.js';
 import { randomCode } from '../crypto.js';
+import { signEngageLabCallback } from '../providers/engagelab-callbacks.js';
 import { decodeBasic, json } from './faults.js';
 import { jsonObject, pushBounded, setBounded, simulatorShell } from './shell.js';
 
@@ -186,8 +187,40 @@ export function createEngageLabSimulator(options: EngageLabSimulatorOptions = {}
   });
   const { messages } = shell;
 
+  /**
+   * The delivery callback EngageLab's servers would POST for one of this simulator's messages: the documented row
+   * (message_id, to, channel, itime, status.message_status …) under a signed `X-CALLBACK-ID`. `status`: `sent`,
+   * `delivered`, `sent_failed`, `delivered_failed`, `target_invalid`, … (providers.md, "message_status").
+   */
+  async function callbackRequest(
+    messageId: string,
+    status: string,
+    target: { url: string; secret: string; username: string },
+  ): Promise<Request> {
+    const message = messages.find((m) => m.messageId === messageId);
+    if (!message) throw new Error(`callbackRequest: no message ${messageId}`);
+    const timestamp = Math.floor(now() / 1000);
+    const row = {
+      message_id: messageId,
+      to: message.to,
+      channel: message.channel,
+      itime: timestamp,
+      custom_args: {},
+      status: { message_status: status, status_data: { current_send_channel: message.channel }, error_code: 0 },
+    };
+    return new Request(target.url, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        'x-callback-id': await signEngageLabCallback({ ...target, timestamp }),
+      },
+      body: JSON.stringify({ total: 1, rows: [row] }),
+    });
+  }
+
   return {
     ...shell,
+    callbackRequest,
     devKey,
     devSecret,
     templateId,

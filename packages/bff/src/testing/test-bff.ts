@@ -1,6 +1,5 @@
 import { createOtpHandler } from '../index.js';
 import { engagelab } from '../providers/engagelab.js';
-import { signEngageLabCallback } from '../providers/engagelab-callbacks.js';
 import { memoryStore } from '../stores/memory.js';
 import type { OtpHandler, OtpHandlerOptions } from '../types.js';
 import {
@@ -107,22 +106,9 @@ export function createTestBff(options: TestBffOptions = {}): TestBff {
     async report(status) {
       const message = sim.messages.at(-1);
       if (!message || !options.deliveryReports) throw new Error('report(): no message sent, or deliveryReports off');
-      const row = {
-        message_id: message.messageId,
-        to: message.to,
-        channel: message.channel,
-        itime: Math.floor(now() / 1000),
-        status: { message_status: status, status_data: { current_send_channel: message.channel }, error_code: 0 },
-      };
+      const url = new URL('/api/otp/callbacks', base).href;
       const response = await handler.handle(
-        new Request(new URL('/api/otp/callbacks', base), {
-          method: 'POST',
-          headers: {
-            'content-type': 'application/json',
-            'x-callback-id': await signEngageLabCallback({ ...callbacks, timestamp: Math.floor(now() / 1000) }),
-          },
-          body: JSON.stringify({ total: 1, rows: [row] }),
-        }),
+        await sim.callbackRequest(message.messageId, status, { url, ...callbacks }),
       );
       if (!response.ok) throw new Error(`report(): the handler answered ${response.status}`);
     },

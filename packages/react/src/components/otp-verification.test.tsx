@@ -252,7 +252,7 @@ test('says so when the provider reports the code was not delivered (POST …/sta
     await says(/^We sent a code to/);
     await bff.report('delivered_failed');
     await act(() => vi.advanceTimersByTimeAsync(3000));
-    await says(/^The SMS to \+1\d*\*+0123 was not delivered\. Send a new code, or use another number\.$/);
+    await says(/^The SMS to \+1\d*\*+0123 was not delivered\. Check the number, or use another one\.$/);
     expect(document.querySelector('.otpkit-message')).toHaveTextContent(/was not delivered/);
     // The code can still be typed: a late delivery or another channel may still bring it.
     expect(screen.getByLabelText('Verification code')).toBeEnabled();

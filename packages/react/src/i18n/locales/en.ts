@@ -68,7 +68,7 @@ export const en: OtpMessages = /* @__PURE__ */ Object.assign({}, componentWords,
   invalidPhone: 'This number is not valid.',
   undeliverable: 'We could not deliver a code to this number.',
   notDelivered: (to, channel) =>
-    `The ${channels[channel]} to ${to} was not delivered. Send a new code, or use another number.`,
+    `The ${channels[channel]} to ${to} was not delivered. Check the number, or use another one.`,
   forbidden: 'This site cannot send a code to this number.',
   networkError: 'No connection. Check your network and try again.',
   unavailable: 'The service is unavailable. Try again in a moment.',

@@ -34,7 +34,7 @@ export const es = {
   invalidPhone: 'Este número no es válido.',
   undeliverable: 'No hemos podido enviar el código a este número.',
   notDelivered: (to, channel) =>
-    `No se pudo entregar el código a ${to} por ${channels[channel]}. Pide un código nuevo o usa otro número.`,
+    `No se pudo entregar el código a ${to} por ${channels[channel]}. Comprueba el número o usa otro.`,
   forbidden: 'Este sitio no puede enviar códigos a este número.',
   networkError: 'Sin conexión. Comprueba tu red e inténtalo de nuevo.',
   unavailable: 'El servicio no está disponible. Inténtalo de nuevo en unos momentos.',

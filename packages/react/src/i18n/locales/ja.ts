@@ -29,7 +29,7 @@ export const ja = {
   invalidPhone: 'この電話番号は無効です。',
   undeliverable: 'この番号にコードを送信できませんでした。',
   notDelivered: (to, channel) =>
-    `${to} への${channels[channel]}が届きませんでした。新しいコードを送信するか、別の番号をお使いください。`,
+    `${to} への${channels[channel]}が届きませんでした。番号を確認するか、別の番号をお使いください。`,
   forbidden: 'このサイトからはこの番号にコードを送信できません。',
   networkError: '接続できません。ネットワークを確認して、もう一度お試しください。',
   unavailable: 'サービスを一時的に利用できません。しばらくしてからお試しください。',

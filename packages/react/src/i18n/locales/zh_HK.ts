@@ -29,7 +29,7 @@ export const zh_HK = {
   sendNewCode: '索取新驗證碼',
   invalidPhone: '此號碼無效。',
   undeliverable: '無法向此號碼發送驗證碼。',
-  notDelivered: (to, channel) => `發送至 ${to} 的${channels[channel]}未能送達。請重新索取驗證碼，或使用其他號碼。`,
+  notDelivered: (to, channel) => `發送至 ${to} 的${channels[channel]}未能送達。請檢查號碼，或使用其他號碼。`,
   forbidden: '本網站無法向此號碼發送驗證碼。',
   networkError: '網絡連線失敗，請檢查網絡後再試。',
   unavailable: '服務暫時無法使用，請稍後再試。',
