@@ -4,6 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { OtpError } from '../errors.js';
 import type { OtpEvent } from '../flow/events.js';
+import { memoryStore } from '../stores/memory.js';
 import { setup } from './handler.test-helpers.js';
 
 /** Sends to `to` from `ip`; the status. */
@@ -155,5 +156,18 @@ describe('the app decides too', () => {
     expect(t.logs.some((l) => l.level === 'warn' && /test number/.test(l.message))).toBe(true);
     // Not enabled: the same number is an ordinary one (and +1 500 is personal numbering: refused).
     expect((await setup('unimtx').post('send', { to: '+15005550006' })).status).toBe(403);
+  });
+});
+
+describe('memory bounded', () => {
+  it('a full memoryStore refuses new sends (503, logged) and keeps every open verification', async () => {
+    const t = setup('unimtx', { store: memoryStore({ maxRecords: 2 }) });
+    const first = await t.sendCode('+447400123401');
+    const second = await t.sendCode('+12068800123');
+    const refused = await t.post('send', { to: '+8618701235678' });
+    expect([refused.status, refused.body.error.code]).toEqual([503, 'provider_unavailable']);
+    expect(t.logText()).toMatch(/store unavailable.*maxRecords/);
+    for (const { id, code } of [first, second])
+      expect((await t.post('verify', { verificationId: id, code })).body.verified).toBe(true);
   });
 });

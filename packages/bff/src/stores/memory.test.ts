@@ -59,3 +59,61 @@ describe('memoryStore sweep', () => {
     expect(vi.getTimerCount()).toBe(0);
   });
 });
+
+describe('memoryStore cap', () => {
+  const t0 = 1_700_000_000_000;
+
+  it('makes room from expired, then verified records; never evicts an open one, and refuses instead', async () => {
+    const store = memoryStore({ maxRecords: 3 });
+    const expiring = makeRecord({ createdAt: t0 });
+    const finished = makeRecord({ createdAt: t0 });
+    const open = makeRecord({ createdAt: t0 });
+    await store.create({ record: expiring, ttlMs: 1000, now: t0 });
+    await store.create({ record: finished, ttlMs: 60_000, now: t0 });
+    await store.create({ record: open, ttlMs: 60_000, now: t0 });
+    await store.markVerified({ id: finished.id, now: t0 });
+
+    // Full; at t0 + 2 s the first has expired: it goes.
+    const second = makeRecord({ createdAt: t0 + 2000 });
+    await store.create({ record: second, ttlMs: 60_000, now: t0 + 2000 });
+    // Full again: the verified one goes next.
+    const third = makeRecord({ createdAt: t0 + 2000 });
+    await store.create({ record: third, ttlMs: 60_000, now: t0 + 2000 });
+    expect(await store.get({ id: finished.id, now: t0 + 2000 })).toBeNull();
+    // Only open verifications left: a new one is refused, and every open one is still there.
+    await expect(
+      store.create({ record: makeRecord({ createdAt: t0 + 2000 }), ttlMs: 60_000, now: t0 + 2000 }),
+    ).rejects.toThrow(/maxRecords/);
+    for (const r of [open, second, third]) expect(await store.get({ id: r.id, now: t0 + 2000 })).not.toBeNull();
+    // Replacing an existing record needs no room.
+    await store.create({ record: { ...open, attempts: 1 }, ttlMs: 60_000, now: t0 + 2000 });
+  });
+
+  it('never evicts a live counter (that would reopen its limit): ended windows go, else the call fails', async () => {
+    const store = memoryStore({ maxCounters: 3 });
+    await store.take({ rules: [{ key: 'a', limit: 5, windowMs: 1000 }], now: t0 });
+    await store.take({ rules: [{ key: 'b', limit: 1, windowMs: 60_000 }], now: t0 });
+    await store.addFailure({ key: 'c', windowMs: 60_000, now: t0 });
+    // All or nothing: two new counters do not fit, so neither is counted.
+    await expect(
+      store.take({
+        rules: [
+          { key: 'd', limit: 5, windowMs: 60_000 },
+          { key: 'e', limit: 5, windowMs: 60_000 },
+        ],
+        now: t0 + 2000,
+      }),
+    ).rejects.toThrow(/maxCounters/);
+    expect(await store.hits({ key: 'd', now: t0 + 2000 })).toBe(0);
+    // One fits once `a`'s window has ended; counting on an existing counter needs no room.
+    expect(await store.take({ rules: [{ key: 'd', limit: 5, windowMs: 60_000 }], now: t0 + 2000 })).toEqual({
+      ok: true,
+    });
+    await store.addFailure({ key: 'c', windowMs: 60_000, now: t0 + 2000 });
+    expect(await store.hits({ key: 'c', now: t0 + 2000 })).toBe(2);
+    await expect(store.addFailure({ key: 'f', windowMs: 60_000, now: t0 + 2000 })).rejects.toThrow(/maxCounters/);
+    expect(await store.take({ rules: [{ key: 'b', limit: 1, windowMs: 60_000 }], now: t0 + 2000 })).toMatchObject({
+      ok: false,
+    });
+  });
+});

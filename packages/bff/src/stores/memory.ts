@@ -11,6 +11,24 @@ export interface MemoryStoreOptions {
   singleInstance?: boolean;
   /** How often the background sweep drops expired entries. @defaultValue 60000 */
   sweepIntervalMs?: number;
+  /**
+   * At most this many records (open or finished verifications). When full, expired records go first, then
+   * verified ones (finished: forgetting one only turns a replayed verify's 409 into a 404); an OPEN verification is
+   * never evicted, so nobody can push other users' codes out by sending many of their own. If only open ones are
+   * left, a new send fails (503, logged): fail closed. The default send budgets (1,000 sends an hour) keep far fewer
+   * open at once. @defaultValue 100000
+   */
+  maxRecords?: number;
+  /**
+   * At most this many limit counters. When full, counters whose window has ended go first; a live counter is never
+   * evicted (that would reopen a limit), so if none has ended the call fails (503, logged). @defaultValue 1000000
+   */
+  maxCounters?: number;
+}
+
+/** What a full store throws (the flow answers 503 and logs it). */
+export class MemoryStoreFullError extends Error {
+  override readonly name = 'MemoryStoreFullError';
 }
 
 /** A stored record plus the moment it disappears; kept flat so 100,000 open verifications stay small. */
@@ -37,6 +55,8 @@ export function memoryStore(options: MemoryStoreOptions = {}): OtpStore {
     );
   }
   const sweepIntervalMs = options.sweepIntervalMs ?? 60_000;
+  const maxRecords = options.maxRecords ?? 100_000;
+  const maxCounters = options.maxCounters ?? 1_000_000;
   const records = new Map<string, Stored>();
   const counters = windowCounters();
   /** The `now` of the latest call: the sweep's clock. */
@@ -72,7 +92,29 @@ export function memoryStore(options: MemoryStoreOptions = {}): OtpStore {
     }
     return s;
   };
-  const { hits, hit, forget } = counters;
+  /** Room for one more record: expired ones, then finished (verified) ones, oldest first; never an open one. */
+  const roomForRecord = (id: string) => {
+    if (records.size < maxRecords || records.has(id)) return;
+    for (const [key, s] of records) if (s.until <= latest) records.delete(key);
+    for (const [key, s] of records) {
+      if (records.size < maxRecords) return;
+      if (s.verified) records.delete(key);
+    }
+    if (records.size >= maxRecords)
+      throw new MemoryStoreFullError(`otpkit memory store: ${maxRecords} open verifications (maxRecords)`);
+  };
+  /** Room for `n` more counters: ended windows go; a live counter never (it would reopen its limit). */
+  const roomForCounters = (n: number) => {
+    if (counters.size() + n <= maxCounters) return;
+    counters.sweep(latest);
+    if (counters.size() + n > maxCounters)
+      throw new MemoryStoreFullError(`otpkit memory store: ${maxCounters} live limit counters (maxCounters)`);
+  };
+  const { hits, forget } = counters;
+  const hit = (key: string, now: number, windowMs: number) => {
+    if (hits(key, now) === 0) roomForCounters(1);
+    counters.hit(key, now, windowMs);
+  };
   // Callers get copies: a record is changed only through the store's methods.
   const copy = (s: Stored): VerificationRecord => {
     const { until: _until, ...record } = s;
@@ -81,7 +123,9 @@ export function memoryStore(options: MemoryStoreOptions = {}): OtpStore {
 
   return {
     async create({ record, ttlMs, now }) {
-      records.set(record.id, stored(record, at(now) + ttlMs));
+      at(now);
+      roomForRecord(record.id);
+      records.set(record.id, stored(record, now + ttlMs));
       arm();
     },
 
@@ -131,7 +175,9 @@ export function memoryStore(options: MemoryStoreOptions = {}): OtpStore {
         }
       }
       if (refused) return { ok: false, ...refused };
-      for (const rule of rules) if (rule.windowMs > 0) hit(rule.key, now, rule.windowMs);
+      // All or nothing: room for every new counter is made (or refused) before any is counted.
+      roomForCounters(rules.filter((rule) => rule.windowMs > 0 && hits(rule.key, now) === 0).length);
+      for (const rule of rules) if (rule.windowMs > 0) counters.hit(rule.key, now, rule.windowMs);
       arm();
       return { ok: true };
     },
