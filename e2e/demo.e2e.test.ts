@@ -1,4 +1,5 @@
 // The demo (examples/demo: Vite page + Express server on the EngageLab simulator) driven in Debian's Chromium.
+import { spawnSync } from 'node:child_process';
 import { ja } from '@otpkit/react/locales/ja';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -78,6 +79,30 @@ describe('demo', () => {
     expect(await status(ui.flow)).toBe('verified');
     expect(await ui.message.textContent()).toBe('Verified.');
     await screenshot(page, 'demo-3-verified');
+  });
+
+  it("the proof the page got is checked by Python's PyJWT with only the demo's published JWKS", async (ctx) => {
+    const page = await openPage(browser, ctx, 'demo');
+    await open(page);
+    const to = freshNumber();
+    const code = await sendCode(page, to);
+    const verified = page.waitForResponse((r) => r.url().endsWith('/api/otp/verify') && r.status() === 200);
+    await dropIn(page).code.pressSequentially(code);
+    const { proof } = (await (await verified).json()) as { proof: string };
+    // What another team's Python service would run: the key by kid from the JWKS URL, EdDSA/ES256 only, expiry.
+    const script = [
+      'import json, sys, jwt',
+      'req = json.load(sys.stdin)',
+      'key = jwt.PyJWKClient(req["jwks"]).get_signing_key_from_jwt(req["proof"]).key',
+      'claims = jwt.decode(req["proof"], key, algorithms=["EdDSA", "ES256"], options={"require": ["sub", "exp", "purpose"]})',
+      'print(json.dumps(claims))',
+    ].join('\n');
+    const python = spawnSync('/usr/bin/python3', ['-c', script], {
+      input: JSON.stringify({ proof, jwks: `${demoUrl}/api/otp/jwks` }),
+      encoding: 'utf8',
+    });
+    expect(python.stderr).toBe('');
+    expect(JSON.parse(python.stdout)).toMatchObject({ sub: to, purpose: 'default' });
   });
 
   it('delivery reports: the funnel counts deliveries, and a number the carrier gave up on says "not delivered"', async (ctx) => {
