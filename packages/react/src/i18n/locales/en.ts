@@ -38,6 +38,9 @@ export interface OtpMessages {
    * deployment mistake, not the number). The error does not say which without parsing its English message, so
    * the words must be true of both: this site cannot send to this number. */
   forbidden: string;
+  /** 403 `bot_check_failed`: the server's bot check (Turnstile, hCaptcha, reCAPTCHA) refused the request, or it
+   * carried no token. The user can solve the challenge again and retry. */
+  botCheckFailed: string;
   networkError: string;
   unavailable: string;
   genericError: string;
@@ -66,6 +69,7 @@ export const en: OtpMessages = /* @__PURE__ */ Object.assign({}, componentWords,
   invalidPhone: 'This number is not valid.',
   undeliverable: 'We could not deliver a code to this number.',
   forbidden: 'This site cannot send a code to this number.',
+  botCheckFailed: 'We could not confirm you are human. Complete the check and try again.',
   networkError: 'No connection. Check your network and try again.',
   unavailable: 'The service is unavailable. Try again in a moment.',
   genericError: 'Something went wrong. Try again.',

@@ -34,6 +34,7 @@ export const es = {
   invalidPhone: 'Este número no es válido.',
   undeliverable: 'No hemos podido enviar el código a este número.',
   forbidden: 'Este sitio no puede enviar códigos a este número.',
+  botCheckFailed: 'No pudimos confirmar que eres una persona. Completa la verificación e inténtalo de nuevo.',
   networkError: 'Sin conexión. Comprueba tu red e inténtalo de nuevo.',
   unavailable: 'El servicio no está disponible. Inténtalo de nuevo en unos momentos.',
   genericError: 'Algo ha fallado. Inténtalo de nuevo.',

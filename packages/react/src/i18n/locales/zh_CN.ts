@@ -29,6 +29,7 @@ export const zh_CN = {
   invalidPhone: '该号码无效。',
   undeliverable: '无法向该号码发送验证码。',
   forbidden: '本网站无法向该号码发送验证码。',
+  botCheckFailed: '无法确认您是真人。请完成验证后重试。',
   networkError: '网络连接失败，请检查网络后重试。',
   unavailable: '服务暂时不可用，请稍后再试。',
   genericError: '出错了，请重试。',

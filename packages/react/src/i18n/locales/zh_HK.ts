@@ -30,6 +30,7 @@ export const zh_HK = {
   invalidPhone: '此號碼無效。',
   undeliverable: '無法向此號碼發送驗證碼。',
   forbidden: '本網站無法向此號碼發送驗證碼。',
+  botCheckFailed: '無法確認您是真人。請完成驗證後再試。',
   networkError: '網絡連線失敗，請檢查網絡後再試。',
   unavailable: '服務暫時無法使用，請稍後再試。',
   genericError: '發生錯誤，請再試一次。',
