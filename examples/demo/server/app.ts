@@ -10,9 +10,15 @@ import {
   twilio,
   unimtx,
 } from '@otpkit/bff';
+import { turnstile } from '@otpkit/bff/bot-checks';
 import { toExpress } from '@otpkit/bff/node';
 import { smtpEmail } from '@otpkit/bff/smtp';
-import { createEngageLabSimulator, createTwilioSimulator, createUnimtxSimulator } from '@otpkit/bff/testing';
+import {
+  createEngageLabSimulator,
+  createSiteverifySimulator,
+  createTwilioSimulator,
+  createUnimtxSimulator,
+} from '@otpkit/bff/testing';
 import express from 'express';
 import type { DemoConfig } from './config.js';
 
@@ -73,6 +79,7 @@ export async function createDemoApp(config: DemoConfig, pageDir?: string): Promi
 
   const otp = createOtpHandler({
     provider,
+    ...(config.botCheck ? { botCheck: demoBotCheck(config.botCheck) } : {}),
     secret: config.secret,
     onEvent,
     ...(store ? { store } : {}),
@@ -101,7 +108,15 @@ export async function createDemoApp(config: DemoConfig, pageDir?: string): Promi
   });
 
   app.get('/api/demo/config', (_req, res) => {
-    res.json({ provider: config.provider, simulator: simulator !== undefined });
+    const { botCheck } = config;
+    res.json({
+      provider: config.provider,
+      simulator: simulator !== undefined,
+      // The page needs the site key (public) and whether to show the simulated widget; never the secret.
+      botCheck: botCheck
+        ? { service: botCheck.service, sitekey: botCheck.sitekey, simulated: botCheck.simulated }
+        : null,
+    });
   });
 
   if (simulator) {
@@ -197,6 +212,18 @@ function demoProvider(
       return { provider: engagelab({ ...sim.providerOptions, baseUrl, mode }), simulator: sim };
     }
   }
+}
+
+/** Turnstile on every send and resend (OTP_BOT_CHECK=turnstile); on the siteverify simulator with the test keys. */
+function demoBotCheck({ secret, simulated }: NonNullable<DemoConfig['botCheck']>) {
+  // Offline: the simulator answers for Cloudflare's test secrets as Cloudflare documents (always passes, …).
+  const siteverify = simulated ? createSiteverifySimulator({ service: 'turnstile' }).fetch : globalThis.fetch;
+  // docs:bot-check
+  // Every send and resend must carry a solved Turnstile challenge (`botToken`): checked with Cloudflare's
+  // siteverify before any limit is counted or an SMS is sent. import { turnstile } from '@otpkit/bff/bot-checks'
+  const botCheck = turnstile({ secret, fetch: siteverify }); // then createOtpHandler({ …, botCheck })
+  // docs:end
+  return botCheck;
 }
 
 /** `+8618701235678` -> `+86*******5678`, the contract's masking. */
