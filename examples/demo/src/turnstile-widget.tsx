@@ -50,6 +50,8 @@ export function useTurnstile(botCheck: DemoInfo['botCheck']): {
 
   if (botCheck === null) return { widget: null, botToken: undefined };
   if (real) {
+    // docs:turnstile-token
+    // The widget's token for one request, then a fresh challenge: a token is single use (resend needs a new one).
     const botToken = () => {
       const id = widgetId.current;
       if (id === undefined || !window.turnstile) return undefined;
@@ -57,6 +59,7 @@ export function useTurnstile(botCheck: DemoInfo['botCheck']): {
       window.turnstile.reset(id);
       return token;
     };
+    // docs:end
     return { widget: <div ref={container} className="bot-check" data-sitekey={botCheck.sitekey} />, botToken };
   }
   const botToken = () => {
