@@ -10,7 +10,9 @@ import {
   twilio,
   unimtx,
 } from '@otpkit/bff';
+// docs:bot-check-import
 import { turnstile } from '@otpkit/bff/bot-checks';
+// docs:end
 import { toExpress } from '@otpkit/bff/node';
 import { smtpEmail } from '@otpkit/bff/smtp';
 import {
@@ -214,14 +216,16 @@ function demoProvider(
   }
 }
 
-/** Turnstile on every send and resend (OTP_BOT_CHECK=turnstile); on the siteverify simulator with the test keys. */
-function demoBotCheck({ secret, simulated }: NonNullable<DemoConfig['botCheck']>) {
-  // Offline: the simulator answers for Cloudflare's test secrets as Cloudflare documents (always passes, …).
-  const siteverify = simulated ? createSiteverifySimulator({ service: 'turnstile' }).fetch : globalThis.fetch;
+/** Turnstile on every send and resend (OTP_BOT_CHECK=turnstile). */
+function demoBotCheck({ secret: turnstileSecret, simulated }: NonNullable<DemoConfig['botCheck']>) {
+  // Cloudflare's test keys, offline: the siteverify simulator answers for them as Cloudflare documents.
+  if (simulated) {
+    return turnstile({ secret: turnstileSecret, fetch: createSiteverifySimulator({ service: 'turnstile' }).fetch });
+  }
   // docs:bot-check
-  // Every send and resend must carry a solved Turnstile challenge (`botToken`): checked with Cloudflare's
-  // siteverify before any limit is counted or an SMS is sent. import { turnstile } from '@otpkit/bff/bot-checks'
-  const botCheck = turnstile({ secret, fetch: siteverify }); // then createOtpHandler({ …, botCheck })
+  // Every send and resend must carry a solved Turnstile challenge (`botToken`), checked with Cloudflare's siteverify
+  // before any limit is counted or an SMS is sent.
+  const botCheck = turnstile({ secret: turnstileSecret }); // then createOtpHandler({ …, botCheck })
   // docs:end
   return botCheck;
 }
