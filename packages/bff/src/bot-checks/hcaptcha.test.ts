@@ -11,7 +11,7 @@ const context = (clientIp = '2001:db8::1'): BotCheckContext => ({
 });
 
 describe('hcaptcha() against the siteverify simulator', () => {
-  it('posts to api.hcaptcha.com with the sitekey, passes once, then already-seen-response', async () => {
+  it('posts to api.hcaptcha.com with the sitekey, passes once, then invalid-or-already-seen-response', async () => {
     const sim = createSiteverifySimulator({ service: 'hcaptcha' });
     const urls: string[] = [];
     const check = hcaptcha({
@@ -27,10 +27,13 @@ describe('hcaptcha() against the siteverify simulator', () => {
     expect(urls).toEqual(['https://api.hcaptcha.com/siteverify']);
     expect(sim.requests[0]).toMatchObject({ secret: sim.secret, response: token, remoteip: '2001:db8::1' });
     expect(sim.requests[0]?.sitekey).toBe(sim.sitekey);
+    // The newer code of hCaptcha's docs for the same case reads the same.
+    sim.inject({ code: 'already-seen-response' });
+    expect(await check(sim.issue(), context())).toMatchObject({ ok: false, reason: 'token_spent' });
     expect(await check(token, context())).toEqual({
       ok: false,
       reason: 'token_spent',
-      errorCodes: ['already-seen-response'],
+      errorCodes: ['invalid-or-already-seen-response'],
     });
   });
 

@@ -21,7 +21,9 @@ const SERVICES = {
   hcaptcha: {
     url: 'https://api.hcaptcha.com/siteverify',
     lifetimeMs: 120_000,
-    spent: 'already-seen-response',
+    // What the live API answers a replayed token (its docs also list the newer `already-seen-response`; the
+    // verifier reads both).
+    spent: 'invalid-or-already-seen-response',
     expired: 'expired-input-response',
     prefix: 'P1_',
   },
