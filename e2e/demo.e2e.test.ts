@@ -15,6 +15,7 @@ import {
 
 const demoUrl = inject('demoUrl');
 const shortDemoUrl = inject('shortDemoUrl');
+const botDemoUrl = inject('botDemoUrl');
 
 let browser: Browser;
 beforeAll(async () => {
@@ -357,3 +358,28 @@ async function providerVerifications(): Promise<number> {
   const response = await fetch(`${demoUrl}/api/demo/inbox`);
   return ((await response.json()) as { providerCalls: { verifications: number } }).providerCalls.verifications;
 }
+
+describe('demo with a bot check (OTP_BOT_CHECK=turnstile: the test keys, on the siteverify simulator)', () => {
+  it('refuses a send without the challenge, sends with it (the token taken, the widget reset), verifies', async (ctx) => {
+    const page = await openPage(browser, ctx, 'demo-bot');
+    await open(page, botDemoUrl);
+    const ui = dropIn(page);
+    const human = ui.card.getByRole('checkbox', { name: 'Verify you are human' });
+    const to = freshNumber();
+    await ui.phone.fill(to);
+    await ui.send.click();
+    await ui.message.locator('text=We could not confirm you are human.').waitFor();
+    expect(await inboxCodes(botDemoUrl, to)).toHaveLength(0);
+    await screenshot(page, 'demo-bot-1-refused');
+
+    await human.check();
+    await ui.send.click();
+    await ui.code.waitFor();
+    const code = await waitForCode(botDemoUrl, to);
+    // The token went with the send: the widget is ready for the next challenge.
+    expect(await human.isChecked()).toBe(false);
+    await screenshot(page, 'demo-bot-2-code-sent');
+    await ui.code.fill(code);
+    await ui.proof.locator('text=Server accepted the proof').waitFor();
+  });
+});

@@ -17,6 +17,8 @@ declare module 'vitest' {
     demoUrl: string;
     /** The demo with OTP_CODE_TTL_SECONDS=4 and OTP_RESEND_COOLDOWN_SECONDS=2, for expiry and cooldown. */
     shortDemoUrl: string;
+    /** The demo with OTP_BOT_CHECK=turnstile (Cloudflare's test keys on the siteverify simulator, offline). */
+    botDemoUrl: string;
     /** The Next.js example, built with `next build` and served by `next start`. */
     nextUrl: string;
     /** The redis-server behind the Upstash REST endpoint that the Next example's edge route uses as its store. */
@@ -122,6 +124,7 @@ export default async function setup(project: TestProject) {
     const settled = await Promise.allSettled([
       demo('demo', {}),
       demo('demo-short', { OTP_CODE_TTL_SECONDS: '4', OTP_RESEND_COOLDOWN_SECONDS: '2' }),
+      demo('demo-bot', { OTP_BOT_CHECK: 'turnstile' }),
       startServer({
         name: 'next',
         command: process.execPath,
@@ -143,9 +146,15 @@ export default async function setup(project: TestProject) {
     const failed = settled.find((result) => result.status === 'rejected');
     if (failed) throw failed.reason;
     const started = servers;
-    const [demoServer, shortServer, nextServer] = started as [RunningServer, RunningServer, RunningServer];
+    const [demoServer, shortServer, botServer, nextServer] = started as [
+      RunningServer,
+      RunningServer,
+      RunningServer,
+      RunningServer,
+    ];
     project.provide('demoUrl', demoServer.url);
     project.provide('shortDemoUrl', shortServer.url);
+    project.provide('botDemoUrl', botServer.url);
     project.provide('nextUrl', nextServer.url);
     project.provide('nextRedisUrl', redis.url);
     project.provide('serverLogs', Object.fromEntries(started.map((server) => [server.name, server.logFile])));

@@ -47,6 +47,9 @@ describe('layer import rules (biome.json)', () => {
     [`${B}/stores/memory.ts`, "import 'node:crypto';", 'the memory store runs in browsers'],
     [`${B}/http/probe.ts`, "import '../providers/unimtx.js';", 'the HTTP layer names no provider'],
     [`${B}/adapters/probe.ts`, "import '../flow/send.js';", 'an adapter only bridges to OtpHandler.handle'],
+    [`${B}/flow/probe.ts`, "import '../bot-checks/turnstile.js';", 'the flow names no bot-check service'],
+    [`${B}/bot-checks/probe.ts`, "import '../flow/send.js';", 'a bot check knows no flow'],
+    [`${B}/bot-checks/probe.ts`, "import 'node:http';", 'a bot check runs on the edge'],
     [`${B}/probe.ts`, "import 'node:fs';", 'the core has no node: module'],
     [`${R}/core/probe.ts`, "import { useState } from 'react';", 'the React core is framework-free'],
     [
@@ -70,6 +73,8 @@ describe('layer import rules (biome.json)', () => {
     [`${B}/providers/probe.ts`, "import { postJson } from './kit.js';\nimport { OtpError } from '../errors.js';"],
     [`${B}/http/probe.ts`, "import { send } from '../flow/send.js';"],
     [`${B}/adapters/probe.ts`, "import type { OtpHandler } from '../types.js';"],
+    [`${B}/flow/probe.ts`, "import type { BotCheck } from '../bot-checks/types.js';"],
+    [`${B}/bot-checks/probe.ts`, "import { siteverifyCheck } from './siteverify.js';"],
     [`${B}/stores/redis/index.ts`, "import { Redis } from 'ioredis';"],
     [
       `${R}/hooks/probe.ts`,

@@ -14,6 +14,7 @@ export default defineConfig({
     'store-conformance': 'src/stores/conformance.ts',
     'provider-conformance': 'src/testing/provider-conformance.ts',
     smtp: 'src/providers/smtp.ts',
+    'bot-checks': 'src/bot-checks/index.ts',
   },
   format: 'esm',
   dts: true,

@@ -11,9 +11,17 @@ import {
   twilio,
   unimtx,
 } from '@otpkit/bff';
+// docs:bot-check-import
+import { turnstile } from '@otpkit/bff/bot-checks';
+// docs:end
 import { toExpress } from '@otpkit/bff/node';
 import { smtpEmail } from '@otpkit/bff/smtp';
-import { createEngageLabSimulator, createTwilioSimulator, createUnimtxSimulator } from '@otpkit/bff/testing';
+import {
+  createEngageLabSimulator,
+  createSiteverifySimulator,
+  createTwilioSimulator,
+  createUnimtxSimulator,
+} from '@otpkit/bff/testing';
 import express from 'express';
 import type { DemoConfig } from './config.js';
 
@@ -78,6 +86,7 @@ export async function createDemoApp(config: DemoConfig, pageDir?: string): Promi
 
   const otp = createOtpHandler({
     provider,
+    ...(config.botCheck ? { botCheck: demoBotCheck(config.botCheck) } : {}),
     secret: config.secret,
     onEvent,
     ...(store ? { store } : {}),
@@ -108,7 +117,15 @@ export async function createDemoApp(config: DemoConfig, pageDir?: string): Promi
   });
 
   app.get('/api/demo/config', (_req, res) => {
-    res.json({ provider: config.provider, simulator: simulator !== undefined });
+    const { botCheck } = config;
+    res.json({
+      provider: config.provider,
+      simulator: simulator !== undefined,
+      // The page needs the site key (public) and whether to show the simulated widget; never the secret.
+      botCheck: botCheck
+        ? { service: botCheck.service, sitekey: botCheck.sitekey, simulated: botCheck.simulated }
+        : null,
+    });
   });
 
   if (simulator) {
@@ -219,6 +236,20 @@ function demoProvider(
       return { provider: engagelab({ ...sim.providerOptions, baseUrl, mode, callbacks }), simulator: sim };
     }
   }
+}
+
+/** Turnstile on every send and resend (OTP_BOT_CHECK=turnstile). */
+function demoBotCheck({ secret: turnstileSecret, simulated }: NonNullable<DemoConfig['botCheck']>) {
+  // Cloudflare's test keys, offline: the siteverify simulator answers for them as Cloudflare documents.
+  if (simulated) {
+    return turnstile({ secret: turnstileSecret, fetch: createSiteverifySimulator({ service: 'turnstile' }).fetch });
+  }
+  // docs:bot-check
+  // Every send and resend must carry a solved Turnstile challenge (`botToken`), checked with Cloudflare's siteverify
+  // before any limit is counted or an SMS is sent.
+  const botCheck = turnstile({ secret: turnstileSecret }); // then createOtpHandler({ …, botCheck })
+  // docs:end
+  return botCheck;
 }
 
 /** `+8618701235678` -> `+86*******5678`, the contract's masking. */

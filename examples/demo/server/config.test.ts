@@ -18,6 +18,23 @@ describe('readConfig', () => {
     expect(readConfig({}).secret).not.toBe(config.secret);
   });
 
+  it("OTP_BOT_CHECK=turnstile: Cloudflare's test keys on the simulator, or real keys (both needed)", () => {
+    expect(readConfig({}).botCheck).toBeUndefined();
+    expect(readConfig({ OTP_BOT_CHECK: 'turnstile' }).botCheck).toEqual({
+      service: 'turnstile',
+      sitekey: '1x00000000000000000000AA',
+      secret: '1x0000000000000000000000000000000AA',
+      simulated: true,
+    });
+    expect(() => readConfig({ OTP_BOT_CHECK: 'turnstile', TURNSTILE_SECRET_KEY: 'real' })).toThrow(
+      new ConfigError('TURNSTILE_SITE_KEY is required when Turnstile credentials are set.'),
+    );
+    expect(
+      readConfig({ OTP_BOT_CHECK: 'turnstile', TURNSTILE_SECRET_KEY: 'real', TURNSTILE_SITE_KEY: '0x4AAA' }).botCheck,
+    ).toEqual({ service: 'turnstile', sitekey: '0x4AAA', secret: 'real', simulated: false });
+    expect(() => readConfig({ OTP_BOT_CHECK: 'recaptcha' })).toThrow(/OTP_BOT_CHECK/);
+  });
+
   it('talks to EngageLab when its credentials are set, and needs the template id then', () => {
     const creds = { ENGAGELAB_DEV_KEY: 'key', ENGAGELAB_DEV_SECRET: 'secret' };
     expect(() => readConfig(creds)).toThrow(

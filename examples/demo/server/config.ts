@@ -31,6 +31,9 @@ export interface DemoConfig {
   maxAttempts: number;
   resendCooldownSeconds: number;
   redisUrl?: string | undefined;
+  /** `OTP_BOT_CHECK=turnstile`: a Turnstile check on every send and resend. Without TURNSTILE_SECRET_KEY it runs on
+   * Cloudflare's documented test keys, checked by the built-in siteverify simulator (`simulated`: offline). */
+  botCheck?: { service: 'turnstile'; sitekey: string; secret: string; simulated: boolean } | undefined;
   port: number;
   host: string;
 }
@@ -86,6 +89,12 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): DemoConfig {
     simulator = true;
   }
 
+  const bot = value('OTP_BOT_CHECK') ?? 'off';
+  if (bot !== 'off' && bot !== 'turnstile')
+    throw new ConfigError(`OTP_BOT_CHECK must be off or turnstile, got "${bot}".`);
+  const turnstileSecret = value('TURNSTILE_SECRET_KEY');
+  if (bot === 'turnstile' && turnstileSecret !== undefined) required(['TURNSTILE_SITE_KEY'], 'Turnstile');
+
   const secret = value('OTP_SECRET');
   if (secret !== undefined && Buffer.byteLength(secret) < 32)
     throw new ConfigError('OTP_SECRET must be at least 32 bytes.');
@@ -126,6 +135,16 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): DemoConfig {
     maxAttempts: integer('OTP_MAX_ATTEMPTS', 5, 1),
     resendCooldownSeconds: integer('OTP_RESEND_COOLDOWN_SECONDS', 60, 1),
     redisUrl: value('REDIS_URL'),
+    botCheck:
+      bot === 'turnstile'
+        ? {
+            service: 'turnstile',
+            // Cloudflare's test keys (developers.cloudflare.com/turnstile/troubleshooting/testing): always passes.
+            sitekey: value('TURNSTILE_SITE_KEY') ?? '1x00000000000000000000AA',
+            secret: turnstileSecret ?? '1x0000000000000000000000000000000AA',
+            simulated: turnstileSecret === undefined,
+          }
+        : undefined,
     port: integer('PORT', 3000, 0),
     host: value('HOST') ?? '127.0.0.1',
   };

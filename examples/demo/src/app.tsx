@@ -47,7 +47,7 @@ export function App() {
           <h2 id="drop-in-title">
             Drop-in <code>&lt;OtpVerification&gt;</code>
           </h2>
-          <DropInFlow language={language} />
+          <DropInFlow language={language} botCheck={info?.botCheck ?? null} />
         </section>
         <section className="card" aria-labelledby="composed-title" data-testid="composed">
           <h2 id="composed-title">Composed from the primitives</h2>
@@ -55,7 +55,7 @@ export function App() {
             <code>useOtpVerification</code> + <code>OtpInput</code> + <code>ExpiryCountdown</code> +{' '}
             <code>ResendButton</code>
           </p>
-          <ComposedFlow language={language} />
+          <ComposedFlow language={language} botCheck={info?.botCheck ?? null} />
         </section>
         {info?.simulator && <SimulatorInbox />}
         <FunnelPanel />

@@ -2,8 +2,10 @@
 import { ExpiryCountdown, OtpInput, type OtpMessages, ResendButton, useOtpVerification } from '@otpkit/react';
 // docs:end
 import { type FormEvent, useState } from 'react';
+import type { DemoInfo } from './demo-api.js';
 import type { Language } from './languages.js';
 import { ProofResult } from './proof-result.js';
+import { useTurnstile } from './turnstile-widget.js';
 
 /** The words for the states this flow shows, from the same locale messages the drop-in uses. */
 function statusText(m: OtpMessages, otp: ReturnType<typeof useOtpVerification>): string {
@@ -23,6 +25,7 @@ function statusText(m: OtpMessages, otp: ReturnType<typeof useOtpVerification>):
     case 'rate_limited':
       return m.rateLimited;
     case 'error':
+      if (otp.error?.code === 'bot_check_failed') return m.botCheckFailed;
       return otp.error?.code === 'invalid_phone' ? m.invalidPhone : m.genericError;
     default:
       return '';
@@ -30,7 +33,8 @@ function statusText(m: OtpMessages, otp: ReturnType<typeof useOtpVerification>):
 }
 
 /** The same flow built from the hook and the primitives, for apps that want their own layout. */
-export function ComposedFlow({ language }: { language: Language }) {
+export function ComposedFlow({ language, botCheck }: { language: Language; botCheck: DemoInfo['botCheck'] }) {
+  const turnstile = useTurnstile(botCheck);
   const m = language.messages;
   const [phone, setPhone] = useState('');
   const [proof, setProof] = useState<string | null>(null);
@@ -39,6 +43,7 @@ export function ComposedFlow({ language }: { language: Language }) {
     endpoint: '/api/otp',
     locale: language.locale,
     onVerified: ({ proof }) => setProof(proof), // send it to your server: otp.verifyProof(proof)
+    botToken: turnstile.botToken, // where the server runs a bot check: () => a fresh widget token
   });
   // docs:end
   const codeStep = otp.to !== null && otp.status !== 'idle';
@@ -91,6 +96,7 @@ export function ComposedFlow({ language }: { language: Language }) {
           )}
         </>
       )}
+      {turnstile.widget}
       <p className="composed-status" role="status" data-status={otp.status}>
         {statusText(m, otp)}
       </p>

@@ -4,6 +4,9 @@ export interface DemoInfo {
   provider: string;
   /** True on the built-in EngageLab simulator: the page then shows the simulator inbox. */
   simulator: boolean;
+  /** Set when the server runs a bot check (OTP_BOT_CHECK=turnstile): the widget's public site key, and whether the
+   * server checks tokens on its siteverify simulator (the page then shows a simulated widget: no network needed). */
+  botCheck: { service: 'turnstile'; sitekey: string; simulated: boolean } | null;
 }
 
 export interface InboxMessage {

@@ -107,6 +107,20 @@ function checkPurposes(options: OtpHandlerOptions, base: PurposePolicy): Map<str
   return purposes;
 }
 
+function checkBotCheck(option: OtpHandlerOptions['botCheck']): ResolvedConfig['botCheck'] {
+  if (option === undefined) return undefined;
+  const { verify, whenUnavailable = 'refuse' } = typeof option === 'function' ? { verify: option } : option;
+  if (typeof verify !== 'function') {
+    throw new Error(
+      'otpkit: `botCheck` must be a BotCheck (e.g. turnstile({ secret })) or { verify, whenUnavailable }.',
+    );
+  }
+  if (whenUnavailable !== 'refuse' && whenUnavailable !== 'allow') {
+    throw new Error("otpkit: `botCheck.whenUnavailable` must be 'refuse' or 'allow'.");
+  }
+  return { verify, whenUnavailable };
+}
+
 function checkProofKeys(keys: OtpHandlerOptions['proofKeys']): ProofKey[] | undefined {
   if (keys === undefined) return undefined;
   if (!Array.isArray(keys) || keys.length === 0) throw new Error('otpkit: `proofKeys` must list at least one key.');
@@ -186,6 +200,7 @@ export function resolveOptions(options: OtpHandlerOptions): ResolvedConfig {
       windowMs: positiveInt('prefixVelocity.windowSeconds', options.prefixVelocity?.windowSeconds, 3600) * 1000,
     },
     beforeSend: options.beforeSend,
+    botCheck: checkBotCheck(options.botCheck),
     testNumbers,
     allowedOrigins: checkOrigins(options.allowedOrigins),
     allowEmail: options.allowEmail ?? false,

@@ -7,6 +7,7 @@ export const ERROR_STATUS = {
   invalid_request: 400,
   invalid_phone: 400,
   forbidden: 403,
+  bot_check_failed: 403,
   not_found: 404,
   method_not_allowed: 405,
   already_verified: 409,
@@ -44,6 +45,9 @@ export interface SendRequest {
   /** What the verification is for (`sign-in`, `change-phone`, …): one of the purposes the server declares, else
    * 400 invalid_request. The proof carries it. Unset: the purpose `default`. */
   purpose?: string;
+  /** The bot-check widget's token (Turnstile, hCaptcha, reCAPTCHA), where the server runs a bot check: single use,
+   * so every send and resend carries a fresh one. Ignored by a server without one. */
+  botToken?: string;
 }
 
 /** Body of `POST …/verify`. */
@@ -55,6 +59,8 @@ export interface VerifyRequest {
 /** Body of `POST …/resend`. */
 export interface ResendRequest {
   verificationId: string;
+  /** A fresh bot-check token (see `SendRequest.botToken`). */
+  botToken?: string;
 }
 
 /** 200 body of `POST …/send` and `POST …/resend`. */

@@ -1,4 +1,5 @@
 // Public API of @otpkit/bff: an explicit list, so nothing internal leaks and every export is a decision.
+export type { BotCheck, BotCheckContext, BotRefusal, BotVerdict } from './bot-checks/types.js';
 export {
   type Channel,
   type Delivery,
@@ -45,6 +46,7 @@ export { type UnimtxChannel, type UnimtxOptions, unimtx } from './providers/unim
 export { type MemoryStoreOptions, memoryStore } from './stores/memory.js';
 export type { LimitRule, OtpStore, ReserveResult, TakeResult, VerificationRecord } from './stores/types.js';
 export type {
+  BotCheckOptions,
   HandlerContext,
   OtpApi,
   OtpHandler,

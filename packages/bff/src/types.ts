@@ -1,3 +1,4 @@
+import type { BotCheck } from './bot-checks/types.js';
 import type {
   ResendRequest,
   SendRequest,
@@ -64,6 +65,13 @@ export interface OtpHandlerOptions {
   /** Runs before every send (and resend), after the recipient is parsed: throw an `OtpError` to refuse (a risk
    * score, an allow-list of known users). */
   beforeSend?: (event: BeforeSendEvent) => void | Promise<void>;
+  /**
+   * A bot check on every send and resend: the request's `botToken` (from a Turnstile, hCaptcha or reCAPTCHA widget)
+   * is checked with the service before any limit is counted or the provider is called. Missing or refused: 403
+   * `bot_check_failed`. `turnstile({ secret })`, `hcaptcha(…)`, `recaptcha(…)` from `@otpkit/bff/bot-checks`, or
+   * your own `BotCheck`; `{ verify, whenUnavailable }` to choose what a timeout or an outage of the service means.
+   */
+  botCheck?: BotCheck | BotCheckOptions;
   /** Numbers (E.164) that accept a fixed code and never reach the provider: for app-store review and smoke tests.
    * Each send to one is logged as such. `{ '+15005550006': '123456' }` */
   testNumbers?: Record<string, string>;
@@ -105,6 +113,15 @@ export interface OtpHandlerOptions {
   logger?: OtpLogger;
   /** Clock, for tests. @defaultValue Date.now */
   now?: () => number;
+}
+
+/** A bot check with its outage policy. */
+export interface BotCheckOptions {
+  verify: BotCheck;
+  /** When the service times out, answers 5xx or something unreadable: `'refuse'` the send (503
+   * `provider_unavailable`: a bot cannot slip through an outage) or `'allow'` it unchecked, with a warning in the
+   * log (the OTP's own limits still apply). @defaultValue 'refuse' */
+  whenUnavailable?: 'refuse' | 'allow';
 }
 
 /** One purpose's policy; unset fields take the handler's option of the same name. */

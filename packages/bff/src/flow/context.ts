@@ -1,3 +1,4 @@
+import type { BotCheck } from '../bot-checks/types.js';
 import type { HandlerKeys } from '../crypto.js';
 import { describeError, OtpError } from '../errors.js';
 import type { OtpProvider } from '../providers/types.js';
@@ -32,6 +33,8 @@ export interface FlowConfig {
   countryBudget: { default: number; perCountry: Readonly<Record<string, number>> };
   prefixVelocity: { digits: number; limit: number; windowMs: number };
   beforeSend: OtpHandlerOptions['beforeSend'];
+  /** The bot check of sends and resends, when configured. */
+  botCheck: { verify: BotCheck; whenUnavailable: 'refuse' | 'allow' } | undefined;
   testNumbers: ReadonlyMap<string, string>;
   allowEmail: boolean;
   timeoutMs: number;

@@ -26,6 +26,8 @@ export type SendRefusedReason =
   | 'country_budget'
   /** `prefixVelocity`: sends to neighbouring numbers (the SMS pumping signature). */
   | 'prefix_velocity'
+  /** `botCheck` refused the request's token (missing, invalid, spent, wrong hostname or action, low score). */
+  | 'bot_check'
   /** `beforeSend` refused. */
   | 'before_send'
   /** The number's type is refused (`refusedNumberTypes`: premium rate, shared cost, …). */

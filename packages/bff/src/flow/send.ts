@@ -3,6 +3,7 @@ import { hmac, randomCode, randomId } from '../crypto.js';
 import { OtpError } from '../errors.js';
 import type { ProviderSendResult } from '../providers/types.js';
 import type { LimitRule, VerificationRecord } from '../stores/types.js';
+import { checkBot } from './bot-check.js';
 import {
   type Caller,
   DEFAULT_PURPOSE,
@@ -61,6 +62,8 @@ function refusalReason(error: unknown): SendRefusedReason {
       return 'invalid_recipient';
     case 'forbidden':
       return 'country_not_allowed';
+    case 'bot_check_failed':
+      return 'bot_check';
     case 'rate_limited':
       return 'provider_rate_limited';
     case 'undeliverable':
@@ -74,7 +77,7 @@ function refusalReason(error: unknown): SendRefusedReason {
 
 /** `POST …/send`: a new verification for `to`. */
 export async function send(ctx: FlowContext, input: SendRequest | unknown, caller: Caller = {}): Promise<SendResponse> {
-  const fields = stringFields(input, ['to'], ['locale', 'purpose']);
+  const fields = stringFields(input, ['to'], ['locale', 'purpose', 'botToken']);
   const locale = checkLocale(fields.locale);
   const purpose = checkPurpose(ctx, fields.purpose);
   let recipient: Recipient | undefined;
@@ -89,7 +92,11 @@ export async function send(ctx: FlowContext, input: SendRequest | unknown, calle
   emit(ctx, { type: 'send_requested', ...requested });
   try {
     if (!recipient) throw invalid;
-    const { record, body, provider } = await start(ctx, { recipient, locale, purpose, resendCount: 0 }, caller);
+    const { record, body, provider } = await start(
+      ctx,
+      { recipient, locale, purpose, resendCount: 0, botToken: fields.botToken },
+      caller,
+    );
     emit(ctx, {
       type: 'sent',
       provider,
@@ -112,7 +119,7 @@ export async function resend(
   input: ResendRequest | unknown,
   caller: Caller = {},
 ): Promise<SendResponse> {
-  const { verificationId } = stringFields(input, ['verificationId']);
+  const { verificationId, botToken } = stringFields(input, ['verificationId'], ['botToken']);
   const now = ctx.config.now();
   const old = isVerificationId(verificationId) ? await fromStore(ctx, (s) => s.get({ id: verificationId, now })) : null;
   if (!old) throw notFound();
@@ -135,7 +142,7 @@ export async function resend(
     const recipient = recipientOf(ctx, old.to);
     started = await start(
       ctx,
-      { recipient, locale: old.locale, purpose, resendCount: old.resendCount + 1, previous: old },
+      { recipient, locale: old.locale, purpose, resendCount: old.resendCount + 1, previous: old, botToken },
       caller,
     );
   } catch (error) {
@@ -208,6 +215,8 @@ interface StartInput {
   resendCount: number;
   /** The verification a resend replaces. */
   previous?: VerificationRecord;
+  /** The bot-check widget's token, when the request carried one. */
+  botToken: string | undefined;
 }
 
 /** Shared by send and resend: the limits, the provider's send, the new record, the 200 body. */
@@ -217,6 +226,9 @@ async function start(ctx: FlowContext, input: StartInput, caller: Caller) {
   // E-mail codes go to the mailbox's canonical address (case, +tag and ignored dots folded): the same inbox.
   const to = recipient.key;
   const policy = policyOf(ctx, input.purpose);
+  // First, before the app's rule, any counter or the provider: a request without a solved challenge spends nothing.
+  const action = input.previous ? 'resend' : 'send';
+  await checkBot(ctx, input.botToken, { clientIp: caller.clientIp, action, purpose: input.purpose });
   const now = config.now();
   await beforeSend(ctx, {
     to,

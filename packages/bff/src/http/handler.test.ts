@@ -684,6 +684,10 @@ describe.each(MODES)('every error code of the contract (%s)', (mode) => {
     invalid_request: { run: (t) => t.post('send', {}) },
     invalid_phone: { run: (t) => t.post('send', { to: '12345' }) },
     forbidden: { run: (t) => t.post('send', { to: TO }, { headers: { origin: 'https://evil.example' } }) },
+    bot_check_failed: {
+      options: { botCheck: async () => ({ ok: false, reason: 'invalid_token' }) },
+      run: (t) => t.post('send', { to: TO, botToken: 'not-a-solved-challenge' }),
+    },
     not_found: { run: (t) => t.post('verify', { verificationId: 'A'.repeat(22), code: '123456' }) },
     method_not_allowed: { run: (t) => t.call('send', { method: 'GET' }) },
     already_verified: {

@@ -11,7 +11,7 @@ import { traced } from '../flow/telemetry.js';
 import { verify } from '../flow/verify.js';
 import type { OtpApi, OtpHandler, OtpHandlerOptions, OtpLogger, ProofCheckOptions, RequestContext } from '../types.js';
 import { providerCallback } from './callbacks.js';
-import { checkOrigin, clientIp, readJsonBody } from './request.js';
+import { checkOrigin, clientIp, MAX_BOT_BODY_BYTES, readJsonBody } from './request.js';
 
 /** How long a JWKS may be cached. A new key must be published (listed second) at least this long before it signs. */
 export const JWKS_MAX_AGE_SECONDS = 300;
@@ -123,7 +123,8 @@ export function createOtpHandler(options: OtpHandlerOptions): OtpHandler {
           }
           throw error;
         }
-        const body = await readJsonBody(request);
+        const withToken = config.botCheck !== undefined && segment !== 'verify';
+        const body = await readJsonBody(request, withToken ? { maxBytes: MAX_BOT_BODY_BYTES } : {});
         // The flow checks the body's fields itself (server code calling `otp.api` gets the same checks).
         const result = await routes[segment](body, { ...context, request });
         return new Response(JSON.stringify(result), {

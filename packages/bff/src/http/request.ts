@@ -3,6 +3,8 @@ import { OtpError } from '../errors.js';
 
 /** The contract's body cap, in bytes. */
 const MAX_BODY_BYTES = 2048;
+/** The cap of send and resend bodies where the server runs a bot check: a widget's token alone can be 2 KB or more. */
+export const MAX_BOT_BODY_BYTES = 8192;
 
 /**
  * Frameworks do not always rebuild `request.url` from the Host the browser used: Next.js route handlers see

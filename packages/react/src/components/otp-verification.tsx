@@ -30,6 +30,9 @@ export interface OtpVerificationProps {
   locale?: Locale;
   /** Overrides for any of the words (English by default). */
   messages?: Partial<OtpMessages>;
+  /** Where the server runs a bot check: a function returning a fresh widget token, called for each send and resend
+   * (or a token). See `useOtpVerification`'s `botToken`. */
+  botToken?: UseOtpVerificationOptions['botToken'];
   /** Prefills the phone number. */
   defaultTo?: string;
   className?: string;
@@ -42,7 +45,7 @@ export interface OtpVerificationProps {
  */
 export function OtpVerification({ messages, defaultTo = '', className = '', ...options }: OtpVerificationProps) {
   const m = { ...en, ...messages };
-  // The rest of the props (endpoint, fetch, locale, onVerified) are the hook's options.
+  // The rest of the props (endpoint, fetch, locale, onVerified, botToken) are the hook's options.
   const otp = useOtpVerification(options);
   const [phone, setPhone] = useState(defaultTo);
   const [badPhone, setBadPhone] = useState(false);

@@ -1,7 +1,8 @@
 // The client against the REAL BFF handler, with the EngageLab simulator at the provider's network edge.
-import { createTestBff } from '@otpkit/bff/testing';
+import { TURNSTILE_TEST_KEYS, turnstile } from '@otpkit/bff/bot-checks';
+import { createSiteverifySimulator, createTestBff } from '@otpkit/bff/testing';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { createOtpClient, OtpClientError } from './client.js';
+import { type BotTokenSource, createOtpClient, OtpClientError } from './client.js';
 
 function setup() {
   const bff = createTestBff();
@@ -223,5 +224,68 @@ describe('createOtpClient at the edges', () => {
       status: 403,
       message: 'blocked by policy',
     });
+  });
+});
+
+describe('createOtpClient with a bot check on the server', () => {
+  function botSetup(botToken?: BotTokenSource) {
+    const captcha = createSiteverifySimulator({ service: 'turnstile' });
+    const bff = createTestBff({ handler: { botCheck: turnstile({ secret: captcha.secret, fetch: captcha.fetch }) } });
+    return { bff, captcha, client: createOtpClient({ fetch: bff.fetch, botToken }) };
+  }
+
+  it('without a token the server refuses with bot_check_failed (403)', async () => {
+    const { client } = botSetup();
+    const error = await rejection(client.send({ to: TO }));
+    expect(error).toMatchObject({ code: 'bot_check_failed', status: 403 });
+  });
+
+  it('calls botToken() for every send and resend (never for verify), so each carries a fresh token', async () => {
+    let calls = 0;
+    const { bff, captcha, client } = botSetup(() => {
+      calls += 1;
+      return captcha.issue();
+    });
+    const { verificationId, resendAt } = await client.send({ to: TO });
+    await client.verify({ verificationId, code: '000000' }).catch(() => {});
+    bff.clock.advance(Date.parse(resendAt) - bff.clock.now() + 1000);
+    const resent = await client.resend({ verificationId });
+    expect(resent.verificationId).not.toBe(verificationId);
+    expect(calls).toBe(2);
+    const bodies = bff.requests.map((r) => r.body as Record<string, unknown>);
+    expect(bodies.map((b) => typeof b.botToken)).toEqual(['string', 'undefined', 'string']);
+    expect(bodies[0]?.botToken).not.toBe(bodies[2]?.botToken);
+    expect(captcha.requests.map((r) => r.response)).toEqual([bodies[0]?.botToken, bodies[2]?.botToken]);
+  });
+
+  it('awaits a Promise of a token; a token given to the call wins; a fixed token cannot resend (single use)', async () => {
+    const { bff, captcha, client } = botSetup(async () => captcha.issue());
+    const own = captcha.issue();
+    const { verificationId, resendAt } = await client.send({ to: TO, botToken: own });
+    expect(bff.requests[0]?.body).toMatchObject({ botToken: own });
+    bff.clock.advance(Date.parse(resendAt) - bff.clock.now() + 1000);
+    const fixed = createOtpClient({ fetch: bff.fetch, botToken: own });
+    expect(await rejection(fixed.resend({ verificationId }))).toMatchObject({ code: 'bot_check_failed' });
+    expect((await client.resend({ verificationId })).verificationId).toEqual(expect.any(String));
+  });
+
+  it('a botToken() that throws fails the request as bot_check_failed (status 0) without sending it', async () => {
+    const { bff, client } = botSetup(() => {
+      throw new Error('the widget did not load');
+    });
+    const error = await rejection(client.send({ to: TO }));
+    expect(error).toMatchObject({ code: 'bot_check_failed', status: 0 });
+    expect(error.cause).toBeInstanceOf(Error);
+    expect(bff.requests).toEqual([]);
+  });
+
+  it("Turnstile's documented test keys: the dummy token passes with the always-passes secret", async () => {
+    const captcha = createSiteverifySimulator({ service: 'turnstile' });
+    const { secret, dummyToken } = TURNSTILE_TEST_KEYS;
+    const bff = createTestBff({
+      handler: { botCheck: turnstile({ secret: secret.alwaysPasses, fetch: captcha.fetch }) },
+    });
+    const client = createOtpClient({ fetch: bff.fetch, botToken: () => dummyToken });
+    expect((await client.send({ to: TO })).to).toBe('+86*******5678');
   });
 });

@@ -13,11 +13,19 @@ import type {
 /** The `fetch` the client calls: the global one, or e.g. an in-process handler in tests and Storybook. */
 export type FetchLike = (input: string, init: RequestInit) => Promise<Response>;
 
+/** A bot-check token (Turnstile, hCaptcha, reCAPTCHA), or a function that gets a fresh one: widget tokens are single
+ * use, so the function is called for every send and resend (e.g. `() => turnstile.getResponse(widgetId)`, or
+ * `() => grecaptcha.execute(siteKey, { action: 'otp' })`). Undefined or '': the request goes without one. */
+export type BotTokenSource = string | (() => string | undefined | Promise<string | undefined>);
+
 export interface OtpClientOptions {
   /** Base path where the BFF handler is mounted. @defaultValue '/api/otp' */
   endpoint?: string;
   /** @defaultValue globalThis.fetch (looked up at call time) */
   fetch?: FetchLike;
+  /** The `botToken` of every send and resend that does not bring its own, where the server runs a bot check. A
+   * function that throws fails the request with `bot_check_failed` (status 0). */
+  botToken?: BotTokenSource;
 }
 
 /** Aborts the request (it then fails with `network_error`). */
@@ -64,15 +72,22 @@ export class OtpClientError extends Error {
   }
 }
 
-export function createOtpClient({ endpoint = '/api/otp', fetch }: OtpClientOptions = {}): OtpClient {
+export function createOtpClient({ endpoint = '/api/otp', fetch, botToken }: OtpClientOptions = {}): OtpClient {
   endpoint = endpoint.replace(/\/+$/, '');
 
   // One route's request. `payload` is the request body: the input without its signal (an absent locale is left out
   // by JSON.stringify).
   const post =
     (route: keyof OtpClient) =>
-    async ({ signal, ...payload }: Abortable) => {
+    async ({ signal, ...payload }: Abortable & { botToken?: string }) => {
       const url = `${endpoint}/${route}`;
+      // A fresh token per send and resend (asked for here, when the request goes out), unless the call brought one.
+      if (route !== 'verify' && payload.botToken === undefined && botToken)
+        try {
+          payload.botToken = (typeof botToken === 'function' ? await botToken() : botToken) || undefined;
+        } catch (cause) {
+          throw new OtpClientError('bot_check_failed', { status: 0, message: 'botToken() failed', cause });
+        }
       let response: Response;
       // biome-ignore lint/suspicious/noExplicitAny: parsed JSON, checked below where the kit relies on it
       let body: any;

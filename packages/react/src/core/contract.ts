@@ -17,6 +17,7 @@ export type OtpErrorCode =
   | 'invalid_request'
   | 'invalid_phone'
   | 'forbidden'
+  | 'bot_check_failed'
   | 'not_found'
   | 'method_not_allowed'
   | 'already_verified'
@@ -39,6 +40,9 @@ export interface SendRequest {
   /** What the verification is for (`sign-in`, `change-phone`, …): one of the purposes the server declares. The
    * server's proof carries it. Unset: the server's `default` purpose. */
   purpose?: string;
+  /** The bot-check widget's token (Turnstile, hCaptcha, reCAPTCHA), where the server runs a bot check: single use,
+   * so every send and resend carries a fresh one. Ignored by a server without one. */
+  botToken?: string;
 }
 
 /** Body of `POST …/verify`. */
@@ -50,6 +54,8 @@ export interface VerifyRequest {
 /** Body of `POST …/resend`. */
 export interface ResendRequest {
   verificationId: string;
+  /** A fresh bot-check token (see `SendRequest.botToken`). */
+  botToken?: string;
 }
 
 /** 200 body of `POST …/send` and `POST …/resend`. */

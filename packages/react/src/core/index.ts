@@ -1,6 +1,7 @@
 // @otpkit/react/client: the framework-free core, for any UI (Vue, Svelte, vanilla) or none. No React, no
 // TanStack Query, no 'use client' in this module graph: `no-react.test.ts` proves it.
 export {
+  type BotTokenSource,
   createOtpClient,
   type FetchLike,
   type OtpClient,

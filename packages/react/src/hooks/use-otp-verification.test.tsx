@@ -1,6 +1,7 @@
 // The hook end to end: React + react-query + the real BFF handler, with the EngageLab simulator at the
 // provider's network edge, and the real OtpInput.
-import { createTestBff } from '@otpkit/bff/testing';
+import { turnstile } from '@otpkit/bff/bot-checks';
+import { createSiteverifySimulator, createTestBff } from '@otpkit/bff/testing';
 import { type MutationObserver, QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { act, render, renderHook, screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
@@ -194,6 +195,31 @@ describe('useOtpVerification', () => {
       { to: TO, locale: 'zh-CN' },
       { to: TO, locale: 'pt-BR' },
     ]);
+  });
+
+  it('takes botToken: the latest callback is asked for a fresh token on each send and resend', async () => {
+    const captcha = createSiteverifySimulator({ service: 'turnstile' });
+    const bff = createTestBff({ handler: { botCheck: turnstile({ secret: captcha.secret, fetch: captcha.fetch }) } });
+    const first = vi.fn(() => captcha.issue());
+    const { result, rerender } = renderHook((props: UseOtpVerificationOptions) => useOtpVerification(props), {
+      initialProps: { fetch: bff.fetch } as UseOtpVerificationOptions,
+    });
+    // No token: the server's bot check refuses, and the hook reports it as an error the words can name.
+    await act(() => result.current.send(TO));
+    expect(result.current.status).toBe('error');
+    expect(result.current.error?.code).toBe('bot_check_failed');
+    rerender({ fetch: bff.fetch, botToken: first });
+    await act(() => result.current.send(TO));
+    expect(result.current.status).toBe('code_sent');
+    // A new callback (a re-rendered widget) is used from the next request on, without a new client.
+    const second = vi.fn(async () => captcha.issue());
+    rerender({ fetch: bff.fetch, botToken: second });
+    // (The server's clock past the resend cooldown; the hook's clock is the real one, so its state stays code_sent.)
+    bff.clock.advance((result.current.resendAt ?? 0) - Date.now() + 1000);
+    await act(() => result.current.resend());
+    expect(result.current.status).toBe('code_sent');
+    expect([first.mock.calls.length, second.mock.calls.length]).toEqual([1, 1]);
+    expect(captcha.requests).toHaveLength(2);
   });
 
   it('makes one client per endpoint and fetch: a new fetch is used from the next request on', async () => {

@@ -1,12 +1,13 @@
 'use client';
 import { MutationObserver, QueryClient, QueryClientContext } from '@tanstack/react-query';
 import { useContext, useEffect, useMemo, useState, useSyncExternalStore } from 'react';
-import { createOtpClient, type OtpClient, type OtpClientOptions } from '../core/client.js';
+import { type BotTokenSource, createOtpClient, type OtpClient, type OtpClientOptions } from '../core/client.js';
 import type { Locale } from '../core/contract.js';
 import { createOtpMachine, type OtpState, type SendOptions } from '../core/machine.js';
 import { canVerify } from '../core/status.js';
 
 // What the components need of the core comes through the hooks: components do not import core/ themselves.
+export type { BotTokenSource } from '../core/client.js';
 export type { Channel, Locale } from '../core/contract.js';
 export type { OtpState } from '../core/machine.js';
 export { isBusy, isFinished } from '../core/status.js';
@@ -66,9 +67,18 @@ type Routes = { [R in keyof OtpClient]: (input: Parameters<OtpClient[R]>[0]) => 
  * or changes after that is not used by this hook instance (remount it, e.g. with a `key`, to switch).
  */
 export function useOtpVerification(options: UseOtpVerificationOptions = {}): UseOtpVerificationResult {
-  // One client per endpoint and fetch, not one per request (createOtpClient reads nothing else of the options).
+  // One client per endpoint and fetch, not one per request. Its bot token is the latest option's, read when a send
+  // or resend goes out (the widget's token changes, the client does not).
   // biome-ignore lint/correctness/useExhaustiveDependencies: only endpoint and fetch make a new client
-  const client = useMemo(() => createOtpClient(options), [options.endpoint, options.fetch]);
+  const client = useMemo(
+    () =>
+      createOtpClient({
+        ...options,
+        botToken: (): ReturnType<Exclude<BotTokenSource, string>> | string | undefined =>
+          typeof latest.botToken === 'function' ? latest.botToken() : latest.botToken,
+      }),
+    [options.endpoint, options.fetch],
+  );
   // What is read at call time, so new options apply without recreating the machine (the QueryClient: until each
   // route's first request, see below): ONE object for the hook's life, brought up to date after each commit. Every key is written each time, so an option
   // the app drops is dropped here too. It is also the machine's options (the machine reads `locale` and
@@ -76,6 +86,7 @@ export function useOtpVerification(options: UseOtpVerificationOptions = {}): Use
   const current = {
     locale: options.locale,
     onVerified: options.onVerified,
+    botToken: options.botToken,
     client,
     queryClient: useContext(QueryClientContext),
   };

@@ -31,6 +31,7 @@ test('every status has its words', () => {
   expect(statusMessage(en, error('network_error'))).toBe(en.networkError);
   expect(statusMessage(en, error('provider_unavailable'))).toBe(en.unavailable);
   expect(statusMessage(en, error('invalid_phone'))).toBe(en.invalidPhone);
+  expect(statusMessage(en, error('bot_check_failed'))).toBe(en.botCheckFailed);
   expect(statusMessage(en, error('provider_error'))).toBe(en.genericError);
   expect(statusMessage(en, error('internal_error'))).toBe(en.genericError);
 });

@@ -23,6 +23,7 @@ const KEYS: Record<string, keyof OtpMessages | ''> = {
   invalid_phone: 'invalidPhone',
   undeliverable: 'undeliverable',
   forbidden: 'forbidden',
+  bot_check_failed: 'botCheckFailed',
 };
 
 /**

@@ -40,6 +40,9 @@ export interface OtpMessages {
    * deployment mistake, not the number). The error does not say which without parsing its English message, so
    * the words must be true of both: this site cannot send to this number. */
   forbidden: string;
+  /** 403 `bot_check_failed`: the server's bot check (Turnstile, hCaptcha, reCAPTCHA) refused the request, or it
+   * carried no token. The user can solve the challenge again and retry. */
+  botCheckFailed: string;
   networkError: string;
   unavailable: string;
   genericError: string;
@@ -70,6 +73,7 @@ export const en: OtpMessages = /* @__PURE__ */ Object.assign({}, componentWords,
   notDelivered: (to, channel) =>
     `The ${channels[channel]} to ${to} was not delivered. Check the number, or use another one.`,
   forbidden: 'This site cannot send a code to this number.',
+  botCheckFailed: 'We could not confirm you are human. Complete the check and try again.',
   networkError: 'No connection. Check your network and try again.',
   unavailable: 'The service is unavailable. Try again in a moment.',
   genericError: 'Something went wrong. Try again.',

@@ -36,6 +36,7 @@ export const es = {
   notDelivered: (to, channel) =>
     `No se pudo entregar el código a ${to} por ${channels[channel]}. Comprueba el número o usa otro.`,
   forbidden: 'Este sitio no puede enviar códigos a este número.',
+  botCheckFailed: 'No pudimos confirmar que eres una persona. Completa la verificación e inténtalo de nuevo.',
   networkError: 'Sin conexión. Comprueba tu red e inténtalo de nuevo.',
   unavailable: 'El servicio no está disponible. Inténtalo de nuevo en unos momentos.',
   genericError: 'Algo ha fallado. Inténtalo de nuevo.',

@@ -31,6 +31,7 @@ export const ja = {
   notDelivered: (to, channel) =>
     `${to} への${channels[channel]}が届きませんでした。番号を確認するか、別の番号をお使いください。`,
   forbidden: 'このサイトからはこの番号にコードを送信できません。',
+  botCheckFailed: '人間であることを確認できませんでした。確認を完了して、もう一度お試しください。',
   networkError: '接続できません。ネットワークを確認して、もう一度お試しください。',
   unavailable: 'サービスを一時的に利用できません。しばらくしてからお試しください。',
   genericError: 'エラーが発生しました。もう一度お試しください。',

@@ -30,6 +30,7 @@ export const zh_CN = {
   undeliverable: '无法向该号码发送验证码。',
   notDelivered: (to, channel) => `发送至 ${to} 的${channels[channel]}未能送达。请检查号码，或使用其他号码。`,
   forbidden: '本网站无法向该号码发送验证码。',
+  botCheckFailed: '无法确认您是真人。请完成验证后重试。',
   networkError: '网络连接失败，请检查网络后重试。',
   unavailable: '服务暂时不可用，请稍后再试。',
   genericError: '出错了，请重试。',

@@ -31,6 +31,7 @@ export const zh_HK = {
   undeliverable: '無法向此號碼發送驗證碼。',
   notDelivered: (to, channel) => `發送至 ${to} 的${channels[channel]}未能送達。請檢查號碼，或使用其他號碼。`,
   forbidden: '本網站無法向此號碼發送驗證碼。',
+  botCheckFailed: '無法確認您是真人。請完成驗證後再試。',
   networkError: '網絡連線失敗，請檢查網絡後再試。',
   unavailable: '服務暫時無法使用，請稍後再試。',
   genericError: '發生錯誤，請再試一次。',
