@@ -4,6 +4,7 @@ export default defineConfig({
   entry: {
     index: 'src/index.ts',
     client: 'src/core/index.ts',
+    phone: 'src/phone/index.ts',
     'locales/en': 'src/i18n/locales/en.ts',
     'locales/zh_CN': 'src/i18n/locales/zh_CN.ts',
     'locales/zh_HK': 'src/i18n/locales/zh_HK.ts',
@@ -15,5 +16,6 @@ export default defineConfig({
   dts: true,
   platform: 'browser',
   target: 'es2022',
-  deps: { neverBundle: ['react', 'react-dom', 'react/jsx-runtime', '@tanstack/react-query'] },
+  // libphonenumber-js is a dependency, so it stays an import (an app's bundler dedupes it with its own copy).
+  deps: { neverBundle: ['react', 'react-dom', 'react/jsx-runtime', '@tanstack/react-query', /^libphonenumber-js/] },
 });
