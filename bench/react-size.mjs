@@ -11,7 +11,7 @@ import { constants, gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const LOCALES = ['en', 'es', 'ja', 'th', 'zh_CN', 'zh_HK'];
+const LOCALES = ['en', 'ar', 'de', 'es', 'fr', 'hi', 'ja', 'ko', 'pt_BR', 'ru', 'th', 'zh_CN', 'zh_HK'];
 const FLOW_BUDGET = 2048; // the drop-in flow may add at most 2 KB gzipped over the primitives
 
 const ENTRIES = [
