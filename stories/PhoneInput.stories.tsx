@@ -1,9 +1,11 @@
 import type { Meta, StoryObj } from '@storybook/react-vite';
 // docs:phone-import
 import '@otpkit/react/phone.css';
+// docs:end
+import { arPhone } from '@otpkit/react/locales/ar';
+import { jaPhone } from '@otpkit/react/locales/ja';
 import { PhoneInput, type PhoneStatus } from '@otpkit/react/phone';
 import { useId, useState } from 'react';
-// docs:end
 import { expect, fn, waitFor, within } from 'storybook/test';
 
 const meta = {
@@ -98,7 +100,7 @@ export const AllowedCountries: Story = {
 
 /** Japanese: country names from Intl.DisplayNames, the component's words from the locale module. */
 export const Japanese: Story = {
-  args: { locale: 'ja', defaultCountry: 'JP', 'aria-label': '電話番号', labels: { country: '国・地域' } },
+  args: { locale: 'ja', defaultCountry: 'JP', 'aria-label': undefined, labels: jaPhone },
   play: async ({ canvas, userEvent }) => {
     const number = canvas.getByRole('textbox', { name: '電話番号' });
     await userEvent.type(number, '09012345678');
@@ -125,7 +127,7 @@ export const DarkTheme: Story = {
 
 /** Right-to-left page: the number and its calling code still read left to right; the list is right to left. */
 export const RightToLeftPage: Story = {
-  args: { locale: 'ar', defaultCountry: 'SA', 'aria-label': 'رقم الهاتف' },
+  args: { locale: 'ar', defaultCountry: 'SA', 'aria-label': undefined, labels: arPhone },
   decorators: [
     (Story) => (
       <div dir="rtl" lang="ar">
@@ -134,8 +136,9 @@ export const RightToLeftPage: Story = {
     ),
   ],
   play: async ({ canvasElement, canvas, userEvent }) => {
-    const number = canvas.getByRole('textbox');
+    const number = canvas.getByRole('textbox', { name: arPhone.phoneNumber });
     await userEvent.type(number, '0512345678');
+    await expect(canvas.getByRole('button', { name: /^الدولة: .+ \+966$/ })).toBeVisible();
     await expect(number).toHaveValue('051 234 5678');
     const button = canvasElement.querySelector('.otpkit-country-button') as HTMLElement;
     await expect(button.getBoundingClientRect().right).toBeLessThanOrEqual(number.getBoundingClientRect().left + 1);

@@ -5,6 +5,7 @@ import { flushSync } from 'react-dom';
 import { createRoot, type Root } from 'react-dom/client';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { page, userEvent } from 'vitest/browser';
+import { arPhone } from '../i18n/locales/ar.js';
 import { PhoneInput, type PhoneInputProps } from './phone-input.js';
 
 let root: Root | undefined;
@@ -39,14 +40,6 @@ async function noAxeViolations(element: HTMLElement) {
   const { violations } = await axe.run(element);
   expect(violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target).join(', ')}`)).toEqual([]);
 }
-
-const arPhone = {
-  phoneNumber: 'رقم الهاتف',
-  country: 'الدولة',
-  searchCountries: 'ابحث عن دولة',
-  noResults: 'لا توجد دولة مطابقة.',
-  noCountry: 'بلا دولة',
-};
 
 afterEach(() => {
   root?.unmount();
