@@ -149,7 +149,16 @@ export function CountryList({
         }}
         onKeyDown={onKeyDown}
       />
-      <div ref={list} id={listId} className="otpkit-country-list" role="listbox" aria-label={words.country}>
+      <div
+        ref={list}
+        id={listId}
+        className="otpkit-country-list"
+        role="listbox"
+        aria-label={words.country}
+        // Focus stays in the search field: a press on an option or on the list's scrollbar must not move it (Chrome
+        // focuses a scrollable element it is pressed on, and the blur would close the popup before the click).
+        onMouseDown={(event) => event.preventDefault()}
+      >
         {shown.map((country) => (
           // biome-ignore lint/a11y/useKeyWithClickEvents: the keyboard reaches the options through the search field (aria-activedescendant), as the APG combobox does.
           <div
@@ -162,8 +171,6 @@ export function CountryList({
             aria-selected={country === activeCountry}
             data-active={country === activeCountry ? '' : undefined}
             data-current={country === current ? '' : undefined}
-            // Keep focus in the search field: a click must not blur it (which would close the popup first).
-            onMouseDown={(event) => event.preventDefault()}
             onClick={() => onSelect(country)}
           >
             {flags && (

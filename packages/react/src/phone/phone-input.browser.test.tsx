@@ -117,6 +117,26 @@ describe('PhoneInput in Chromium', () => {
     await expect.poll(() => last()?.[0]).toBe('+447400123456');
   });
 
+  it('the button toggles the list with the pointer; a press on the list keeps focus in the search', async () => {
+    const { element } = field({ defaultCountry: 'US' });
+    const button = page.getByRole('button', { name: /^Country/ });
+    await userEvent.click(button);
+    const search = page.getByRole('combobox');
+    await expect.element(search).toHaveFocus();
+    const list = element.querySelector<HTMLElement>('[role=listbox]')!;
+    const box = list.getBoundingClientRect();
+    // The list's scrollbar, at its right edge.
+    await userEvent.click(list, { position: { x: box.width - 3, y: 20 } } as Parameters<typeof userEvent.click>[1]);
+    await expect.element(search).toHaveFocus();
+    await userEvent.click(button);
+    await expect.element(page.getByRole('dialog')).not.toBeInTheDocument();
+    await expect.element(button).toHaveFocus();
+    await expect.element(button).toHaveAttribute('aria-expanded', 'false');
+    await userEvent.click(button);
+    await userEvent.click(page.getByRole('option', { name: 'Canada +1' }));
+    await expect.element(page.getByRole('button', { name: 'Country: Canada +1' })).toBeVisible();
+  });
+
   it('the arrows scroll the active option into view inside the list', async () => {
     const { element } = field({ defaultCountry: 'AF' });
     await userEvent.click(page.getByRole('button', { name: /^Country/ }));

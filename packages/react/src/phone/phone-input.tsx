@@ -253,7 +253,13 @@ export const PhoneInput = forwardRef<HTMLInputElement, PhoneInputProps>(function
           aria-expanded={open}
           aria-controls={open ? popupId : undefined}
           disabled={disabled}
-          onClick={() => setOpen(!open)}
+          // While the list is open, pressing the button must not first blur the search field (which closes the
+          // list, so that the click would open it again): the click closes it, and focus comes back here.
+          onMouseDown={(event) => open && event.preventDefault()}
+          onClick={() => {
+            setOpen(!open);
+            if (open) button.current?.focus();
+          }}
           onKeyDown={(event) => {
             // A listbox habit: the arrows open it.
             if (event.key !== 'ArrowDown' && event.key !== 'ArrowUp') return;
