@@ -154,7 +154,6 @@ export const PhoneInput = forwardRef<HTMLInputElement, PhoneInputProps>(function
   const [picked, setPicked] = useState(() => listed(initial.country) ?? listed(defaultCountry));
   const detected = useMemo(() => countryFromLanguages(languages.split(','), list), [languages, list]);
   const country = picked ?? detected ?? (list.length === 1 ? list[0] : undefined);
-  const read = readPhone(text, country, allowed);
 
   // A controlled value set from outside (not the one just reported) replaces the text.
   const reported = useRef<string | null | undefined>(value);
@@ -316,7 +315,7 @@ export const PhoneInput = forwardRef<HTMLInputElement, PhoneInputProps>(function
           }}
         />
       )}
-      {name && <input type="hidden" name={name} value={read.value ?? ''} />}
+      {name && <input type="hidden" name={name} value={readPhone(text, country, allowed).value ?? ''} />}
     </div>
   );
 });
