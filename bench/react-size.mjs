@@ -4,13 +4,14 @@
 // TanStack Query external (the app has them anyway), gzip -9. @otpkit/react is bundled from its TypeScript SOURCE
 // (the "source" export condition), so no build is needed and the figure is what an app's bundler would tree-shake
 // out of it; dist is the same code compiled by tsdown.
+import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { constants, gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const LOCALES = ['en', 'es', 'ja', 'th', 'zh_CN', 'zh_HK'];
+const LOCALES = ['en', 'ar', 'de', 'es', 'fr', 'hi', 'ja', 'ko', 'pt_BR', 'ru', 'th', 'zh_CN', 'zh_HK'];
 const FLOW_BUDGET = 2048; // the drop-in flow may add at most 2 KB gzipped over the primitives
 
 const ENTRIES = [
@@ -21,6 +22,14 @@ const ENTRIES = [
     "export { OtpInput, ResendButton, ExpiryCountdown, useOtpVerification, createOtpClient } from '@otpkit/react';",
   ],
   ['@otpkit/react full (drop-in flow + English)', "export * from '@otpkit/react';"],
+  // The phone entry against the best-known React phone field, both with a country selector and libphonenumber-js's
+  // `min` metadata (which is most of either): react-phone-number-input also bundles its English country names;
+  // PhoneInput takes them from Intl.DisplayNames.
+  [
+    'react-phone-number-input 3.4 (`/min`, with country select)',
+    "export { default } from 'react-phone-number-input/min';",
+  ],
+  ['@otpkit/react/phone PhoneInput', "export { PhoneInput } from '@otpkit/react/phone';"],
   ...LOCALES.map((l) => [`locale ${l}`, `export * from '@otpkit/react/locales/${l}';`]),
 ];
 
@@ -60,6 +69,14 @@ export default async function run() {
   const anchor = sizes.get('input-otp 1.5.0 (whole entry)').gzip;
   const primitives = sizes.get('@otpkit/react primitives').gzip;
   const flow = sizes.get('@otpkit/react full (drop-in flow + English)').gzip;
+  const phone = sizes.get('@otpkit/react/phone PhoneInput').gzip;
+  const phoneAnchor = sizes.get('react-phone-number-input 3.4 (`/min`, with country select)').gzip;
+  const phoneModules = sizes.get('@otpkit/react/phone PhoneInput').modules;
+  const ownBytes = phoneModules.filter(([path]) => path.includes('packages/react/')).reduce((sum, [, b]) => sum + b, 0);
+  const css = (path) => {
+    const text = readFileSync(join(root, path));
+    return `${fmt(text.byteLength)} B, ${fmt(gzipSync(text, { level: constants.Z_BEST_COMPRESSION }).byteLength)} B gzipped`;
+  };
   const verdict = (ok, size, limit) =>
     ok ? `met (${fmt(limit - size)} B to spare)` : `**missed by ${fmt(size - limit)} B**`;
 
@@ -76,6 +93,7 @@ export default async function run() {
     '',
     `- Primitives (OtpInput, ResendButton, ExpiryCountdown, useOtpVerification, createOtpClient) <= input-otp (${fmt(anchor)} B): ${verdict(primitives <= anchor, primitives, anchor)}.`,
     `- Drop-in flow <= primitives + 2 KB (${fmt(primitives + FLOW_BUDGET)} B): ${verdict(flow <= primitives + FLOW_BUDGET, flow, primitives + FLOW_BUDGET)}.`,
+    `- Phone entry (\`@otpkit/react/phone\`) <= react-phone-number-input (${fmt(phoneAnchor)} B): ${verdict(phone <= phoneAnchor, phone, phoneAnchor)}. Of its minified bytes, ${fmt(ownBytes)} are the component and the rest libphonenumber-js (code and \`min\` metadata). It is its own entry point: the rows above do not contain it. Its stylesheet \`phone.css\`: ${css('packages/react/src/phone/phone.css')} (react-phone-number-input's style.css: ${css('node_modules/react-phone-number-input/style.css')}).`,
     '- Locales are separate entry points (`@otpkit/react/locales/<id>`): an app pays only for the ones it imports.',
     '',
     'Where the primitives bundle goes (minified bytes per source module, before gzip):',

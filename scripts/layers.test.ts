@@ -61,6 +61,8 @@ describe('layer import rules (biome.json)', () => {
     [`${R}/components/probe.tsx`, "import '../core/machine.js';", 'components go through the hooks'],
     [`${R}/components/otp-input.tsx`, "import '../hooks/use-countdown.js';", 'OtpInput is a pure primitive'],
     [`${R}/i18n/probe.ts`, "import 'react';", 'words know no React'],
+    [`${R}/phone/probe.tsx`, "import '../components/otp-input.js';", 'the phone entry is a field of its own'],
+    [`${R}/phone/probe.tsx`, "import '../hooks/use-otp-verification.js';", 'the phone entry knows no flow'],
   ])('%s may not `%s`: %s', (path, source) => {
     expect(restricted(path, source)).toBe(1);
   });
@@ -82,6 +84,10 @@ describe('layer import rules (biome.json)', () => {
     ],
     [`${R}/components/probe.tsx`, "import { useOtpVerification } from '../hooks/use-otp-verification.js';"],
     [`${R}/components/otp-input.tsx`, "import { CHARSETS } from './charsets.js';"],
+    [
+      `${R}/phone/probe.tsx`,
+      "import { AsYouType } from 'libphonenumber-js/min';\nimport { phoneWords } from './words.js';",
+    ],
   ])('%s may `%s`', (path, source) => {
     expect(restricted(path, source)).toBe(0);
   });

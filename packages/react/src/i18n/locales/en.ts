@@ -1,6 +1,9 @@
 import type { Channel } from '../../core/contract.js';
 import { componentWords } from '../component-words.js';
 
+/** The words of `PhoneInput` (`@otpkit/react/phone`) in English. */
+export { phoneWords as enPhone } from '../../phone/words.js';
+
 /**
  * Every word the components and the flow show or announce. A flat object: override any key with the `messages`
  * prop. The other languages live in their own modules (`@otpkit/react/locales/ja`, ...) so an app bundles only

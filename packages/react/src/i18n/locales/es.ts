@@ -1,4 +1,5 @@
 import type { Channel } from '../../core/contract.js';
+import type { PhoneWords } from '../../phone/words.js';
 import type { OtpMessages } from './en.js';
 
 const channels: Record<Channel, string> = {
@@ -41,3 +42,12 @@ export const es = {
   unavailable: 'El servicio no está disponible. Inténtalo de nuevo en unos momentos.',
   genericError: 'Algo ha fallado. Inténtalo de nuevo.',
 } satisfies OtpMessages;
+
+/** The words of `PhoneInput` (`@otpkit/react/phone`) in Spanish. */
+export const esPhone: PhoneWords = {
+  phoneNumber: 'Número de teléfono',
+  country: 'País',
+  searchCountries: 'Buscar país',
+  noResults: 'Ningún país coincide.',
+  noCountry: 'Sin país',
+};

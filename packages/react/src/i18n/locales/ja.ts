@@ -1,4 +1,5 @@
 import type { Channel } from '../../core/contract.js';
+import type { PhoneWords } from '../../phone/words.js';
 import type { OtpMessages } from './en.js';
 
 const channels: Record<Channel, string> = { sms: 'SMS', whatsapp: 'WhatsApp', email: 'メール', voice: '音声通話' };
@@ -15,7 +16,8 @@ export const ja = {
   changeNumber: '電話番号を変更',
   verifying: '確認中…',
   verified: '認証が完了しました。',
-  wrongCode: (n) => `コードが正しくありません。あと${n}回入力できます。`,
+  // Word joiners (U+2060) keep あと, the number and its counter 回 on one line.
+  wrongCode: (n) => `コードが正しくありません。あと\u2060${n}\u2060回入力できます。`,
   expiresIn: (time) => `コードの有効期限まで ${time}`,
   expired: 'コードの有効期限が切れました。新しいコードを送信してください。',
   alreadyVerified: 'このコードはすでに使用されています。新しいコードを送信してください。',
@@ -36,3 +38,12 @@ export const ja = {
   unavailable: 'サービスを一時的に利用できません。しばらくしてからお試しください。',
   genericError: 'エラーが発生しました。もう一度お試しください。',
 } satisfies OtpMessages;
+
+/** The words of `PhoneInput` (`@otpkit/react/phone`) in Japanese. */
+export const jaPhone: PhoneWords = {
+  phoneNumber: '電話番号',
+  country: '国・地域',
+  searchCountries: '国・地域を検索',
+  noResults: '該当する国・地域がありません。',
+  noCountry: '国・地域なし',
+};

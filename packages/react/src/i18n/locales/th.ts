@@ -1,4 +1,5 @@
 import type { Channel } from '../../core/contract.js';
+import type { PhoneWords } from '../../phone/words.js';
 import type { OtpMessages } from './en.js';
 
 const channels: Record<Channel, string> = { sms: 'SMS', whatsapp: 'WhatsApp', email: 'อีเมล', voice: 'การโทร' };
@@ -11,7 +12,9 @@ export const th = {
   sendCode: 'ส่งรหัส',
   sending: 'กำลังส่ง…',
   codeLabel: 'รหัสยืนยัน',
-  codeSent: (to, channel) => `ส่งรหัสไปยัง ${to} ทาง${channels[channel]}แล้ว`,
+  // Spaces around the channel: Thai leaves none between words, but a Latin word (SMS) run into Thai script reads
+  // as one blur.
+  codeSent: (to, channel) => `ส่งรหัสไปยัง ${to} ทาง ${channels[channel]} แล้ว`,
   changeNumber: 'เปลี่ยนหมายเลข',
   verifying: 'กำลังตรวจสอบรหัส…',
   verified: 'ยืนยันสำเร็จแล้ว',
@@ -35,3 +38,12 @@ export const th = {
   unavailable: 'บริการไม่พร้อมใช้งานชั่วคราว กรุณาลองใหม่ภายหลัง',
   genericError: 'เกิดข้อผิดพลาด กรุณาลองใหม่',
 } satisfies OtpMessages;
+
+/** The words of `PhoneInput` (`@otpkit/react/phone`) in Thai. */
+export const thPhone: PhoneWords = {
+  phoneNumber: 'หมายเลขโทรศัพท์',
+  country: 'ประเทศ',
+  searchCountries: 'ค้นหาประเทศ',
+  noResults: 'ไม่พบประเทศที่ตรงกัน',
+  noCountry: 'ไม่ระบุประเทศ',
+};

@@ -1,4 +1,5 @@
 import type { Channel } from '../../core/contract.js';
+import type { PhoneWords } from '../../phone/words.js';
 import type { OtpMessages } from './en.js';
 
 const channels: Record<Channel, string> = { sms: '短信', whatsapp: 'WhatsApp', email: '电子邮件', voice: '语音电话' };
@@ -35,3 +36,12 @@ export const zh_CN = {
   unavailable: '服务暂时不可用，请稍后再试。',
   genericError: '出错了，请重试。',
 } satisfies OtpMessages;
+
+/** The words of `PhoneInput` (`@otpkit/react/phone`) in Simplified Chinese. */
+export const zh_CNPhone: PhoneWords = {
+  phoneNumber: '手机号码',
+  country: '国家/地区',
+  searchCountries: '搜索国家/地区',
+  noResults: '没有匹配的国家/地区。',
+  noCountry: '未选择国家/地区',
+};

@@ -1,4 +1,5 @@
 import type { Channel } from '../../core/contract.js';
+import type { PhoneWords } from '../../phone/words.js';
 import type { OtpMessages } from './en.js';
 
 // Hong Kong usage, not only Traditional characters: 短訊 (not 簡訊), 電郵, 網絡, 索取.
@@ -36,3 +37,12 @@ export const zh_HK = {
   unavailable: '服務暫時無法使用，請稍後再試。',
   genericError: '發生錯誤，請再試一次。',
 } satisfies OtpMessages;
+
+/** The words of `PhoneInput` (`@otpkit/react/phone`) in Traditional Chinese (Hong Kong). */
+export const zh_HKPhone: PhoneWords = {
+  phoneNumber: '電話號碼',
+  country: '國家／地區',
+  searchCountries: '搜尋國家／地區',
+  noResults: '沒有相符的國家／地區。',
+  noCountry: '未選擇國家／地區',
+};

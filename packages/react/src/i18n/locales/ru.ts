@@ -1,0 +1,62 @@
+import type { Channel } from '../../core/contract.js';
+import type { PhoneWords } from '../../phone/words.js';
+import type { OtpMessages } from './en.js';
+
+// Each channel with its own preposition and case: "по SMS", "в WhatsApp", "по электронной почте", "звонком".
+const channels: Record<Channel, string> = {
+  sms: 'по SMS',
+  whatsapp: 'в WhatsApp',
+  email: 'по электронной почте',
+  voice: 'голосовым звонком',
+};
+const plural = /* @__PURE__ */ new Intl.PluralRules('ru');
+// one: 1, 21, 31 …; few: 2–4, 22–24 …; many: 0, 5–20, 25–30 …
+const attempts: Record<string, (n: number) => string> = {
+  one: (n) => `Осталась ${n} попытка`,
+  few: (n) => `Осталось ${n} попытки`,
+  many: (n) => `Осталось ${n} попыток`,
+  other: (n) => `Осталось ${n} попытки`,
+};
+
+/** Russian ("вы"). */
+export const ru = {
+  phoneLabel: 'Номер телефона',
+  phoneHint: 'Укажите код страны, например +79123456789.',
+  phoneInvalid: 'Введите номер с кодом страны, начиная с +.',
+  sendCode: 'Отправить код',
+  sending: 'Отправка…',
+  codeLabel: 'Код подтверждения',
+  codeSent: (to, channel) => `Мы отправили код на ${to} ${channels[channel]}.`,
+  changeNumber: 'Изменить номер',
+  verifying: 'Проверяем код…',
+  verified: 'Подтверждено.',
+  wrongCode: (n) => `Неверный код. ${(attempts[plural.select(n)] ?? attempts.other!)(n)}.`,
+  expiresIn: (time) => `Код действует ещё ${time}`,
+  expired: 'Срок действия кода истёк. Запросите новый.',
+  alreadyVerified: 'Этот код уже использован. Запросите новый.',
+  tooManyAttempts: 'Слишком много неверных кодов. Запросите новый код.',
+  rateLimited: 'Слишком много запросов. Подождите немного.',
+  retryIn: (time) => `Повторить через ${time}`,
+  resend: 'Отправить код ещё раз',
+  resendIn: (time) => `Отправить код ещё раз через ${time}`,
+  resendAvailable: 'Теперь можно отправить код ещё раз.',
+  sendNewCode: 'Отправить новый код',
+  invalidPhone: 'Этот номер недействителен.',
+  undeliverable: 'Не удалось отправить код на этот номер.',
+  notDelivered: (to, channel) =>
+    `Код, отправленный на ${to} ${channels[channel]}, не доставлен. Проверьте номер или укажите другой.`,
+  botCheckFailed: 'Не удалось подтвердить, что вы человек. Пройдите проверку и попробуйте снова.',
+  forbidden: 'Этот сайт не может отправить код на этот номер.',
+  networkError: 'Нет соединения. Проверьте сеть и повторите попытку.',
+  unavailable: 'Сервис недоступен. Повторите попытку чуть позже.',
+  genericError: 'Что-то пошло не так. Повторите попытку.',
+} satisfies OtpMessages;
+
+/** The words of `PhoneInput` (`@otpkit/react/phone`) in Russian. */
+export const ruPhone: PhoneWords = {
+  phoneNumber: 'Номер телефона',
+  country: 'Страна',
+  searchCountries: 'Поиск страны',
+  noResults: 'Страна не найдена.',
+  noCountry: 'Без страны',
+};
