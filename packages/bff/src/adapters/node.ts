@@ -33,10 +33,22 @@ export function toNodeHandler(otp: Pick<OtpHandler, 'handle'>) {
   const bridged = bridgeOf(otp);
   // `_next` lets Express type-check this as middleware; the handler answers every request itself.
   return async (req: NodeRequest, res: ServerResponse, _next?: (error?: unknown) => void): Promise<void> => {
+    let small: Buffer | undefined;
+    if (bridged && isSmallBody(req)) {
+      try {
+        small = await readAll(req);
+      } catch {
+        // The client went away mid-body: nobody reads this answer, and there is nothing to log.
+        return writeReply(
+          res,
+          errorReply(new OtpError('invalid_request', { message: 'The body was not received whole.' })),
+        );
+      }
+    }
     let request: BridgedRequest;
     let bodyText: string | undefined;
     try {
-      ({ request, bodyText } = toRequest(req, bridged !== undefined));
+      ({ request, bodyText } = toRequest(req, bridged !== undefined, small));
     } catch {
       // A Host header no URL can be built from (Node's parser has checked the rest), or a pre-parsed body that
       // JSON cannot serialise.
@@ -144,11 +156,46 @@ class BridgedRequest extends Request {
   }
 }
 
+/** The contract's body cap (http/request.ts): a body declared within it is read here whole. */
+const SMALL_BODY_BYTES = 2048;
+
 /**
- * `textBody`: when a body parser has run already, hand its result over as JSON text beside the Request instead of
- * in it (bridge.ts); else it is put back into the Request.
+ * A body no parser has read, with a Content-Length within the contract's cap: read with Node's own stream events
+ * instead of through Readable.toWeb and a Web stream reader (Node's parser delivers exactly the declared bytes, so
+ * reading it all bounds nothing new). Larger or chunked bodies stay streamed: the handler stops reading them at its
+ * cap.
  */
-function toRequest(req: NodeRequest, textBody: boolean): { request: BridgedRequest; bodyText?: string } {
+function isSmallBody(req: NodeRequest): boolean {
+  if (req.body !== undefined || req.readableEnded || req.method === 'GET' || req.method === 'HEAD') return false;
+  const declared = req.headers['content-length'];
+  return (
+    declared !== undefined && req.headers['transfer-encoding'] === undefined && Number(declared) <= SMALL_BODY_BYTES
+  );
+}
+
+function readAll(req: NodeRequest): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.once('end', () => resolve(Buffer.concat(chunks)));
+    req.once('error', reject);
+    // After 'end' this settles nothing; before it, the client went away.
+    req.once('close', () => reject(new Error('the request closed before its end')));
+  });
+}
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * `textBody`: hand a body over as JSON text beside the Request instead of in it (bridge.ts): the result of a body
+ * parser that has run already, or `small`, read whole above. Bytes that are not UTF-8 go into the Request, where
+ * the handler refuses them as it refuses any.
+ */
+function toRequest(
+  req: NodeRequest,
+  textBody: boolean,
+  small?: Buffer,
+): { request: BridgedRequest; bodyText?: string } {
   // Only the socket decides the scheme: X-Forwarded-Proto is the client's word unless a proxy is trusted, and
   // that decision belongs to the handler's `trustProxy`.
   const scheme = (req.socket as TLSSocket).encrypted ? 'https' : 'http';
@@ -176,6 +223,12 @@ function toRequest(req: NodeRequest, textBody: boolean): { request: BridgedReque
       if (typeof body === 'string' || body instanceof Uint8Array) init.body = body as Uint8Array<ArrayBuffer>;
       else if (textBody) bodyText = JSON.stringify(body);
       else init.body = JSON.stringify(body);
+    } else if (small !== undefined) {
+      try {
+        bodyText = utf8.decode(small);
+      } catch {
+        init.body = small as Uint8Array<ArrayBuffer>;
+      }
     } else if (!req.readableEnded) {
       // Streamed, not buffered: the handler counts the bytes and stops reading past its limit.
       init.body = Readable.toWeb(req) as ReadableStream<Uint8Array>;
