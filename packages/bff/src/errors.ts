@@ -1,3 +1,4 @@
+import { type Reply, toWebResponse } from './bridge.js';
 import { ERROR_STATUS, type ErrorCode } from './contract.js';
 
 export interface OtpErrorOptions {
@@ -37,16 +38,21 @@ export class OtpError extends Error {
   }
 
   toResponse(): Response {
-    const headers = new Headers({ 'content-type': 'application/json', 'cache-control': 'no-store' });
-    if (this.retryAfter !== undefined) headers.set('retry-after', String(this.retryAfter));
-    if (this.code === 'method_not_allowed') headers.set('allow', 'POST');
-    const error = {
-      code: this.code,
-      message: this.message,
-      ...(this.retryAfter === undefined ? {} : { retryAfter: this.retryAfter }),
-    };
-    return new Response(JSON.stringify({ error }), { status: this.status, headers });
+    return toWebResponse(errorReply(this));
   }
+}
+
+/** The contract's error answer for `error`: its JSON body, with Retry-After and Allow where they apply. */
+export function errorReply(error: OtpError): Reply {
+  const headers: Record<string, string> = { 'content-type': 'application/json', 'cache-control': 'no-store' };
+  if (error.retryAfter !== undefined) headers['retry-after'] = String(error.retryAfter);
+  if (error.code === 'method_not_allowed') headers.allow = 'POST';
+  const body = {
+    code: error.code,
+    message: error.message,
+    ...(error.retryAfter === undefined ? {} : { retryAfter: error.retryAfter }),
+  };
+  return { status: error.status, headers, body: JSON.stringify({ error: body }) };
 }
 
 /**

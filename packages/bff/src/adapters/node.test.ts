@@ -27,7 +27,8 @@ interface Mount {
   name: string;
   /** True when a body parser has run before the bridge (the body reaches it re-serialised, not streamed). */
   parsed: boolean;
-  start(handle: Handle): Promise<{ base: string; server: Server }>;
+  /** `otp`: a handler from createOtpHandler (the bridge's fast entry) or an app's own `{ handle }`. */
+  start(otp: Pick<OtpHandler, 'handle'>): Promise<{ base: string; server: Server }>;
 }
 
 async function listen(server: Server, path: string): Promise<{ base: string; server: Server }> {
@@ -54,22 +55,22 @@ const mounts: Mount[] = [
   {
     name: 'node:http',
     parsed: false,
-    start: (handle) => listen(createServer(toNodeHandler({ handle })), '/api/otp'),
+    start: (otp) => listen(createServer(toNodeHandler(otp)), '/api/otp'),
   },
   {
     name: 'Express 5',
     parsed: false,
-    start: (handle) => listen(createServer(express().use('/api/otp', toNodeHandler({ handle }))), '/api/otp'),
+    start: (otp) => listen(createServer(express().use('/api/otp', toNodeHandler(otp))), '/api/otp'),
   },
   {
     name: 'Express 5 + express.json()',
     parsed: true,
-    start: (handle) =>
+    start: (otp) =>
       listen(
         createServer(
           express()
             .use(express.json())
-            .use('/api/otp', ...toExpress({ handle })),
+            .use('/api/otp', ...toExpress(otp)),
         ),
         '/api/otp',
       ),
@@ -77,20 +78,20 @@ const mounts: Mount[] = [
   {
     name: 'Express 5 sub-router at /auth/v1/otp',
     parsed: true,
-    start: (handle) => {
-      const router = express.Router().use('/otp', ...toExpress({ handle }));
+    start: (otp) => {
+      const router = express.Router().use('/otp', ...toExpress(otp));
       return listen(createServer(express().use(express.json()).use('/auth/v1', router)), '/auth/v1/otp');
     },
   },
   {
     name: 'Express 4 + express.json()',
     parsed: true,
-    start: (handle) =>
+    start: (otp) =>
       listen(
         createServer(
           express4()
             .use(express4.json())
-            .use('/api/otp', ...toExpress({ handle })),
+            .use('/api/otp', ...toExpress(otp)),
         ),
         '/api/otp',
       ),
@@ -98,7 +99,7 @@ const mounts: Mount[] = [
   {
     name: 'Next.js Pages Router API route',
     parsed: true,
-    start: (handle) => listen(nextPagesServer(toNodeHandler({ handle })), '/api/otp'),
+    start: (otp) => listen(nextPagesServer(toNodeHandler(otp)), '/api/otp'),
   },
 ];
 
@@ -110,8 +111,9 @@ afterEach(async () => {
   }
 });
 
-async function serve(mount: Mount, handle: Handle): Promise<string> {
-  const { base, server } = await mount.start(handle);
+/** Serves `handle` as an app's own `{ handle }` (the public path), or a whole handler (the bridge's fast entry). */
+async function serve(mount: Mount, handle: Handle | Pick<OtpHandler, 'handle'>): Promise<string> {
+  const { base, server } = await mount.start(typeof handle === 'function' ? { handle } : handle);
   servers.push(server);
   return base;
 }
@@ -342,7 +344,7 @@ describe.each(mounts)('the real handler through toNodeHandler in $name', (mount)
 
   it('send, then verify with the code the simulator delivered: 200 verified with a proof the server accepts', async () => {
     const { otp, sim } = realOtp();
-    const base = await serve(mount, otp.handle);
+    const base = await serve(mount, otp);
     const sent = await postJson(`${base}/send`, { to, locale: 'en' });
     expect(sent.status).toBe(200);
     const { verificationId } = (await sent.json()) as { verificationId: string };
@@ -360,7 +362,7 @@ describe.each(mounts)('the real handler through toNodeHandler in $name', (mount)
 
   it('415 for text/plain', async () => {
     const { otp } = realOtp();
-    const base = await serve(mount, otp.handle);
+    const base = await serve(mount, otp);
     const res = await fetch(`${base}/send`, {
       method: 'POST',
       headers: { 'content-type': 'text/plain' },
@@ -372,7 +374,7 @@ describe.each(mounts)('the real handler through toNodeHandler in $name', (mount)
 
   it('413 for a 3 KB JSON body', async () => {
     const { otp, sim } = realOtp();
-    const base = await serve(mount, otp.handle);
+    const base = await serve(mount, otp);
     const res = await postJson(`${base}/send`, { to, locale: 'x'.repeat(3 * 1024) });
     expect(res.status).toBe(413);
     expect(((await res.json()) as { error: { code: string } }).error.code).toBe('payload_too_large');
@@ -381,7 +383,7 @@ describe.each(mounts)('the real handler through toNodeHandler in $name', (mount)
 
   it('405 with Allow: POST for GET', async () => {
     const { otp } = realOtp();
-    const base = await serve(mount, otp.handle);
+    const base = await serve(mount, otp);
     const res = await fetch(`${base}/send`);
     expect(res.status).toBe(405);
     expect(res.headers.get('allow')).toBe('POST');
@@ -390,7 +392,7 @@ describe.each(mounts)('the real handler through toNodeHandler in $name', (mount)
 
   it("limits sends by the socket's IP", async () => {
     const { otp, limitKeys } = realOtp({ ipLimit: { limit: 1, windowSeconds: 60 } });
-    const base = await serve(mount, otp.handle);
+    const base = await serve(mount, otp);
     expect((await postJson(`${base}/send`, { to })).status).toBe(200);
     // A dual-stack socket may say ::ffff:127.0.0.1: either way it counts as the IPv4 address.
     expect(limitKeys.filter((k) => k.startsWith('ip:'))).toEqual(['ip:4:127.0.0.1']);
@@ -398,6 +400,130 @@ describe.each(mounts)('the real handler through toNodeHandler in $name', (mount)
     const res = await postJson(`${base}/send`, { to: '+8618701235679' });
     expect(res.status).toBe(429);
     expect(((await res.json()) as { error: { code: string } }).error.code).toBe('rate_limited');
+  });
+});
+
+describe.each(mounts)('the bridge (bridge.ts) in $name', (mount) => {
+  /** Status, the headers a browser reads, and the body of one answer. */
+  const seen = async (res: Response) => ({
+    status: res.status,
+    headers: Object.fromEntries(
+      ['content-type', 'cache-control', 'retry-after', 'allow', 'content-length'].map((h) => [h, res.headers.get(h)]),
+    ),
+    body: await res.text(),
+  });
+  const json = { 'content-type': 'application/json' };
+  const cases: [string, string, RequestInit][] = [
+    [
+      'text/plain',
+      'send',
+      { method: 'POST', headers: { 'content-type': 'text/plain' }, body: '{"to":"+8618701235678"}' },
+    ],
+    ['a 3 KB body', 'send', { method: 'POST', headers: json, body: JSON.stringify({ locale: 'x'.repeat(3072) }) }],
+    // 700 three-byte characters: 2,100 bytes in 700 UTF-16 units (the cap counts bytes, however the body arrived).
+    [
+      '2 KiB passed in UTF-8 only',
+      'send',
+      { method: 'POST', headers: json, body: JSON.stringify({ locale: '日'.repeat(700) }) },
+    ],
+    [
+      'under the cap in UTF-8',
+      'send',
+      { method: 'POST', headers: json, body: JSON.stringify({ locale: '日'.repeat(600) }) },
+    ],
+    ['an empty object', 'send', { method: 'POST', headers: json, body: '{}' }],
+    ['an array', 'send', { method: 'POST', headers: json, body: '[]' }],
+    ['an invalid number', 'send', { method: 'POST', headers: json, body: '{"to":"12"}' }],
+    ['GET on a POST route', 'send', { method: 'GET' }],
+    ['an unknown route', 'nope', { method: 'POST', headers: json, body: '{}' }],
+    [
+      'an unknown verification',
+      'verify',
+      { method: 'POST', headers: json, body: JSON.stringify({ verificationId: 'a'.repeat(22), code: '123456' }) },
+    ],
+    [
+      'a foreign Origin',
+      'send',
+      { method: 'POST', headers: { ...json, origin: 'https://evil.example' }, body: '{"to":"+8618701235678"}' },
+    ],
+    ['the JWKS', 'jwks', { method: 'GET' }],
+    ['POST on the JWKS', 'jwks', { method: 'POST', headers: json, body: '{}' }],
+    ['callbacks without a provider that takes them', 'callbacks', { method: 'POST', headers: json, body: '{}' }],
+  ];
+
+  /** What each case must answer, so that the comparison compares the case it names. */
+  const status: Record<string, number> = {
+    'text/plain': 415,
+    'a 3 KB body': 413,
+    '2 KiB passed in UTF-8 only': 413,
+    'under the cap in UTF-8': 400,
+    'an empty object': 400,
+    'an array': 400,
+    'an invalid number': 400,
+    'GET on a POST route': 405,
+    'an unknown route': 404,
+    'an unknown verification': 404,
+    'a foreign Origin': 403,
+    'the JWKS': 200,
+    'POST on the JWKS': 405,
+    'callbacks without a provider that takes them': 404,
+  };
+
+  it.each(cases)('%s: the same answer as the public handle()', async (name, route, init) => {
+    const { otp } = realOtp({ logger: { info() {}, warn() {}, error() {} } });
+    const bridged = await serve(mount, otp);
+    const wrapped = await serve(mount, { handle: (request, context) => otp.handle(request, context) });
+    const answer = await seen(await fetch(`${bridged}/${route}`, init));
+    expect(answer.status).toBe(status[name]);
+    expect(answer).toEqual(await seen(await fetch(`${wrapped}/${route}`, init)));
+  });
+
+  // A body no parser has read: one within the cap is read whole by the bridge, a larger or chunked one streamed.
+  const raw: [string, number, RequestInit & { duplex?: 'half' }][] = [
+    ['malformed JSON', 400, { method: 'POST', headers: json, body: '{"to": "+8618701235678",' }],
+    ['bytes that are not UTF-8', 400, { method: 'POST', headers: json, body: new Uint8Array([0x7b, 0xff, 0x7d]) }],
+    [
+      'a chunked body (no Content-Length)',
+      400,
+      {
+        method: 'POST',
+        headers: json,
+        body: new Blob(['{"to":"12"}']).stream(),
+        duplex: 'half',
+      },
+    ],
+    ['an empty body', 400, { method: 'POST', headers: json, body: '' }],
+  ];
+
+  // Behind a body parser these never reach the bridge (the refusals below).
+  it.each(mount.parsed ? [] : raw)('%s, unparsed: the same answer as the public handle()', async (_, status, init) => {
+    const { otp } = realOtp({ logger: { info() {}, warn() {}, error() {} } });
+    const bridged = await serve(mount, otp);
+    const wrapped = await serve(mount, { handle: (request, context) => otp.handle(request, context) });
+    // A stream can be sent once: one per server.
+    const again = init.body instanceof ReadableStream ? { ...init, body: new Blob(['{"to":"12"}']).stream() } : init;
+    const answer = await seen(await fetch(`${bridged}/send`, init));
+    expect(answer.status).toBe(status);
+    expect(answer).toEqual(await seen(await fetch(`${wrapped}/send`, again)));
+  });
+
+  it('a send and a wrong code: the same answers as the public handle()', async () => {
+    const now = Date.now();
+    const { otp, sim } = realOtp({ now: () => now });
+    const answers = [];
+    for (const [base, to] of [
+      [await serve(mount, otp), '+8618701235678'],
+      [await serve(mount, { handle: (request, context) => otp.handle(request, context) }), '+8618701235679'],
+    ] as const) {
+      const sent = await postJson(`${base}/send`, { to });
+      // The ids and the masked numbers differ; everything else must not.
+      const { verificationId, to: _masked, ...rest } = (await sent.json()) as { verificationId: string; to: string };
+      const wrong = sim.lastCode(to) === '000000' ? '111111' : '000000';
+      const miss = await seen(await postJson(`${base}/verify`, { verificationId, code: wrong }));
+      answers.push({ status: sent.status, rest, miss });
+    }
+    expect(answers[0]).toEqual(answers[1]);
+    expect(answers[0]?.miss.body).toBe('{"verified":false,"attemptsLeft":4}');
   });
 });
 

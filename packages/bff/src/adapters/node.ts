@@ -1,7 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Readable } from 'node:stream';
 import type { TLSSocket } from 'node:tls';
-import { OtpError } from '../errors.js';
+import { bridgeOf, type Reply } from '../bridge.js';
+import { errorReply, OtpError } from '../errors.js';
 import type { OtpHandler } from '../types.js';
 
 /** What Express (`originalUrl`, `body`) and Next.js Pages Router API routes (`body`) add to Node's request. */
@@ -27,42 +28,55 @@ type NodeRequest = IncomingMessage & { originalUrl?: string; body?: unknown };
  * handler's `allowedOrigins`.
  */
 export function toNodeHandler(otp: Pick<OtpHandler, 'handle'>) {
+  // A handler made by createOtpHandler: the entry that takes a body Express has parsed as text and answers plain
+  // status, headers and text (bridge.ts). Any other `{ handle }` (an app's own wrapper) takes the public path.
+  const bridged = bridgeOf(otp);
   // `_next` lets Express type-check this as middleware; the handler answers every request itself.
   return async (req: NodeRequest, res: ServerResponse, _next?: (error?: unknown) => void): Promise<void> => {
-    // A client that goes away aborts the Request's signal, so the handler can stop waiting for the provider.
-    const controller = new AbortController();
-    res.once('close', () => {
-      if (!res.writableFinished) controller.abort();
-    });
-
-    let request: Request;
+    let small: Buffer | undefined;
+    if (bridged && isSmallBody(req)) {
+      try {
+        small = await readAll(req);
+      } catch {
+        // The client went away mid-body: nobody reads this answer, and there is nothing to log.
+        return writeReply(
+          res,
+          errorReply(new OtpError('invalid_request', { message: 'The body was not received whole.' })),
+        );
+      }
+    }
+    let request: BridgedRequest;
+    let bodyText: string | undefined;
     try {
-      request = toRequest(req, controller.signal);
+      ({ request, bodyText } = toRequest(req, bridged !== undefined, small));
     } catch {
       // A Host header no URL can be built from (Node's parser has checked the rest), or a pre-parsed body that
       // JSON cannot serialise.
-      const refusal = new OtpError('invalid_request', {
-        message: 'The Host header or the parsed body is malformed.',
-      }).toResponse();
-      return write(res, refusal, await refusal.arrayBuffer());
+      return writeReply(
+        res,
+        errorReply(new OtpError('invalid_request', { message: 'The Host header or the parsed body is malformed.' })),
+      );
     }
+    // A client that goes away aborts the Request's signal, so a handler that reads it can stop waiting.
+    res.once('close', () => {
+      if (!res.writableFinished) request.clientGone();
+    });
 
-    let response: Response;
-    let body: ArrayBuffer;
     try {
-      response = await otp.handle(request, { clientIp: req.socket.remoteAddress });
+      const clientIp = req.socket.remoteAddress;
+      const answer = bridged ? await bridged(request, { clientIp }, bodyText) : await otp.handle(request, { clientIp });
+      if (!(answer instanceof Response)) return writeReply(res, answer);
       // Contract bodies are small JSON: buffering costs nothing, gives Content-Length (no chunked framing), and a
       // body that fails to read still becomes a clean 500 below instead of a half-written answer.
-      body = await response.arrayBuffer();
+      const body = await answer.arrayBuffer();
+      writeResponse(res, answer, body);
     } catch (error) {
       // The handler turns every error it knows into a contract response; reaching this is a bug. Log it on the
       // server, and give the browser the contract's shape, never a stack trace. Never rethrow: on plain
       // node:http a rejected promise here would be an unhandled rejection, which ends the process.
       console.error('[otpkit] the OTP handler failed; answered 500 internal_error', error);
-      response = new OtpError('internal_error', { message: 'Internal error.' }).toResponse();
-      body = await response.arrayBuffer();
+      writeReply(res, errorReply(new OtpError('internal_error', { message: 'Internal error.' })));
     }
-    write(res, response, body);
   };
 }
 
@@ -74,19 +88,19 @@ type ParserError = { type?: unknown; status?: unknown; statusCode?: unknown };
  * express.json() mounted in front cannot parse gets Express's own HTML error page (with a stack trace and server
  * paths when NODE_ENV is unset), and Express logs the error, whose message quotes the body: a code, a full number.
  */
-function parserErrorResponse(error: ParserError): Response | undefined {
+function parserErrorReply(error: ParserError): Reply | undefined {
   switch (error.type) {
     case 'entity.parse.failed':
     case 'entity.verify.failed':
-      return new OtpError('invalid_request', { message: 'The body is not valid JSON.' }).toResponse();
+      return errorReply(new OtpError('invalid_request', { message: 'The body is not valid JSON.' }));
     case 'entity.too.large':
-      return new OtpError('payload_too_large', { message: 'The body is too large.' }).toResponse();
+      return errorReply(new OtpError('payload_too_large', { message: 'The body is too large.' }));
     case 'charset.unsupported':
     case 'encoding.unsupported':
-      return new OtpError('unsupported_media_type', { message: 'Send the body as UTF-8 JSON.' }).toResponse();
+      return errorReply(new OtpError('unsupported_media_type', { message: 'Send the body as UTF-8 JSON.' }));
     case 'request.aborted':
     case 'request.size.invalid':
-      return new OtpError('invalid_request', { message: 'The body was not received whole.' }).toResponse();
+      return errorReply(new OtpError('invalid_request', { message: 'The body was not received whole.' }));
   }
   return undefined;
 }
@@ -111,15 +125,77 @@ export function toExpress(otp: Pick<OtpHandler, 'handle'>) {
     res: ServerResponse,
     next: (error?: unknown) => void,
   ): Promise<void> => {
-    const response = typeof error === 'object' && error !== null ? parserErrorResponse(error) : undefined;
-    if (!response) return next(error);
-    write(res, response, await response.arrayBuffer());
+    const reply = typeof error === 'object' && error !== null ? parserErrorReply(error) : undefined;
+    if (!reply) return next(error);
+    writeReply(res, reply);
   };
   // A plain array: Express takes one as a list of middleware (a readonly tuple does not match its types).
   return [handler, parserErrors];
 }
 
-function toRequest(req: NodeRequest, signal: AbortSignal): Request {
+/**
+ * The Request the bridge hands over. Its `signal` (aborted when the client goes away) is made on first read:
+ * undici's Request follows a signal given to its constructor with listeners, a WeakRef and a FinalizationRegistry
+ * entry, which cost about as much as the rest of the Request together, and the handler itself never reads it.
+ */
+class BridgedRequest extends Request {
+  #controller: AbortController | undefined;
+  #gone = false;
+
+  override get signal(): AbortSignal {
+    if (!this.#controller) {
+      this.#controller = new AbortController();
+      if (this.#gone) this.#controller.abort();
+    }
+    return this.#controller.signal;
+  }
+
+  clientGone(): void {
+    this.#gone = true;
+    this.#controller?.abort();
+  }
+}
+
+/** The contract's body cap (http/request.ts): a body declared within it is read here whole. */
+const SMALL_BODY_BYTES = 2048;
+
+/**
+ * A body no parser has read, with a Content-Length within the contract's cap: read with Node's own stream events
+ * instead of through Readable.toWeb and a Web stream reader (Node's parser delivers exactly the declared bytes, so
+ * reading it all bounds nothing new). Larger or chunked bodies stay streamed: the handler stops reading them at its
+ * cap.
+ */
+function isSmallBody(req: NodeRequest): boolean {
+  if (req.body !== undefined || req.readableEnded || req.method === 'GET' || req.method === 'HEAD') return false;
+  const declared = req.headers['content-length'];
+  return (
+    declared !== undefined && req.headers['transfer-encoding'] === undefined && Number(declared) <= SMALL_BODY_BYTES
+  );
+}
+
+function readAll(req: NodeRequest): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.once('end', () => resolve(Buffer.concat(chunks)));
+    req.once('error', reject);
+    // After 'end' this settles nothing; before it, the client went away.
+    req.once('close', () => reject(new Error('the request closed before its end')));
+  });
+}
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * `textBody`: hand a body over as JSON text beside the Request instead of in it (bridge.ts): the result of a body
+ * parser that has run already, or `small`, read whole above. Bytes that are not UTF-8 go into the Request, where
+ * the handler refuses them as it refuses any.
+ */
+function toRequest(
+  req: NodeRequest,
+  textBody: boolean,
+  small?: Buffer,
+): { request: BridgedRequest; bodyText?: string } {
   // Only the socket decides the scheme: X-Forwarded-Proto is the client's word unless a proxy is trusted, and
   // that decision belongs to the handler's `trustProxy`.
   const scheme = (req.socket as TLSSocket).encrypted ? 'https' : 'http';
@@ -136,27 +212,40 @@ function toRequest(req: NodeRequest, signal: AbortSignal): Request {
   }
 
   const method = req.method ?? 'GET';
-  const init: RequestInit & { duplex?: 'half' } = { method, headers, signal };
+  const init: RequestInit & { duplex?: 'half' } = { method, headers };
+  let bodyText: string | undefined;
   if (method !== 'GET' && method !== 'HEAD') {
-    if (req.body !== undefined) {
-      // A body parser already drained the stream (express.json(), Next's bodyParser). Hand the handler the
-      // bytes again so its own checks (JSON, 2 KiB limit) still run on them. A string or Buffer (express.text(),
+    const { body } = req;
+    if (body !== undefined) {
+      // A body parser already drained the stream (express.json(), Next's bodyParser). Hand the handler the bytes
+      // again so its own checks (JSON, 2 KiB limit) still run on them. A string or Buffer (express.text(),
       // express.raw(), Next for non-JSON types) is kept as is.
-      const { body } = req;
-      init.body =
-        typeof body === 'string' || body instanceof Uint8Array
-          ? (body as Uint8Array<ArrayBuffer>)
-          : JSON.stringify(body);
+      if (typeof body === 'string' || body instanceof Uint8Array) init.body = body as Uint8Array<ArrayBuffer>;
+      else if (textBody) bodyText = JSON.stringify(body);
+      else init.body = JSON.stringify(body);
+    } else if (small !== undefined) {
+      try {
+        bodyText = utf8.decode(small);
+      } catch {
+        init.body = small as Uint8Array<ArrayBuffer>;
+      }
     } else if (!req.readableEnded) {
       // Streamed, not buffered: the handler counts the bytes and stops reading past its limit.
       init.body = Readable.toWeb(req) as ReadableStream<Uint8Array>;
       init.duplex = 'half';
     }
   }
-  return new Request(url, init);
+  return { request: new BridgedRequest(url, init), bodyText };
 }
 
-function write(res: ServerResponse, response: Response, body: ArrayBuffer): void {
+function writeReply(res: ServerResponse, reply: Reply): void {
+  if (res.destroyed || res.headersSent) return;
+  const body = reply.body ?? '';
+  res.writeHead(reply.status, { ...reply.headers, 'content-length': Buffer.byteLength(body) });
+  res.end(body);
+}
+
+function writeResponse(res: ServerResponse, response: Response, body: ArrayBuffer): void {
   if (res.destroyed || res.headersSent) return;
   res.statusCode = response.status;
   for (const [name, value] of response.headers) if (name !== 'set-cookie') res.setHeader(name, value);

@@ -1,7 +1,8 @@
+import { BRIDGE, type Reply, toWebResponse } from '../bridge.js';
 import { resolveOptions } from '../config.js';
 import { ROUTES, type Route } from '../contract.js';
 import { deriveKeys, type HandlerKeys } from '../crypto.js';
-import { describeError, OtpError } from '../errors.js';
+import { describeError, errorReply, OtpError } from '../errors.js';
 import { type Caller, DEFAULT_PURPOSE, type FlowContext, fromStore } from '../flow/context.js';
 import { deliveryOf, deliveryState } from '../flow/delivery.js';
 import { isVerificationId } from '../flow/input.js';
@@ -11,10 +12,13 @@ import { traced } from '../flow/telemetry.js';
 import { verify } from '../flow/verify.js';
 import type { OtpApi, OtpHandler, OtpHandlerOptions, OtpLogger, ProofCheckOptions, RequestContext } from '../types.js';
 import { providerCallback } from './callbacks.js';
-import { checkOrigin, clientIp, MAX_BOT_BODY_BYTES, readJsonBody } from './request.js';
+import { checkOrigin, clientIp, MAX_BOT_BODY_BYTES, parseJsonBodyText, readJsonBody } from './request.js';
 
 /** How long a JWKS may be cached. A new key must be published (listed second) at least this long before it signs. */
 export const JWKS_MAX_AGE_SECONDS = 300;
+
+/** The headers of every 200 on the contract's routes. */
+const JSON_HEADERS = { 'content-type': 'application/json', 'cache-control': 'no-store' } as const;
 
 const isRoute = (segment: string): segment is Route => (ROUTES as readonly string[]).includes(segment);
 
@@ -70,71 +74,79 @@ export function createOtpHandler(options: OtpHandlerOptions): OtpHandler {
   } satisfies Record<Route, unknown>;
   const api: OtpApi = routes;
 
-  const errorResponse = (error: unknown) => toErrorResponse(error, logger, provider.name);
-
   const jwks = async () => structuredClone((await ctx.proofKeys()).jwks);
   const expected = (options: ProofCheckOptions = {}) => ({
     ...config.proofIdentity,
     purpose: options.purpose ?? DEFAULT_PURPOSE,
   });
 
-  return {
-    api,
-    async handle(request, context = {}) {
+  /** The HTTP contract. `bodyText`: the body, already read by the adapter's framework (the Request has none). */
+  async function answer(
+    request: Request,
+    context: Omit<RequestContext, 'request'>,
+    bodyText?: string,
+  ): Promise<Reply | Response> {
+    try {
+      const segments = new URL(request.url).pathname.split('/').filter(Boolean);
+      const segment = segments.at(-1) ?? '';
+      if (segment === 'jwks') {
+        // The one GET route: public keys, cacheable, readable from anywhere (they are public).
+        if (request.method !== 'GET' && request.method !== 'HEAD') {
+          const refused = errorReply(new OtpError('method_not_allowed', { message: 'Use GET.' }));
+          return { ...refused, headers: { ...refused.headers, allow: 'GET, HEAD' } };
+        }
+        return new Response(request.method === 'HEAD' ? null : JSON.stringify(await jwks()), {
+          status: 200,
+          headers: {
+            'content-type': 'application/jwk-set+json',
+            'cache-control': `public, max-age=${JWKS_MAX_AGE_SECONDS}`,
+          },
+        });
+      }
+      if (request.method !== 'POST') throw new OtpError('method_not_allowed', { message: 'Use POST.' });
+      if (segment === 'callbacks' || segments.at(-2) === 'callbacks') {
+        // Server to server (`…/callbacks`, or `…/callbacks/<name>` as a provider's console may want it): no Origin
+        // to check; the provider's signature is the check. A body the framework read already goes back into a
+        // Request (a rare route: its cost does not matter).
+        const withBody =
+          bodyText === undefined
+            ? request
+            : new Request(request.url, { method: request.method, headers: request.headers, body: bodyText });
+        return await providerCallback(ctx, withBody);
+      }
+      if (!isRoute(segment)) throw new OtpError('not_found', { message: 'Unknown route.' });
       try {
-        const segments = new URL(request.url).pathname.split('/').filter(Boolean);
-        const segment = segments.at(-1) ?? '';
-        if (segment === 'jwks') {
-          // The one GET route: public keys, cacheable, readable from anywhere (they are public).
-          if (request.method !== 'GET' && request.method !== 'HEAD') {
-            const refused = new OtpError('method_not_allowed', { message: 'Use GET.' }).toResponse();
-            refused.headers.set('allow', 'GET, HEAD');
-            return refused;
-          }
-          return new Response(request.method === 'HEAD' ? null : JSON.stringify(await jwks()), {
-            status: 200,
-            headers: {
-              'content-type': 'application/jwk-set+json',
-              'cache-control': `public, max-age=${JWKS_MAX_AGE_SECONDS}`,
-            },
+        checkOrigin(request, config.allowedOrigins);
+      } catch (error) {
+        if (!ctx.warned.has('origin')) {
+          // Once per process: the usual cause is a mount mistake, not an attack, and the 403 alone does not say
+          // which origins were compared. A dev server's proxy with `changeOrigin: true` (Vite's usual setting)
+          // rewrites Host but not Origin.
+          ctx.warned.add('origin');
+          logger.warn("cross-origin request refused (403): list the page's origin in allowedOrigins if it is yours", {
+            origin: request.headers.get('origin'),
+            requestOrigin: new URL(request.url).origin,
+            host: request.headers.get('host'),
+            allowedOrigins: [...config.allowedOrigins],
           });
         }
-        if (request.method !== 'POST') throw new OtpError('method_not_allowed', { message: 'Use POST.' });
-        if (segment === 'callbacks' || segments.at(-2) === 'callbacks') {
-          // Server to server (`…/callbacks`, or `…/callbacks/<name>` as a provider's console may want it): no Origin
-          // to check; the provider's signature is the check.
-          return await providerCallback(ctx, request);
-        }
-        if (!isRoute(segment)) throw new OtpError('not_found', { message: 'Unknown route.' });
-        try {
-          checkOrigin(request, config.allowedOrigins);
-        } catch (error) {
-          if (!ctx.warned.has('origin')) {
-            // Once per process: the usual cause is a mount mistake, not an attack, and the 403 alone does not say
-            // which origins were compared. A dev server's proxy with `changeOrigin: true` (Vite's usual setting)
-            // rewrites Host but not Origin.
-            ctx.warned.add('origin');
-            logger.warn("cross-origin request refused (403): list the page's origin in allowedOrigins if it is yours", {
-              origin: request.headers.get('origin'),
-              requestOrigin: new URL(request.url).origin,
-              host: request.headers.get('host'),
-              allowedOrigins: [...config.allowedOrigins],
-            });
-          }
-          throw error;
-        }
-        const withToken = config.botCheck !== undefined && segment !== 'verify';
-        const body = await readJsonBody(request, withToken ? { maxBytes: MAX_BOT_BODY_BYTES } : {});
-        // The flow checks the body's fields itself (server code calling `otp.api` gets the same checks).
-        const result = await routes[segment](body, { ...context, request });
-        return new Response(JSON.stringify(result), {
-          status: 200,
-          headers: { 'content-type': 'application/json', 'cache-control': 'no-store' },
-        });
-      } catch (error) {
-        return errorResponse(error);
+        throw error;
       }
-    },
+      // A bot check's token can pass the contract's 2 KiB on its own: send and resend may then carry 8 KiB.
+      const limits = config.botCheck !== undefined && segment !== 'verify' ? { maxBytes: MAX_BOT_BODY_BYTES } : {};
+      const body =
+        bodyText === undefined ? await readJsonBody(request, limits) : parseJsonBodyText(request, bodyText, limits);
+      // The flow checks the body's fields itself (server code calling `otp.api` gets the same checks).
+      const result = await routes[segment](body, { ...context, request });
+      return { status: 200, headers: JSON_HEADERS, body: JSON.stringify(result) };
+    } catch (error) {
+      return toErrorReply(error, logger, provider.name);
+    }
+  }
+
+  const handler: OtpHandler = {
+    api,
+    handle: async (request, context = {}) => toWebResponse(await answer(request, context)),
     async verifyProof(proof, options) {
       return readProof(await ctx.proofKeys(), proof, { ...expected(options), now: config.now() });
     },
@@ -149,21 +161,21 @@ export function createOtpHandler(options: OtpHandlerOptions): OtpHandler {
       return record ? deliveryOf(ctx, record) : null;
     },
   };
+  // The package's own adapters' way in (bridge.ts): not on the OtpHandler type.
+  return Object.assign(handler, { [BRIDGE]: answer });
 }
 
 /** Every failure as the contract's error body; what the browser must not learn goes to the log only. */
-function toErrorResponse(error: unknown, logger: OtpLogger, provider: string): Response {
+function toErrorReply(error: unknown, logger: OtpLogger, provider: string): Reply {
   if (error instanceof OtpError) {
     if (error.code === 'provider_error') {
       // Credentials or configuration: the operator must hear about it; the browser learns nothing useful to an
       // attacker.
       logger.error('provider rejected the request', { provider, error: describeError(error) });
-      return new OtpError('provider_error', {
-        message: 'The verification provider rejected the request.',
-      }).toResponse();
+      return errorReply(new OtpError('provider_error', { message: 'The verification provider rejected the request.' }));
     }
-    if (error.code !== 'internal_error') return error.toResponse();
+    if (error.code !== 'internal_error') return errorReply(error);
   }
   logger.error('internal error', { error: describeError(error) });
-  return new OtpError('internal_error').toResponse();
+  return errorReply(new OtpError('internal_error'));
 }

@@ -1,4 +1,5 @@
 // Reading a Request: the origin check, the body and the client's address. The flow never sees a Request.
+import { utf8 } from '../crypto.js';
 import { OtpError } from '../errors.js';
 
 /** The contract's body cap, in bytes. */
@@ -37,24 +38,23 @@ export function checkOrigin(request: Request, allowedOrigins: ReadonlySet<string
   }
 }
 
+interface BodyOptions {
+  /** @defaultValue the contract's cap, 2 KiB */
+  maxBytes?: number;
+  /** Take any Content-Type (provider callbacks); else only application/json. */
+  anyContentType?: boolean;
+}
+
 /**
- * Reads a JSON body of at most `maxBytes` (the contract's cap unless said otherwise). The bytes are counted as they stream in and reading stops (and the
- * stream is cancelled) as soon as the cap is passed: a Content-Length can be absent (chunked) or lie.
+ * Reads a JSON body of at most `maxBytes` (the contract's cap unless said otherwise). The bytes are counted as they
+ * stream in and reading stops (and the stream is cancelled) as soon as the cap is passed: a Content-Length can be
+ * absent (chunked) or lie.
  */
-export async function readJsonBody(
-  request: Request,
-  options: { maxBytes?: number; anyContentType?: boolean } = {},
-): Promise<unknown> {
-  const maxBytes = options.maxBytes ?? MAX_BODY_BYTES;
-  const type = request.headers.get('content-type')?.split(';')[0]?.trim().toLowerCase();
-  if (type !== 'application/json' && !options.anyContentType) {
-    throw new OtpError('unsupported_media_type', { message: 'Send the body as Content-Type: application/json.' });
-  }
-  const tooLarge = () => new OtpError('payload_too_large', { message: `The body must be at most ${maxBytes} bytes.` });
-  const declared = Number(request.headers.get('content-length'));
-  if (declared > maxBytes) {
+export async function readJsonBody(request: Request, options: BodyOptions = {}): Promise<unknown> {
+  const maxBytes = checkBodyHeaders(request, options);
+  if (maxBytes === undefined) {
     await request.body?.cancel().catch(() => {});
-    throw tooLarge();
+    throw tooLarge(options);
   }
   const chunks: Uint8Array[] = [];
   let total = 0;
@@ -66,7 +66,7 @@ export async function readJsonBody(
       total += value.byteLength;
       if (total > maxBytes) {
         await reader.cancel().catch(() => {});
-        throw tooLarge();
+        throw tooLarge(options);
       }
       chunks.push(value);
     }
@@ -77,10 +77,53 @@ export async function readJsonBody(
     bytes.set(chunk, offset);
     offset += chunk.byteLength;
   }
+  let text: string;
   try {
-    return JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
+    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
   } catch {
-    throw new OtpError('invalid_request', { message: 'The body is not valid JSON.' });
+    throw notJson();
+  }
+  return parseJson(text);
+}
+
+/**
+ * The same checks and answers as readJsonBody, for a body a framework has already read (the adapters' bridge hands
+ * it over as text): Content-Type, the cap (on the text's UTF-8 bytes), JSON.
+ */
+export function parseJsonBodyText(request: Request, text: string, options: BodyOptions = {}): unknown {
+  const maxBytes = checkBodyHeaders(request, options);
+  // At least one byte per UTF-16 unit and at most three: the exact count only when the length alone cannot tell.
+  if (
+    maxBytes === undefined ||
+    text.length > maxBytes ||
+    (text.length * 3 > maxBytes && utf8(text).byteLength > maxBytes)
+  ) {
+    throw tooLarge(options);
+  }
+  return parseJson(text);
+}
+
+/** Content-Type, then a declared Content-Length: the cap in bytes, or undefined when the declared length passes it. */
+function checkBodyHeaders(request: Request, options: BodyOptions): number | undefined {
+  const maxBytes = options.maxBytes ?? MAX_BODY_BYTES;
+  const type = request.headers.get('content-type')?.split(';')[0]?.trim().toLowerCase();
+  if (type !== 'application/json' && !options.anyContentType) {
+    throw new OtpError('unsupported_media_type', { message: 'Send the body as Content-Type: application/json.' });
+  }
+  return Number(request.headers.get('content-length')) > maxBytes ? undefined : maxBytes;
+}
+
+const tooLarge = (options: BodyOptions) =>
+  new OtpError('payload_too_large', {
+    message: `The body must be at most ${options.maxBytes ?? MAX_BODY_BYTES} bytes.`,
+  });
+const notJson = () => new OtpError('invalid_request', { message: 'The body is not valid JSON.' });
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw notJson();
   }
 }
 
