@@ -1,11 +1,11 @@
+import { arPhone } from '@otpkit/react/locales/ar';
+import { jaPhone } from '@otpkit/react/locales/ja';
 import type { Meta, StoryObj } from '@storybook/react-vite';
 // docs:phone-import
 import '@otpkit/react/phone.css';
-// docs:end
-import { arPhone } from '@otpkit/react/locales/ar';
-import { jaPhone } from '@otpkit/react/locales/ja';
 import { PhoneInput, type PhoneStatus } from '@otpkit/react/phone';
 import { useId, useState } from 'react';
+// docs:end
 import { expect, fn, waitFor, within } from 'storybook/test';
 
 const meta = {
