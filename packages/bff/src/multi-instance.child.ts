@@ -9,6 +9,7 @@ import pg from 'pg';
 import { toNodeHandler } from './adapters/node.js';
 import { createOtpHandler } from './http/handler.js';
 import { engagelab } from './providers/engagelab.js';
+import { unimtx } from './providers/unimtx.js';
 import { migrate, postgresStore } from './stores/postgres/index.js';
 import { redisStore } from './stores/redis/index.js';
 import type { OtpStore } from './stores/types.js';
@@ -24,6 +25,11 @@ export interface ChildEnv {
   SIM_SECRET: string;
   SIM_TEMPLATE: string;
   SIM_URL: string;
+  /** The UniMTX simulator behind the second mount, `/api/otp-unimtx` (a new code on every send: several live
+   * verifications of one number, for the burst test). */
+  UNI_KEY_ID: string;
+  UNI_KEY_SECRET: string;
+  UNI_URL: string;
   STORE_TIMEOUT_MS: string;
   MAX_ATTEMPTS: string;
   IP_LIMIT: string;
@@ -64,8 +70,35 @@ async function createStore(): Promise<OtpStore> {
   return postgresStore({ client: pool, timeoutMs });
 }
 
+// The handlers' clock: real time plus what the parent has advanced it by (a `{ advance: ms }` message, answered
+// with `{ advanced }`), so cooldowns pass without sleeping. Both children are advanced together.
+let offset = 0;
+process.on('message', (message) => {
+  const advance = (message as { advance?: unknown }).advance;
+  if (typeof advance !== 'number') return;
+  offset += advance;
+  process.send?.({ advanced: offset });
+});
+const now = () => Date.now() + offset;
+
 // (No top-level await: the test bundles this file as CommonJS.)
 createStore().then((store) => {
+  // Errors go to stderr, one JSON line each, for the parent to read (the outage must be logged with its cause).
+  const logger = {
+    info() {},
+    warn() {},
+    error: (message: string, fields?: Record<string, unknown>) =>
+      console.error(`LOG ${JSON.stringify({ message, ...fields })}`),
+  };
+  const common = {
+    secret: env('OTP_SECRET'),
+    store,
+    maxAttempts: Number(env('MAX_ATTEMPTS')),
+    ipLimit: { limit: Number(env('IP_LIMIT')), windowSeconds: 3600 },
+    trustProxy: true,
+    logger,
+    now,
+  };
   const otp = createOtpHandler({
     provider: engagelab({
       devKey: env('SIM_KEY'),
@@ -73,20 +106,22 @@ createStore().then((store) => {
       templateId: env('SIM_TEMPLATE'),
       baseUrl: env('SIM_URL'),
     }),
-    secret: env('OTP_SECRET'),
-    store,
-    maxAttempts: Number(env('MAX_ATTEMPTS')),
-    ipLimit: { limit: Number(env('IP_LIMIT')), windowSeconds: 3600 },
-    trustProxy: true,
-    // Errors go to stderr, one JSON line each, for the parent to read (the outage must be logged with its cause).
-    logger: {
-      info() {},
-      warn() {},
-      error: (message, fields) => console.error(`LOG ${JSON.stringify({ message, ...fields })}`),
-    },
+    ...common,
   });
-
-  const server = createServer(toNodeHandler(otp));
+  const uni = createOtpHandler({
+    provider: unimtx({
+      accessKeyId: env('UNI_KEY_ID'),
+      accessKeySecret: env('UNI_KEY_SECRET'),
+      baseUrl: env('UNI_URL'),
+    }),
+    ...common,
+    resendCooldownSeconds: 1,
+    numberLimit: { limit: 100, windowSeconds: 600 },
+  });
+  const handlers = [toNodeHandler(otp), toNodeHandler(uni)] as const;
+  const server = createServer((request, response) =>
+    (request.url?.startsWith('/api/otp-unimtx/') ? handlers[1] : handlers[0])(request, response),
+  );
   server.listen(0, '127.0.0.1', () => process.send?.({ port: (server.address() as AddressInfo).port }));
 });
 process.on('disconnect', () => process.exit(0));

@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ChildEnv } from './multi-instance.child.js';
-import { createEngageLabSimulator } from './testing/index.js';
+import { createEngageLabSimulator, createUnimtxSimulator } from './testing/index.js';
 import type { LoopbackServer } from './testing/loopback.js';
 
 /** The shared store's server, as the harness drives it. */
@@ -28,6 +28,8 @@ export interface StoreBackend {
 }
 
 const MAX_ATTEMPTS = 5;
+/** The handler's default maxFailuresPerNumber. */
+const MAX_FAILURES_PER_NUMBER = 10;
 const IP_LIMIT = 10;
 const SECRET = 'multi-instance-test-secret-0123456789abcdef0123';
 // Above the 1 s default: in a full test run these two servers share 2 cores with Chromium, and a server starved
@@ -41,6 +43,8 @@ export function describeMultiInstance(backend: StoreBackend): void {
   let tmp: string;
   let sim: ReturnType<typeof createEngageLabSimulator>;
   let upstream: LoopbackServer;
+  let uni: ReturnType<typeof createUnimtxSimulator>;
+  let uniUpstream: LoopbackServer;
   const children: { child: ChildProcess; url: string; stderr: () => string }[] = [];
 
   async function startChild(file: string, env: ChildEnv) {
@@ -71,6 +75,8 @@ export function describeMultiInstance(backend: StoreBackend): void {
     const url = await backend.start(join(tmp, 'store'));
     sim = createEngageLabSimulator();
     upstream = await sim.listen();
+    uni = createUnimtxSimulator({ accessKeySecret: 'multi-instance-unimtx-secret-0123456789' });
+    uniUpstream = await uni.listen();
     // The child's entry, bundled from source by esbuild (Node 20 cannot run TypeScript). Everything, the store's
     // driver included, goes into one CommonJS file in a temp dir, so it needs no node_modules next to it.
     const file = join(tmp, 'server.cjs');
@@ -95,6 +101,9 @@ export function describeMultiInstance(backend: StoreBackend): void {
       SIM_SECRET: sim.devSecret,
       SIM_TEMPLATE: sim.templateId,
       SIM_URL: upstream.url,
+      UNI_KEY_ID: uni.accessKeyId,
+      UNI_KEY_SECRET: uni.accessKeySecret as string,
+      UNI_URL: uniUpstream.url,
       STORE_TIMEOUT_MS: String(STORE_TIMEOUT_MS),
       MAX_ATTEMPTS: String(MAX_ATTEMPTS),
       IP_LIMIT: String(IP_LIMIT),
@@ -105,14 +114,16 @@ export function describeMultiInstance(backend: StoreBackend): void {
   afterAll(async () => {
     for (const { child } of children) if (child.exitCode === null) child.kill('SIGTERM');
     await upstream?.close();
+    await uniUpstream?.close();
     await backend.stop();
     if (tmp) rmSync(tmp, { recursive: true, force: true });
   });
 
   let ipSeq = 0;
   /** POSTs to one of the two servers; each test uses its own client IP (the children trust X-Forwarded-For). */
-  async function post(server: number, path: string, body: unknown, ip: string) {
-    const response = await fetch(`${children[server % 2]!.url}/${path}`, {
+  async function post(server: number, path: string, body: unknown, ip: string, mount = 'otp') {
+    const base = children[server % 2]!.url.replace(/\/api\/otp$/, `/api/${mount}`);
+    const response = await fetch(`${base}/${path}`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'x-forwarded-for': ip },
       body: JSON.stringify(body),
@@ -125,6 +136,19 @@ export function describeMultiInstance(backend: StoreBackend): void {
   // Valid UK mobiles, each in its own block of 100 (neighbours would trip the prefix velocity limit).
   const newNumber = () => `+4474${String(++numberSeq * 100 + 10_000_000)}`;
   const wrong = (code: string) => code.replace(/\d$/, (d) => String((Number(d) + 1) % 10));
+
+  /** Moves both servers' clock forward (cooldowns pass without sleeping). */
+  async function advance(ms: number) {
+    await Promise.all(
+      children.map(
+        ({ child }) =>
+          new Promise<void>((resolve) => {
+            child.once('message', () => resolve());
+            child.send({ advance: ms });
+          }),
+      ),
+    );
+  }
 
   async function sendCode(server: number, to: string, ip: string) {
     const res = await post(server, 'send', { to }, ip);
@@ -159,6 +183,45 @@ export function describeMultiInstance(backend: StoreBackend): void {
       }
       expect(sim.calls.verifications - before).toBe(verifyCalls);
       // 500 requests through two servers and the store on 2 cores: seconds alone, far more beside a full test run.
+    }, 60_000);
+
+    it('a burst over 5 live verifications of one number, over both servers, checks exactly its failure budget', async () => {
+      // UniMTX (a new code per send) with a 1 s cooldown: the attacker hoards 5 live verifications of one number.
+      const to = newNumber();
+      const open: { id: string; code: string }[] = [];
+      for (let i = 0; i < 5; i++) {
+        const res = await post(i, 'send', { to }, newIp(), 'otp-unimtx');
+        expect(res.status, JSON.stringify(res.body)).toBe(200);
+        open.push({ id: res.body.verificationId, code: uni.lastCode(to)! });
+        // Past the cooldown, which doubles with each send of the day.
+        await advance(2 ** i * 1000);
+      }
+      const before = uni.calls.verify;
+      const ip = newIp();
+      const results = await Promise.all(
+        Array.from({ length: 60 }, (_, i) => {
+          const { id, code } = open[i % 5]!;
+          return post(i, 'verify', { verificationId: id, code: wrong(code) }, ip, 'otp-unimtx');
+        }),
+      );
+      // The review measured 25 here (cap 10): counted when reserved, atomically in the shared store.
+      expect(uni.calls.verify - before).toBe(MAX_FAILURES_PER_NUMBER);
+      expect(results.filter((r) => r.status === 200)).toHaveLength(MAX_FAILURES_PER_NUMBER);
+      expect(results.filter((r) => r.status === 429 && r.body.error.code === 'too_many_attempts')).toHaveLength(
+        60 - MAX_FAILURES_PER_NUMBER,
+      );
+      // The right code too, on either server, without a provider call.
+      for (const server of [0, 1]) {
+        const res = await post(
+          server,
+          'verify',
+          { verificationId: open[server]!.id, code: open[server]!.code },
+          ip,
+          'otp-unimtx',
+        );
+        expect(res.body.error.code).toBe('too_many_attempts');
+      }
+      expect(uni.calls.verify - before).toBe(MAX_FAILURES_PER_NUMBER);
     }, 60_000);
 
     it('a right code is accepted once, whichever server the concurrent requests reach', async () => {

@@ -2,7 +2,7 @@ import type { Locale, ResendRequest, SendRequest, SendResponse } from '../contra
 import { hmac, randomCode, randomId } from '../crypto.js';
 import { OtpError } from '../errors.js';
 import type { ProviderSendResult } from '../providers/types.js';
-import type { LimitRule, VerificationRecord } from '../stores/types.js';
+import { type LimitRule, recipientKey, type VerificationRecord } from '../stores/types.js';
 import {
   type Caller,
   DEFAULT_PURPOSE,
@@ -15,7 +15,17 @@ import {
 import { emit, type SendRefusedReason } from './events.js';
 import { checkLocale, isVerificationId, stringFields } from './input.js';
 import { ipBucket } from './ip.js';
-import { FAILURE_PREFIX, gateKey, ipKey, messageKey, resendWaitMs, sendsKey } from './limits.js';
+import {
+  DAILY_FAILURE_PREFIX,
+  DAY_MS,
+  dailySendsKey,
+  FAILURE_PREFIX,
+  gateKey,
+  ipKey,
+  messageKey,
+  resendWaitMs,
+  sendsKey,
+} from './limits.js';
 import { maskRecipient } from './mask.js';
 import { type PhoneType, parseRecipient, type Recipient, TYPE_REFUSED } from './recipient.js';
 
@@ -228,21 +238,22 @@ async function start(ctx: FlowContext, input: StartInput, caller: Caller) {
     clientIp: caller.clientIp,
     request: caller.request,
   });
-  const [failures, recentSends] = await Promise.all([
-    fromStore(ctx, (s) => s.hits({ key: FAILURE_PREFIX + to, now })),
-    fromStore(ctx, (s) => s.hits({ key: sendsKey(to), now })),
+  const [failures, dailyFailures, sendsToday] = await Promise.all([
+    fromStore(ctx, (s) => s.hits({ key: FAILURE_PREFIX + recipientKey(to), now })),
+    fromStore(ctx, (s) => s.hits({ key: DAILY_FAILURE_PREFIX + recipientKey(to), now })),
+    fromStore(ctx, (s) => s.hits({ key: dailySendsKey(to), now })),
   ]);
-  if (failures >= config.maxFailures) {
+  if (failures >= config.maxFailures || dailyFailures >= config.maxFailuresPerDay) {
     // The store does not say when the failure window started; the whole window is an honest upper bound.
     throw tagged(
       'recipient_locked',
       new OtpError('rate_limited', {
         message: 'Too many wrong codes for this recipient. Try again later.',
-        retryAfter: seconds(config.failureWindowMs),
+        retryAfter: seconds(dailyFailures >= config.maxFailuresPerDay ? DAY_MS : config.failureWindowMs),
       }),
     );
   }
-  const doublings = Math.max(input.resendCount, recentSends);
+  const doublings = Math.max(input.resendCount, sendsToday);
   const waitMs = resendWaitMs({
     cooldownMs: config.cooldownMs,
     doublings,
@@ -300,7 +311,10 @@ async function start(ctx: FlowContext, input: StartInput, caller: Caller) {
     channel: sent.channel,
     expiresAt: new Date(record.expiresAt).toISOString(),
     resendAt: new Date(record.resendAt).toISOString(),
-    attemptsLeft: Math.max(0, Math.min(policy.maxAttempts, config.maxFailures - failures)),
+    attemptsLeft: Math.max(
+      0,
+      Math.min(policy.maxAttempts, config.maxFailures - failures, config.maxFailuresPerDay - dailyFailures),
+    ),
     codeLength: provider.codeLength,
   };
   return { record, body, provider: sent.servedBy ?? provider.name };
@@ -346,6 +360,8 @@ async function takeSendLimits(
   const to = input.recipient.key;
   const rules: LimitRule[] = [
     { key: sendsKey(to), limit: config.numberLimit.limit, windowMs: config.numberLimit.windowMs },
+    // Counts only (no limit): the doublings of the resend cooldown, over a day.
+    { key: dailySendsKey(to), limit: Number.POSITIVE_INFINITY, windowMs: DAY_MS },
     { key: gateKey(to), limit: 1, windowMs: input.waitMs },
     ...budgetRules(config, input.recipient),
   ];

@@ -23,7 +23,7 @@ describe('memoryStore sweep', () => {
     await store.create({ record: swept, ttlMs: 10_000, now: t0 });
     await store.create({ record: kept, ttlMs: 60_000, now: t0 });
     await store.take({ rules: [{ key: 'short', limit: 5, windowMs: 10_000 }], now: t0 });
-    await store.addFailure({ key: 'long', windowMs: 60_000, now: t0 });
+    await store.take({ rules: [{ key: 'long', limit: 5, windowMs: 60_000 }], now: t0 });
     // The latest call is at t0 + 30 s; nothing has swept yet, so at t0 everything is still there.
     expect(await store.hits({ key: 'short', now: t0 + 30_000 })).toBe(0);
     expect(await store.get({ id: swept.id, now: t0 })).toEqual(swept);
@@ -50,7 +50,7 @@ describe('memoryStore sweep', () => {
     const store = memoryStore({ sweepIntervalMs: SWEEP });
     expect(vi.getTimerCount()).toBe(0);
     await store.create({ record: makeRecord({ createdAt: t0 }), ttlMs: 10_000, now: t0 });
-    await store.addFailure({ key: 'f', windowMs: 10_000, now: t0 });
+    await store.take({ rules: [{ key: 'f', limit: 5, windowMs: 10_000 }], now: t0 });
     expect(vi.getTimerCount()).toBe(1);
     vi.advanceTimersByTime(SWEEP);
     expect(vi.getTimerCount()).toBe(1);

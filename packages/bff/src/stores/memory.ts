@@ -1,5 +1,12 @@
 import { multiInstanceReason } from './platform.js';
-import type { OtpStore, ReserveResult, TakeResult, VerificationRecord } from './types.js';
+import {
+  type FailureBudget,
+  type OtpStore,
+  type ReserveResult,
+  recipientKey,
+  type TakeResult,
+  type VerificationRecord,
+} from './types.js';
 
 export interface MemoryStoreOptions {
   /**
@@ -73,6 +80,9 @@ export function memoryStore(options: MemoryStoreOptions = {}): OtpStore {
     return s;
   };
   const { hits, hit, forget } = counters;
+  const refund = (s: Stored, budgets: readonly FailureBudget[], now: number) => {
+    for (const b of budgets) counters.unhit(b.prefix + recipientKey(s.to), now);
+  };
   // Callers get copies: a record is changed only through the store's methods.
   const copy = (s: Stored): VerificationRecord => {
     const { until: _until, ...record } = s;
@@ -94,29 +104,40 @@ export function memoryStore(options: MemoryStoreOptions = {}): OtpStore {
       return live(id, at(now)) !== undefined && records.delete(id);
     },
 
-    async reserveAttempt({ id, failurePrefix, maxFailures, now }): Promise<ReserveResult> {
+    async reserveAttempt({ id, budgets, now }): Promise<ReserveResult> {
       const s = live(id, at(now));
       if (!s) return { status: 'not_found' };
       if (s.verified) return { status: 'already_verified', record: copy(s) };
       if (now >= s.expiresAt) return { status: 'expired', record: copy(s) };
-      const failures = hits(failurePrefix + s.to, now);
-      if (s.attempts >= s.maxAttempts || failures >= maxFailures) {
-        return { status: 'exhausted', record: copy(s), failures };
+      const to = recipientKey(s.to);
+      let failuresLeft = Number.POSITIVE_INFINITY;
+      let retryAfterMs = 0;
+      for (const b of budgets) {
+        const n = hits(b.prefix + to, now);
+        failuresLeft = Math.min(failuresLeft, b.limit - n);
+        if (n >= b.limit)
+          retryAfterMs = Math.max(retryAfterMs, n > 0 ? counters.resetOf(b.prefix + to) - now : b.windowMs);
+      }
+      if (s.attempts >= s.maxAttempts || failuresLeft <= 0) {
+        return { status: 'exhausted', record: copy(s), failuresLeft: Math.max(0, failuresLeft), retryAfterMs };
       }
       s.attempts += 1;
-      return { status: 'reserved', record: copy(s), failures };
+      for (const b of budgets) hit(b.prefix + to, now, b.windowMs, b.sliding);
+      arm();
+      return { status: 'reserved', record: copy(s), failuresLeft: failuresLeft - 1 };
     },
 
-    async markVerified({ id, now }) {
+    async markVerified({ id, budgets, now }) {
       const s = live(id, at(now));
       if (!s || s.verified) return false;
       s.verified = true;
+      refund(s, budgets, now);
       return true;
     },
 
-    async addFailure({ key, windowMs, now }) {
-      hit(key, at(now), windowMs);
-      arm();
+    async refundAttempt({ id, budgets, now }) {
+      const s = live(id, at(now));
+      if (s) refund(s, budgets, now);
     },
 
     async take({ rules, now }): Promise<TakeResult> {
@@ -131,7 +152,7 @@ export function memoryStore(options: MemoryStoreOptions = {}): OtpStore {
         }
       }
       if (refused) return { ok: false, ...refused };
-      for (const rule of rules) if (rule.windowMs > 0) hit(rule.key, now, rule.windowMs);
+      for (const rule of rules) if (rule.windowMs > 0) hit(rule.key, now, rule.windowMs, false);
       arm();
       return { ok: true };
     },
@@ -172,11 +193,18 @@ function windowCounters() {
   return {
     hits,
     forget,
-    /** One hit; a new window starts at the first hit and later hits do not extend it. */
-    hit(key: string, now: number, windowMs: number) {
+    /** One hit; a new window starts at the first hit, and later hits extend it only when `sliding`. */
+    hit(key: string, now: number, windowMs: number, sliding: boolean) {
       const n = hits(key, now);
-      if (n === 0) resets.set(key, now + windowMs);
-      else counts.set(key, n + 1);
+      if (n === 0 || sliding) resets.set(key, now + windowMs);
+      if (n > 0) counts.set(key, n + 1);
+    },
+    /** One hit taken back (a refund), never below 0; the window is left as it is. */
+    unhit(key: string, now: number) {
+      const n = hits(key, now);
+      if (n <= 1) forget(key);
+      else if (n === 2) counts.delete(key);
+      else counts.set(key, n - 1);
     },
     /** When the window of a counter with hits ends. */
     resetOf: (key: string) => resets.get(key) ?? 0,

@@ -26,10 +26,31 @@ export interface VerificationRecord {
   verified: boolean;
 }
 
-/** `failures`: the recipient's failure count (under `failurePrefix + record.to`) when the attempt was judged. */
+/**
+ * A budget of wrong codes per recipient: the counter `prefix + recipientKey(record.to)` (see `recipientKey`), which
+ * `reserveAttempt` checks and counts in the same atomic step as the attempt itself.
+ */
+export interface FailureBudget {
+  prefix: string;
+  /** Wrong codes allowed while the window lasts. */
+  limit: number;
+  windowMs: number;
+  /**
+   * false: a fixed window that starts at the first failure (the count refills when it ends). true: every failure
+   * moves the window's end to `now + windowMs`, so the count refills only after `windowMs` WITHOUT a failure: an
+   * attacker who keeps guessing never gets a refill, whatever the horizon.
+   */
+  sliding: boolean;
+}
+
+/**
+ * `failuresLeft`: the room left on the recipient's tightest budget (after this attempt's failure when reserved;
+ * Infinity without budgets). `retryAfterMs` (exhausted): the wait until every full budget has room again, 0 when
+ * only the verification's own attempts are spent.
+ */
 export type ReserveResult =
-  | { status: 'reserved'; record: VerificationRecord; failures: number }
-  | { status: 'exhausted'; record: VerificationRecord; failures: number }
+  | { status: 'reserved'; record: VerificationRecord; failuresLeft: number }
+  | { status: 'exhausted'; record: VerificationRecord; failuresLeft: number; retryAfterMs: number }
   | { status: 'expired'; record: VerificationRecord }
   | { status: 'already_verified'; record: VerificationRecord }
   | { status: 'not_found' };
@@ -64,29 +85,37 @@ export interface OtpStore {
   /** Removes a record (a resend cancels the old verification). Resolves whether it existed. */
   delete(input: { id: string; now: number }): Promise<boolean>;
   /**
-   * Atomically checks the record (exists, not verified, not expired at `now`, attempts < maxAttempts) and the
-   * recipient's failure counter (hits < `maxFailures` under `failurePrefix + record.to`), and if all pass reserves
-   * one attempt. The failure key is built from the record because the caller knows only the verification id:
-   * reading the record first and reserving second would be two calls, and not atomic.
+   * Atomically checks the record (exists, not verified, not expired at `now`, attempts < maxAttempts) and every
+   * failure budget of its recipient (hits < limit), and if all pass reserves one attempt AND counts one failure on
+   * each budget: a guess counts as wrong until it is proven right (`markVerified` gives it back), so no burst over
+   * any number of verifications of one recipient, on any number of instances, checks more guesses than a budget
+   * holds. The budget keys are built from the record because the caller knows only the verification id.
    */
-  reserveAttempt(input: {
-    id: string;
-    failurePrefix: string;
-    maxFailures: number;
-    now: number;
-  }): Promise<ReserveResult>;
-  /** Marks the record verified. Resolves true for the one call that did it; false if it already was, or is gone. */
-  markVerified(input: { id: string; now: number }): Promise<boolean>;
-  /** Counts one hit on the counter `key`, whose window (starting at its first hit) lasts `windowMs`. */
-  addFailure(input: { key: string; windowMs: number; now: number }): Promise<void>;
+  reserveAttempt(input: { id: string; budgets: readonly FailureBudget[]; now: number }): Promise<ReserveResult>;
+  /**
+   * Marks the record verified, and on that same call gives back the failure its attempt counted on each budget.
+   * Resolves true for the one call that did it; false if it already was, or is gone.
+   */
+  markVerified(input: { id: string; budgets: readonly FailureBudget[]; now: number }): Promise<boolean>;
+  /**
+   * Gives back one failure on each budget of the record's recipient (never below 0; windows unchanged): the code
+   * could not be checked (the provider failed), so the guess taught the caller nothing. The attempt stays spent.
+   */
+  refundAttempt(input: { id: string; budgets: readonly FailureBudget[]; now: number }): Promise<void>;
   /**
    * Atomically: if every rule still has room at `now`, counts one hit on each and resolves ok; else nothing is
    * counted and the longest wait is returned (with the key of the rule that imposes it).
    */
   take(input: { rules: readonly LimitRule[]; now: number }): Promise<TakeResult>;
   /** Hits on the counter `key` in its current window at `now` (0 once the window has ended). Counters written by
-   * `take` and by `addFailure` are the same kind of counter. */
+   * `take` and the failure budgets of `reserveAttempt` are the same kind of counter. */
   hits(input: { key: string; now: number }): Promise<number>;
   /** Forgets the given counters (reopens the resend gate when the provider refused to deliver). */
   release(input: { keys: readonly string[]; now: number }): Promise<void>;
 }
+
+/**
+ * The form of a recipient inside counter keys (the failure budgets' `prefix + recipientKey(to)`, the send limits).
+ * Stores that build a budget key from a record use this, so the flow's keys and theirs are the same strings.
+ */
+export const recipientKey = (to: string): string => to;

@@ -3,7 +3,15 @@
 // on edge runtimes over Upstash's REST API as well as on Node over node-redis or ioredis (`@otpkit/bff/redis` is the
 // ioredis binding).
 import { OtpError } from '../../errors.js';
-import type { LimitRule, OtpStore, ReserveResult, TakeResult, VerificationRecord } from '../types.js';
+import {
+  type FailureBudget,
+  type LimitRule,
+  type OtpStore,
+  type ReserveResult,
+  recipientKey,
+  type TakeResult,
+  type VerificationRecord,
+} from '../types.js';
 
 /** One Lua script of the store. `name` is stable and unique among `REDIS_SCRIPTS` (a client may cache by it). */
 export interface RedisScript {
@@ -30,7 +38,7 @@ export interface RedisScriptStoreOptions {
 //   scripts read or change sit beside it, so no script decodes or re-encodes JSON: `a` attempts, `ok` verified
 //   ('1'/'0'), `exp` expiresAt, `max` maxAttempts, `to` the recipient (for the failure key), `u` the moment it is
 //   gone (create's `now + ttlMs`; a record written without `u` lives until its key expires).
-// - `<key>`: a fixed-window counter (take's rules, addFailure's failure counters), as a hash { n, reset }.
+// - `<key>`: a window counter (take's rules, reserveAttempt's failure budgets), as a hash { n, reset }.
 // Records and counters are judged by the caller's `now` (against `u` and `reset`); each key also carries a Redis TTL
 // of the same length, which only collects garbage.
 
@@ -46,15 +54,24 @@ local function count(key, now)
   if n and reset and reset > now then return n, reset end
   return nil
 end
--- One hit; a new window starts at the first hit and later hits do not extend it. window: a string of digits, > 0.
-local function hit(key, now, window)
+-- One hit; a new window starts at the first hit, and later hits extend it only when sliding. window: a string of
+-- digits, > 0.
+local function hit(key, now, window, sliding)
   if count(key, now) then
     redis.call('HINCRBY', key, 'n', 1)
+    if not sliding then return end
   else
     redis.call('DEL', key)
-    redis.call('HSET', key, 'n', 1, 'reset', string.format('%.0f', now + tonumber(window)))
-    redis.call('PEXPIRE', key, window)
+    redis.call('HSET', key, 'n', 1)
   end
+  redis.call('HSET', key, 'reset', string.format('%.0f', now + tonumber(window)))
+  redis.call('PEXPIRE', key, window)
+end
+-- One hit taken back (a refund), never below 0; the window is left as it is.
+local function unhit(key, now)
+  local n = count(key, now)
+  if not n then return end
+  if n <= 1 then redis.call('DEL', key) else redis.call('HINCRBY', key, 'n', -1) end
 end
 `;
 
@@ -101,10 +118,10 @@ if h then return 1 end
 return 0`,
   ),
 
-  // KEYS[1] record. ARGV: now, failure key prefix (store prefix + the caller's), max failures ('' for none).
-  // Reply: {status, json, attempts, verified, failures}. The failure key is built here from the record's own `to`
-  // (the caller knows only the id): that is why it is not in KEYS, and why Redis Cluster needs every key in one hash
-  // slot (see the module doc).
+  // KEYS[1] record. ARGV: now, then 4 per failure budget: key prefix (store prefix + the caller's), limit ('' for
+  // none), windowMs, sliding '1'/'0'. Reply: {status, json, attempts, verified, failuresLeft ('' for none),
+  // retryAfterMs}. The budget keys are built here from the record's own `to` (the caller knows only the id); they
+  // share the record's hash slot (see the key layout).
   reserveAttempt: script(
     'otpkit_reserve',
     `${COUNTERS}${RECORDS}
@@ -113,29 +130,49 @@ local h = record(KEYS[1], now, 'r', 'a', 'ok', 'exp', 'max', 'to')
 if not h then return {'not_found'} end
 if h[3] == '1' then return {'already_verified', h[1], h[2], h[3]} end
 if now >= tonumber(h[4]) then return {'expired', h[1], h[2], h[3]} end
-local failures = count(ARGV[2] .. h[6], now) or 0
-if tonumber(h[2]) >= tonumber(h[5]) or failures >= (tonumber(ARGV[3]) or math.huge) then
-  return {'exhausted', h[1], h[2], h[3], failures}
+local left, wait = math.huge, 0
+for i = 2, #ARGV, 4 do
+  local key, limit = ARGV[i] .. h[6], tonumber(ARGV[i + 1]) or math.huge
+  local n, reset = count(key, now)
+  n = n or 0
+  if limit - n < left then left = limit - n end
+  if n >= limit then
+    local w = (n > 0 and reset - now) or tonumber(ARGV[i + 2])
+    if w > wait then wait = w end
+  end
+end
+local shown = ''
+if tonumber(h[2]) >= tonumber(h[5]) or left <= 0 then
+  if left < math.huge then shown = string.format('%.0f', math.max(0, left)) end
+  return {'exhausted', h[1], h[2], h[3], shown, wait}
 end
 local a = redis.call('HINCRBY', KEYS[1], 'a', 1)
-return {'reserved', h[1], a, h[3], failures}`,
+for i = 2, #ARGV, 4 do hit(ARGV[i] .. h[6], now, ARGV[i + 2], ARGV[i + 3] == '1') end
+if left < math.huge then shown = string.format('%.0f', left - 1) end
+return {'reserved', h[1], a, h[3], shown, 0}`,
   ),
 
-  // KEYS[1] record. ARGV: now. Reply: 1 for the call that marked it, 0 if it already was or is gone.
+  // KEYS[1] record. ARGV: now, then the failure key prefixes to refund. Reply: 1 for the call that marked it (and
+  // refunded), 0 if it already was or is gone.
   markVerified: script(
     'otpkit_verified',
-    `${RECORDS}
-local h = record(KEYS[1], tonumber(ARGV[1]), 'ok')
+    `${COUNTERS}${RECORDS}
+local now = tonumber(ARGV[1])
+local h = record(KEYS[1], now, 'ok', 'to')
 if not h or h[1] == '1' then return 0 end
 redis.call('HSET', KEYS[1], 'ok', '1')
+for i = 2, #ARGV do unhit(ARGV[i] .. h[2], now) end
 return 1`,
   ),
 
-  // KEYS[1] counter. ARGV: now, windowMs.
-  addFailure: script(
-    'otpkit_failure',
-    `${COUNTERS}
-hit(KEYS[1], tonumber(ARGV[1]), ARGV[2])
+  // KEYS[1] record. ARGV: now, then the failure key prefixes to refund.
+  refundAttempt: script(
+    'otpkit_refund',
+    `${COUNTERS}${RECORDS}
+local now = tonumber(ARGV[1])
+local h = record(KEYS[1], now, 'to')
+if not h then return 0 end
+for i = 2, #ARGV do unhit(ARGV[i] .. h[1], now) end
 return 1`,
   ),
 
@@ -158,7 +195,7 @@ for i, key in ipairs(KEYS) do
 end
 if worstAt > 0 then return {0, worst, worstAt} end
 for i, key in ipairs(KEYS) do
-  if tonumber(ARGV[2 * i + 1]) > 0 then hit(key, now, ARGV[2 * i + 1]) end
+  if tonumber(ARGV[2 * i + 1]) > 0 then hit(key, now, ARGV[2 * i + 1], false) end
 end
 return {1}`,
   ),
@@ -234,6 +271,7 @@ export function redisScriptStore(options: RedisScriptStoreOptions): OtpStore {
   const evaluate = options.eval;
   const S = REDIS_SCRIPTS;
   const recordKey = (id: string) => `${prefix}v:${id}`;
+  const refunds = (budgets: readonly FailureBudget[]) => budgets.map((b) => prefix + b.prefix);
 
   // The one place errors are wrapped: the cause stays attached for the server's log (the flow logs the chain).
   const run = async <T>(
@@ -261,7 +299,7 @@ export function redisScriptStore(options: RedisScriptStoreOptions): OtpStore {
           record.verified ? '1' : '0',
           record.expiresAt,
           record.maxAttempts,
-          record.to,
+          recipientKey(record.to),
           now + ms,
           ms,
         ],
@@ -278,38 +316,43 @@ export function redisScriptStore(options: RedisScriptStoreOptions): OtpStore {
 
     delete: ({ id, now }) => run(S.delete, [recordKey(id)], [now], (reply) => num(reply) === 1),
 
-    reserveAttempt: ({ id, failurePrefix, maxFailures, now }) =>
-      run(
-        S.reserveAttempt,
-        [recordKey(id)],
-        [now, prefix + failurePrefix, Number.isFinite(maxFailures) ? maxFailures : ''],
-        (reply): ReserveResult => {
-          const [status, json, attempts, verified, failures] = list(reply);
-          switch (text(status)) {
-            case 'not_found':
-              return { status: 'not_found' };
-            case 'reserved':
-            case 'exhausted':
-              return {
-                status: text(status) as 'reserved' | 'exhausted',
-                record: toRecord(json, attempts, verified),
-                failures: num(failures),
-              };
-            case 'expired':
-            case 'already_verified':
-              return {
-                status: text(status) as 'expired' | 'already_verified',
-                record: toRecord(json, attempts, verified),
-              };
-            default:
-              throw new TypeError(`Redis replied an unknown status ${text(status)}`);
-          }
-        },
-      ),
+    reserveAttempt: ({ id, budgets, now }) => {
+      const args: (string | number)[] = [now];
+      for (const b of budgets) {
+        args.push(prefix + b.prefix, Number.isFinite(b.limit) ? b.limit : '', whole(b.windowMs), b.sliding ? '1' : '0');
+      }
+      return run(S.reserveAttempt, [recordKey(id)], args, (reply): ReserveResult => {
+        const [status, json, attempts, verified, left, wait] = list(reply);
+        const failuresLeft = text(left) === '' ? Number.POSITIVE_INFINITY : num(left);
+        switch (text(status)) {
+          case 'not_found':
+            return { status: 'not_found' };
+          case 'reserved':
+            return { status: 'reserved', record: toRecord(json, attempts, verified), failuresLeft };
+          case 'exhausted':
+            return {
+              status: 'exhausted',
+              record: toRecord(json, attempts, verified),
+              failuresLeft,
+              retryAfterMs: num(wait),
+            };
+          case 'expired':
+          case 'already_verified':
+            return {
+              status: text(status) as 'expired' | 'already_verified',
+              record: toRecord(json, attempts, verified),
+            };
+          default:
+            throw new TypeError(`Redis replied an unknown status ${text(status)}`);
+        }
+      });
+    },
 
-    markVerified: ({ id, now }) => run(S.markVerified, [recordKey(id)], [now], (reply) => num(reply) === 1),
+    markVerified: ({ id, budgets, now }) =>
+      run(S.markVerified, [recordKey(id)], [now, ...refunds(budgets)], (reply) => num(reply) === 1),
 
-    addFailure: ({ key, windowMs, now }) => run(S.addFailure, [prefix + key], [now, whole(windowMs)], () => undefined),
+    refundAttempt: ({ id, budgets, now }) =>
+      run(S.refundAttempt, [recordKey(id)], [now, ...refunds(budgets)], () => undefined),
 
     take: async ({ rules, now }) => {
       // A window of 0 is no rule (as in memory): left out here, so `at` indexes `counted`.
