@@ -46,6 +46,9 @@ export {
   type OtpStore,
   type ReserveResult,
   recipientKey,
+  recordShard,
+  SHARD_TAG_LENGTH,
+  shardTag,
   type TakeResult,
   type VerificationRecord,
 } from './stores/types.js';

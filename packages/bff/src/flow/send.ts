@@ -2,7 +2,7 @@ import type { Locale, ResendRequest, SendRequest, SendResponse } from '../contra
 import { hmac, randomCode, randomId } from '../crypto.js';
 import { OtpError } from '../errors.js';
 import type { ProviderSendResult } from '../providers/types.js';
-import { type LimitRule, recipientKey, type VerificationRecord } from '../stores/types.js';
+import { type LimitRule, recipientKey, shardTag, type VerificationRecord } from '../stores/types.js';
 import {
   type Caller,
   DEFAULT_PURPOSE,
@@ -262,7 +262,8 @@ async function start(ctx: FlowContext, input: StartInput, caller: Caller) {
   });
   await takeSendLimits(ctx, { recipient, waitMs, now, clientIp: caller.clientIp });
 
-  const id = randomId();
+  // The recipient's shard tag, then 128 random bits: a sharded store keeps the record beside its counters.
+  const id = shardTag(to) + randomId();
   const sent = await deliver(ctx, {
     id,
     to,

@@ -8,14 +8,23 @@
 // (Date.now()), so a store that also expires keys on its own clock (Redis TTLs) keeps them for as long as the test
 // runs: the windows and lifetimes here are 10 s or more, and a run takes milliseconds.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type FailureBudget, type LimitRule, type OtpStore, recipientKey, type VerificationRecord } from './types.js';
+import {
+  type FailureBudget,
+  type LimitRule,
+  type OtpStore,
+  recipientKey,
+  shardTag,
+  type VerificationRecord,
+} from './types.js';
 
 /** A plausible open verification for a random number, opened at `overrides.createdAt` (default: now). */
 export function makeRecord(overrides: Partial<VerificationRecord> = {}): VerificationRecord {
   const createdAt = overrides.createdAt ?? Date.now();
+  const to = overrides.to ?? `+4477009${String(Math.floor(Math.random() * 1e5)).padStart(5, '0')}`;
   return {
-    id: crypto.randomUUID(),
-    to: `+4477009${String(Math.floor(Math.random() * 1e5)).padStart(5, '0')}`,
+    // As the handler makes them: the recipient's shard tag first (see VerificationRecord.id).
+    id: shardTag(to) + crypto.randomUUID().replace(/-/g, ''),
+    to,
     channel: 'sms',
     messageId: '1725407449772531712',
     codeLength: 6,

@@ -2,6 +2,8 @@ import type { Channel } from '../contract.js';
 
 /** One open verification, keyed by its opaque `id` (the browser's `verificationId`). Times are epoch ms. */
 export interface VerificationRecord {
+  /** Begins with its recipient's `shardTag` (then 128 random bits), so a store that shards by key (Redis Cluster)
+   * keeps the record beside its recipient's counters: see `recordShard`. */
   id: string;
   /** Full recipient (needed for provider verify by number and for per-recipient limits). Never logged unmasked. */
   to: string;
@@ -114,8 +116,34 @@ export interface OtpStore {
   release(input: { keys: readonly string[]; now: number }): Promise<void>;
 }
 
+const TAG_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+/** How many characters a shard tag has (the start of every verification id). */
+export const SHARD_TAG_LENGTH = 4;
+
 /**
- * The form of a recipient inside counter keys (the failure budgets' `prefix + recipientKey(to)`, the send limits).
- * Stores that build a budget key from a record use this, so the flow's keys and theirs are the same strings.
+ * A recipient's shard: 24 bits of a hash of it (FNV-1a), as 4 base64url characters. Every key about one recipient
+ * (its records, failure budgets and send limits) carries it as a Redis hash tag (`{…}`), so each store call's keys
+ * share one hash slot, while different recipients spread over all of them. Not a secret and not unique: only where
+ * a key lives.
  */
-export const recipientKey = (to: string): string => to;
+export function shardTag(to: string): string {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < to.length; i++) {
+    h ^= to.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  h >>>= 8;
+  let tag = '';
+  for (let shift = 18; shift >= 0; shift -= 6) tag += TAG_ALPHABET[(h >>> shift) & 63];
+  return tag;
+}
+
+/** The shard tag a verification id begins with (see VerificationRecord.id). */
+export const recordShard = (id: string): string => id.slice(0, SHARD_TAG_LENGTH);
+
+/**
+ * The form of a recipient inside counter keys (the failure budgets' `prefix + recipientKey(to)`, the send limits):
+ * the recipient behind its shard tag as a Redis hash tag, `{tag}to`. Stores that build a budget key from a record
+ * use this, so the flow's keys and theirs are the same strings.
+ */
+export const recipientKey = (to: string): string => `{${shardTag(to)}}${to}`;

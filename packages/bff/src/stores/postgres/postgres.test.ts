@@ -10,7 +10,7 @@ import { createOtpHandler } from '../../http/handler.js';
 import { engagelab } from '../../providers/engagelab.js';
 import { createEngageLabSimulator } from '../../testing/index.js';
 import { describeStore, makeRecord } from '../conformance.js';
-import type { OtpStore, VerificationRecord } from '../types.js';
+import { type OtpStore, recipientKey, type VerificationRecord } from '../types.js';
 import { cleanup, migrate, type PostgresClient, postgresSchema, postgresStore } from './index.js';
 
 // A real PostgreSQL 15 server: $OTPKIT_POSTGRES_URL, or one this file starts (initdb in a temp dir, a free loopback
@@ -122,7 +122,8 @@ describe('postgresStore under concurrency, across instances (one pool each)', ()
     expect(await on(2).get({ id: r.id, now })).toMatchObject({ verified: true, attempts: reserved });
     // Each reservation counted one failure on both budgets, and the one winning mark gave one back (if there was
     // one to give: never below 0).
-    for (const prefix of [f, d]) expect(await on(3).hits({ key: prefix + r.to, now })).toBe(Math.max(0, reserved - 1));
+    for (const prefix of [f, d])
+      expect(await on(3).hits({ key: prefix + recipientKey(r.to), now })).toBe(Math.max(0, reserved - 1));
   });
 
   it('100 concurrent takes give exactly the limit, on new and existing keys, in any rule order, without deadlock', async () => {
@@ -151,7 +152,7 @@ describe('postgresStore under concurrency, across instances (one pool each)', ()
   it('failure budgets, refunds and takes on the same counters, all at once, stay exact and never deadlock', async () => {
     const now = Date.now();
     const to = `+44770${String(Math.floor(Math.random() * 1e7)).padStart(7, '0')}`;
-    const key = `fail:${to}`;
+    const key = `fail:${recipientKey(to)}`;
     const records = await many(5, async (i) => {
       const r = record({ to, maxAttempts: 100 });
       await on(i).create({ record: r, ttlMs: 60_000, now });
@@ -169,7 +170,7 @@ describe('postgresStore under concurrency, across instances (one pool each)', ()
       many(20, (i) => on(i).take({ rules: [{ key, limit: 10_000, windowMs: 60_000 }], now })),
     ]);
     expect(await on(0).hits({ key, now })).toBe(60 - 20 + 20);
-    expect(await on(0).hits({ key: `day:${to}`, now })).toBe(60 - 20);
+    expect(await on(0).hits({ key: `day:${recipientKey(to)}`, now })).toBe(60 - 20);
     const attempts = await many(5, (i) => on(i).get({ id: records[i]!.id, now }));
     expect(attempts.reduce((sum, r) => sum + (r?.attempts ?? 0), 0)).toBe(60);
   });
@@ -188,7 +189,7 @@ describe('postgresStore on Postgres', () => {
     );
     expect(rows).toEqual([
       {
-        recipient: r.to,
+        recipient: recipientKey(r.to),
         attempts: 0,
         max_attempts: 5,
         verified: false,
@@ -226,7 +227,7 @@ describe('postgresStore on Postgres', () => {
       ['reserveAttempt (existing counters)', () => store.reserveAttempt({ id: r.id, budgets, now }), 1],
       ['refundAttempt', () => store.refundAttempt({ id: r.id, budgets, now }), 1],
       ['markVerified', () => store.markVerified({ id: r.id, budgets, now }), 1],
-      ['hits', () => store.hits({ key: `fail:${r.to}`, now }), 1],
+      ['hits', () => store.hits({ key: `fail:${recipientKey(r.to)}`, now }), 1],
       ['take (new counters)', () => store.take({ rules, now }), 2],
       ['take (existing counters)', () => store.take({ rules, now }), 1],
       ['release', () => store.release({ keys: rules.map((rule) => rule.key), now }), 1],

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort, testRedis } from '../../../../../scripts/redis-server.mjs';
 import { describeError, OtpError } from '../../errors.js';
 import { describeStore, makeRecord } from '../conformance.js';
-import type { OtpStore, VerificationRecord } from '../types.js';
+import { type OtpStore, recipientKey, type VerificationRecord } from '../types.js';
 import { type RedisStore, redisStore } from './index.js';
 import { REDIS_SCRIPTS, type RedisEval, redisScriptStore } from './scripts.js';
 import { type UpstashRest, upstashRest } from './upstash-rest.test-helpers.js';
@@ -79,18 +79,25 @@ describe('redisStore on Redis', () => {
       now,
     });
     const keys = (await client.keys(`${prefix}*`)).sort();
-    expect(keys).toEqual([`${prefix}fail:${r.to}`, `${prefix}send:x`, `${prefix}v:${r.id}`]);
+    expect(keys).toEqual([
+      `${prefix}fail:${recipientKey(r.to)}`,
+      `${prefix}send:x`,
+      `${prefix}v:{${r.id.slice(0, 4)}}${r.id.slice(4)}`,
+    ]);
     for (const [key, max] of [
-      [`${prefix}v:${r.id}`, 300_000],
+      [`${prefix}v:{${r.id.slice(0, 4)}}${r.id.slice(4)}`, 300_000],
       [`${prefix}send:x`, 60_000],
-      [`${prefix}fail:${r.to}`, 3_600_000],
+      [`${prefix}fail:${recipientKey(r.to)}`, 3_600_000],
     ] as const) {
       const ttl = await client.pttl(key);
       expect(ttl, key).toBeGreaterThan(max - 5000);
       expect(ttl, key).toBeLessThanOrEqual(max);
     }
     // Counters are hashes { n, reset }: the window is judged by the caller's `now` against `reset`.
-    expect(await client.hgetall(`${prefix}fail:${r.to}`)).toEqual({ n: '1', reset: String(now + 3_600_000) });
+    expect(await client.hgetall(`${prefix}fail:${recipientKey(r.to)}`)).toEqual({
+      n: '1',
+      reset: String(now + 3_600_000),
+    });
   });
 
   it('a later hit keeps the TTL of its window; a hit after the window ends starts a new one', async () => {
@@ -124,7 +131,7 @@ describe('redisStore on Redis', () => {
     // 1 ms TTLs above have run out long before this poll returns, so it loops once or twice at most.
     let left = 3;
     for (let tries = 0; tries < 50 && left > 0; tries++) {
-      left = await client.exists(`${prefix}v:${r.id}`, `${prefix}k`, `${prefix}f`);
+      left = await client.exists(`${prefix}v:{${r.id.slice(0, 4)}}${r.id.slice(4)}`, `${prefix}k`, `${prefix}f`);
       if (left > 0) await new Promise((resolve) => setTimeout(resolve, 2));
     }
     expect(left).toBe(0);
@@ -154,7 +161,7 @@ describe('redisStore on Redis', () => {
       ['reserveAttempt', () => store.reserveAttempt({ id: r.id, budgets, now })],
       ['refundAttempt', () => store.refundAttempt({ id: r.id, budgets, now })],
       ['markVerified', () => store.markVerified({ id: r.id, budgets, now })],
-      ['hits', () => store.hits({ key: `fail:${r.to}`, now })],
+      ['hits', () => store.hits({ key: `fail:${recipientKey(r.to)}`, now })],
       [
         'take',
         () =>
@@ -209,23 +216,25 @@ describe('redisStore on Redis', () => {
     const r = record();
     const now = Date.now();
     await store.create({ record: r, ttlMs: 60_000, now });
-    await client.hdel(`${prefix}v:${r.id}`, 'u');
+    await client.hdel(`${prefix}v:{${r.id.slice(0, 4)}}${r.id.slice(4)}`, 'u');
     // The previous failure counter: INCR with a PEXPIRE.
-    await client.set(`${prefix}fail:${r.to}`, '3', 'PX', 60_000);
+    await client.set(`${prefix}fail:${recipientKey(r.to)}`, '3', 'PX', 60_000);
     // No `u`: live until its key expires, whatever the caller's clock says.
     expect(await store.get({ id: r.id, now: now + 3_600_000 })).toEqual(r);
     // Not a counter of this version: read as empty (not a WRONGTYPE error on every call), replaced on the next hit.
-    expect(await store.hits({ key: `fail:${r.to}`, now })).toBe(0);
+    expect(await store.hits({ key: `fail:${recipientKey(r.to)}`, now })).toBe(0);
     const budgets = [{ prefix: 'fail:', limit: 1, windowMs: 60_000, sliding: false }];
     expect(await store.reserveAttempt({ id: r.id, budgets, now })).toMatchObject({
       status: 'reserved',
       failuresLeft: 0,
     });
-    expect(await store.hits({ key: `fail:${r.to}`, now })).toBe(1);
-    expect(await store.take({ rules: [{ key: `fail:${r.to}`, limit: 2, windowMs: 60_000 }], now })).toEqual({
+    expect(await store.hits({ key: `fail:${recipientKey(r.to)}`, now })).toBe(1);
+    expect(
+      await store.take({ rules: [{ key: `fail:${recipientKey(r.to)}`, limit: 2, windowMs: 60_000 }], now }),
+    ).toEqual({
       ok: true,
     });
-    expect(await store.hits({ key: `fail:${r.to}`, now })).toBe(2);
+    expect(await store.hits({ key: `fail:${recipientKey(r.to)}`, now })).toBe(2);
   });
 
   it('redisStore({ url }) makes its own client and close() quits it', async () => {

@@ -9,6 +9,8 @@ import {
   type OtpStore,
   type ReserveResult,
   recipientKey,
+  recordShard,
+  SHARD_TAG_LENGTH,
   type TakeResult,
   type VerificationRecord,
 } from '../types.js';
@@ -31,10 +33,20 @@ export interface RedisScriptStoreOptions {
   eval: RedisEval;
   /** Prepended to every key. @defaultValue 'otpkit:' */
   prefix?: string;
+  /**
+   * The keys live on several nodes (Redis Cluster): a `take` or `release` whose keys are in several hash slots
+   * runs one script per slot, side by side (see `take`). Every other call's keys already share one slot.
+   * @defaultValue false
+   */
+  cluster?: boolean;
 }
 
-// Key layout (all under the store's prefix):
-// - `v:<id>`: a record, as a hash. `r` holds the record as JSON (its fields that never change), and the fields the
+// Key layout (all under the store's prefix). Every key about one recipient carries its shard tag as a Redis hash tag
+// (`{tag}`, see shardTag): its records (`v:{tag}<rest of the id>`: an id begins with its recipient's tag), its failure
+// budgets and send limits (`fw:{tag}+44…`, built by the flow with recipientKey). So the keys of each script share one
+// hash slot on Redis Cluster, while recipients spread over all slots; per-client and pumping counters (`ip:…`,
+// `pv:…`) have no tag and spread by their own name.
+// - `v:{tag}<rest of the id>`: a record, as a hash. `r` holds the record as JSON (its fields that never change), and the fields the
 //   scripts read or change sit beside it, so no script decodes or re-encodes JSON: `a` attempts, `ok` verified
 //   ('1'/'0'), `exp` expiresAt, `max` maxAttempts, `to` the recipient (for the failure key), `u` the moment it is
 //   gone (create's `now + ttlMs`; a record written without `u` lives until its key expires).
@@ -207,13 +219,22 @@ return {1}`,
 return count(KEYS[1], tonumber(ARGV[1])) or 0`,
   ),
 
+  // KEYS: counters to take one hit back from (never below 0): a take on Redis Cluster that one slot refused gives
+  // back what the other slots counted. ARGV: now.
+  untake: script(
+    'otpkit_untake',
+    `${COUNTERS}
+for _, key in ipairs(KEYS) do unhit(key, tonumber(ARGV[1])) end
+return 1`,
+  ),
+
   // KEYS: counters to forget.
   release: script(
     'otpkit_release',
     `
 return redis.call('DEL', unpack(KEYS))`,
   ),
-} satisfies Record<keyof OtpStore, RedisScript>);
+} satisfies Record<keyof OtpStore | 'untake', RedisScript>);
 
 // ----- Replies, decoded defensively: ioredis gives numbers as numbers, REST clients may give them as strings, and
 // @upstash/redis parses any string that is valid JSON (the record's JSON arrives as an object, '1' as 1).
@@ -254,9 +275,8 @@ const whole = (ms: number) => Math.max(1, Math.ceil(ms));
  * Fails closed: any error from `eval` (or a reply that makes no sense) rejects with
  * `OtpError('provider_unavailable')` (503) with the error as its `cause`, and nothing is verified without its record.
  *
- * Redis Cluster: `reserveAttempt` reads the failure counter named after the record's recipient, and `take` spans
- * several keys, so today every key must live in one hash slot: use a prefix with a hash tag (`prefix: '{otpkit}:'`)
- * or a single primary (with replicas). (A later key layout will lift this.)
+ * Redis Cluster (`cluster: true`): every script's keys share one hash slot (the recipient's shard tag, see the key
+ * layout), so records and counters spread over every primary; `take` and `release` run one script per slot.
  *
  * ```ts
  * // Upstash over REST (edge runtimes): the Upstash SDK's EVAL.
@@ -270,8 +290,27 @@ export function redisScriptStore(options: RedisScriptStoreOptions): OtpStore {
   const prefix = options.prefix ?? 'otpkit:';
   const evaluate = options.eval;
   const S = REDIS_SCRIPTS;
-  const recordKey = (id: string) => `${prefix}v:${id}`;
+  // The id's shard tag as the key's hash tag: the record lives in the slot of its recipient's counters.
+  const recordKey = (id: string) => `${prefix}v:{${recordShard(id)}}${id.slice(SHARD_TAG_LENGTH)}`;
+  const cluster = options.cluster ?? false;
   const refunds = (budgets: readonly FailureBudget[]) => budgets.map((b) => prefix + b.prefix);
+  /** One take script over rules that share a slot. */
+  const takeIn = (group: readonly LimitRule[], now: number): Promise<TakeResult> => {
+    const args: (string | number)[] = [now];
+    for (const rule of group) args.push(Number.isFinite(rule.limit) ? rule.limit : '', whole(rule.windowMs));
+    return run(
+      S.take,
+      group.map((rule) => prefix + rule.key),
+      args,
+      (reply): TakeResult => {
+        const [ok, wait, at] = list(reply);
+        if (num(ok) === 1) return { ok: true };
+        const rule = group[num(at) - 1];
+        if (!rule) throw new TypeError(`Redis replied rule ${String(at)} of ${group.length}`);
+        return { ok: false, retryAfterMs: num(wait), key: rule.key };
+      },
+    );
+  };
 
   // The one place errors are wrapped: the cause stays attached for the server's log (the flow logs the chain).
   const run = async <T>(
@@ -358,34 +397,74 @@ export function redisScriptStore(options: RedisScriptStoreOptions): OtpStore {
       // A window of 0 is no rule (as in memory): left out here, so `at` indexes `counted`.
       const counted = rules.filter((rule: LimitRule) => rule.windowMs > 0);
       if (counted.length === 0) return { ok: true };
-      const args: (string | number)[] = [now];
-      for (const rule of counted) args.push(Number.isFinite(rule.limit) ? rule.limit : '', whole(rule.windowMs));
-      return run(
-        S.take,
-        counted.map((rule) => prefix + rule.key),
-        args,
-        (reply): TakeResult => {
-          const [ok, wait, at] = list(reply);
-          if (num(ok) === 1) return { ok: true };
-          const rule = counted[num(at) - 1];
-          if (!rule) throw new TypeError(`Redis replied rule ${String(at)} of ${counted.length}`);
-          return { ok: false, retryAfterMs: num(wait), key: rule.key };
-        },
+      // One script per hash slot (only on Redis Cluster; one script for all rules on a single Redis). Each is atomic
+      // on its own; if any refuses, the others give back what they counted. So no counter ever goes past its limit
+      // (each is judged atomically where it lives), but a take refused in one slot holds room in the others for the
+      // moment between its scripts: it may refuse a concurrent take there that had room (never admit one that had
+      // not).
+      const groups = cluster ? bySlot(counted, (rule) => prefix + rule.key) : [counted];
+      const results = await Promise.all(groups.map((group) => takeIn(group, now)));
+      let refused: { ok: false; retryAfterMs: number; key: string } | undefined;
+      for (const result of results) {
+        if (!result.ok && (!refused || result.retryAfterMs > refused.retryAfterMs)) refused = result;
+      }
+      if (!refused) return { ok: true };
+      const taken = groups.filter((_, i) => results[i]?.ok);
+      await Promise.all(
+        taken.map((group) =>
+          run(
+            S.untake,
+            group.map((rule) => prefix + rule.key),
+            [now],
+            () => undefined,
+          ),
+        ),
       );
+      return refused;
     },
 
     hits: ({ key, now }) => run(S.hits, [prefix + key], [now], num),
 
     release: async ({ keys }) => {
       if (keys.length === 0) return;
-      await run(
-        S.release,
-        keys.map((key) => prefix + key),
-        [],
-        () => undefined,
+      const groups = cluster ? bySlot(keys, (key) => prefix + key) : [keys];
+      await Promise.all(
+        groups.map((group) =>
+          run(
+            S.release,
+            group.map((key) => prefix + key),
+            [],
+            () => undefined,
+          ),
+        ),
       );
     },
   };
+}
+
+/**
+ * What decides a key's hash slot on Redis Cluster: the first non-empty `{…}` in it, else the whole key. Keys with
+ * the same answer share a slot.
+ */
+export function hashTagOf(key: string): string {
+  const open = key.indexOf('{');
+  if (open >= 0) {
+    const close = key.indexOf('}', open + 1);
+    if (close > open + 1) return key.slice(open + 1, close);
+  }
+  return key;
+}
+
+/** Items grouped by the hash slot of their key, in first-seen order. */
+function bySlot<T>(items: readonly T[], keyOf: (item: T) => string): T[][] {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const tag = hashTagOf(keyOf(item));
+    const group = groups.get(tag);
+    if (group) group.push(item);
+    else groups.set(tag, [item]);
+  }
+  return [...groups.values()];
 }
 
 const sha1s = new Map<string, Promise<string>>();
