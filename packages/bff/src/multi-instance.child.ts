@@ -4,7 +4,7 @@
 // listens on.
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { Redis } from 'ioredis';
+import { Cluster, Redis } from 'ioredis';
 import pg from 'pg';
 import { toNodeHandler } from './adapters/node.js';
 import { createOtpHandler } from './http/handler.js';
@@ -16,8 +16,9 @@ import type { OtpStore } from './stores/types.js';
 
 /** What the parent passes in the environment. */
 export interface ChildEnv {
-  /** Which store: redisStore({ url: STORE_URL }) or postgresStore over a pg Pool on STORE_URL. */
-  STORE: 'redis' | 'postgres';
+  /** Which store: redisStore({ url: STORE_URL }), redisStore over an ioredis Cluster (STORE_URL: its startup nodes,
+   * `host:port,host:port,…`) or postgresStore over a pg Pool on STORE_URL. */
+  STORE: 'redis' | 'redis-cluster' | 'postgres';
   STORE_URL: string;
   PREFIX: string;
   OTP_SECRET: string;
@@ -49,6 +50,26 @@ process.on('unhandledRejection', (error) => {
 
 async function createStore(): Promise<OtpStore> {
   const timeoutMs = Number(env('STORE_TIMEOUT_MS'));
+  if (env('STORE') === 'redis-cluster') {
+    const nodes = env('STORE_URL')
+      .split(',')
+      .map((node) => ({ host: node.split(':')[0] ?? '', port: Number(node.split(':')[1]) }));
+    // The same fail-fast settings per node; the cluster client follows MOVED after a failover on its own.
+    const client = new Cluster(nodes, {
+      enableOfflineQueue: false,
+      redisOptions: {
+        commandTimeout: timeoutMs,
+        maxRetriesPerRequest: 0,
+        autoResendUnfulfilledCommands: false,
+      },
+      clusterRetryStrategy: (times) => Math.min(times * 100, 1000),
+      // A command for a dead primary's slots is retried a few times 100 ms apart (ioredis' default: 16), then
+      // fails: a 503 the browser may retry, instead of a request held for the whole failover.
+      maxRedirections: 3,
+    });
+    client.on('error', () => {});
+    return redisStore({ client, prefix: env('PREFIX'), timeoutMs });
+  }
   if (env('STORE') === 'redis') {
     // The app's own ioredis client with the fail-fast settings redisStore({ url }) would use: this file is bundled
     // whole into a temp dir, where `{ url }`'s run-time import of ioredis would find no node_modules.

@@ -25,6 +25,16 @@ export interface StoreBackend {
   /** Starts it again on the same port and data. */
   restart(): Promise<void>;
   stop(): Promise<void>;
+  /**
+   * A store of several nodes (Redis Cluster): the outage is one node killed, not the whole store. Then the outage
+   * test is a failover test instead (crash and restart are not used).
+   */
+  failover?: {
+    /** Kills (SIGKILL) the primary holding `key` (a store key, prefix included), once its replica is in sync. */
+    kill(key: string): Promise<void>;
+    /** Resolves when every slot is served again. */
+    healed(): Promise<void>;
+  };
 }
 
 const MAX_ATTEMPTS = 5;
@@ -274,6 +284,89 @@ export function describeMultiInstance(backend: StoreBackend): void {
       for (const r of results.filter((r) => r.status !== 200)) expect(r.body.error.code).toBe('rate_limited');
     });
   });
+
+  const failover = backend.failover;
+  if (failover) {
+    describe(`${backend.name}: a primary killed mid-run`, () => {
+      it('answers 503 for its keys while it fails over, never crashes, accepts nothing twice, and recovers', async () => {
+        // 12 verifications over 12 recipients (spread over every primary); the first 6 verified before the kill.
+        const opened: { id: string; code: string }[] = [];
+        let ip = newIp();
+        for (let i = 0; i < 12; i++) {
+          if (i % 6 === 5) ip = newIp();
+          opened.push(await sendCode(i, newNumber(), ip));
+        }
+        ip = newIp();
+        const done = opened.slice(0, 6);
+        const open = opened.slice(6);
+        for (const [i, v] of done.entries()) {
+          expect((await post(i, 'verify', { verificationId: v.id, code: v.code }, ip)).body.verified).toBe(true);
+        }
+        // The primary that holds the first verified record (and so some of the others, by chance).
+        const first = done[0]!.id;
+        await failover.kill(`multi:v:{${first.slice(0, 4)}}${first.slice(4)}`);
+        const verifiesBefore = sim.calls.verifications;
+
+        const statuses = new Map<number, number>();
+        const accepted = new Map<string, number>();
+        const count = (status: number) => statuses.set(status, (statuses.get(status) ?? 0) + 1);
+        let healed = false;
+        const healing = failover.healed().then(() => {
+          healed = true;
+        });
+        // Requests keep coming while it fails over: verified ones must never verify again, open ones at most once.
+        for (let round = 0; !healed || round < 2; round++) {
+          const answers = await Promise.all([
+            ...done.map((v, i) => post(round + i, 'verify', { verificationId: v.id, code: v.code }, ip)),
+            ...open.map((v, i) => post(round + i, 'verify', { verificationId: v.id, code: v.code }, ip)),
+          ]);
+          for (const [i, res] of answers.entries()) {
+            count(res.status);
+            if (i < done.length) expect([409, 503]).toContain(res.status);
+            else {
+              expect([200, 409, 503]).toContain(res.status);
+              if (res.status === 200)
+                accepted.set(open[i - done.length]!.id, (accepted.get(open[i - done.length]!.id) ?? 0) + 1);
+            }
+            if (res.status === 503) expect(res.body.error.code).toBe('provider_unavailable');
+          }
+          for (const { child } of children) expect(child.exitCode).toBeNull();
+        }
+        await healing;
+        // Some requests met the dead primary; the rest went on.
+        expect(statuses.get(503) ?? 0).toBeGreaterThan(0);
+        expect(statuses.get(409) ?? 0).toBeGreaterThan(0);
+
+        // Service is back on both servers (the clients find the promoted replica).
+        for (const server of [0, 1]) {
+          const deadline = Date.now() + 15_000;
+          let res = await post(server, 'verify', { verificationId: first, code: done[0]!.code }, ip);
+          while (res.status === 503 && Date.now() < deadline) {
+            await new Promise((resolve) => setTimeout(resolve, 100));
+            res = await post(server, 'verify', { verificationId: first, code: done[0]!.code }, ip);
+          }
+          expect(res.status).toBe(409);
+        }
+        for (const v of done)
+          expect((await post(0, 'verify', { verificationId: v.id, code: v.code }, ip)).status).toBe(409);
+        // Every open verification accepted exactly once over the whole run (during the failover or now).
+        for (const v of open) {
+          const res = await post(1, 'verify', { verificationId: v.id, code: v.code }, ip);
+          if (res.status === 200) accepted.set(v.id, (accepted.get(v.id) ?? 0) + 1);
+          else expect(res.status).toBe(409);
+        }
+        for (const v of open) expect(accepted.get(v.id)).toBe(1);
+        // Nothing verified without its record: no provider check for a verified id.
+        expect(sim.calls.verifications - verifiesBefore).toBeLessThanOrEqual(open.length * 2);
+        expect((await post(1, 'send', { to: newNumber() }, newIp())).status).toBe(200);
+        for (const { child, stderr } of children) {
+          expect(child.exitCode).toBeNull();
+          expect(stderr()).not.toContain('UNHANDLED_REJECTION');
+        }
+      }, 60_000);
+    });
+    return;
+  }
 
   describe(`${backend.name} outage`, () => {
     it(`answers 503 while ${backend.name} is down, then resumes without losing or re-accepting a verification`, async () => {
