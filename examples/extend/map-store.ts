@@ -42,7 +42,7 @@ export function mapStore(): OtpStore {
     async delete({ id, now }) {
       return live(id, now) !== undefined && records.delete(id);
     },
-    async reserveAttempt({ id, budgets, now }) {
+    async reserveAttempt({ id, budgets, now, codeHash }) {
       const record = live(id, now);
       if (!record) return { status: 'not_found' };
       if (record.verified) return { status: 'already_verified', record: { ...record } };
@@ -60,6 +60,11 @@ export function mapStore(): OtpStore {
         return { status: 'exhausted', record: { ...record }, failuresLeft: Math.max(0, failuresLeft), retryAfterMs };
       }
       record.attempts += 1;
+      // A right locally checked code: verified in the same step, no failure counted.
+      if (codeHash !== undefined && record.codeHash === codeHash) {
+        record.verified = true;
+        return { status: 'verified', record: { ...record } };
+      }
       for (const { prefix, windowMs, sliding } of budgets)
         hit(prefix + recipientKey(record.to), windowMs, now, sliding);
       return { status: 'reserved', record: { ...record }, failuresLeft: failuresLeft - 1 };

@@ -86,8 +86,8 @@ export function describeStore(
       await store.create({ record, ttlMs, now: t0 });
       return record;
     };
-    const reserve = (id: string, now: number, budgets: FailureBudget[] = [budget()]) =>
-      store.reserveAttempt({ id, budgets, now });
+    const reserve = (id: string, now: number, budgets: FailureBudget[] = [budget()], codeHash?: string) =>
+      store.reserveAttempt({ id, budgets, now, codeHash });
     const markVerified = (id: string, now: number, budgets: FailureBudget[] = [budget()]) =>
       store.markVerified({ id, budgets, now });
     const key = (kind: string) => `${kind}:${crypto.randomUUID()}`;
@@ -298,6 +298,42 @@ export function describeStore(
         expect((await reserve(open.id, t0 + 5000, budgets)).status).toBe('reserved');
         expect(await failures(FAIL, record.to, t0 + 64_999)).toBe(1);
         expect(await failures(FAIL, record.to, t0 + 65_000)).toBe(0);
+      });
+
+      it("verifies in the same step when codeHash is the record's, counting no failure", async () => {
+        const record = await created({ codeHash: 'right-hash', messageId: undefined });
+        expect(await reserve(record.id, t0, [budget(10)], 'wrong-hash')).toMatchObject({
+          status: 'reserved',
+          failuresLeft: 9,
+        });
+        const verified = { ...record, attempts: 2, verified: true };
+        expect(await reserve(record.id, t0, [budget(10)], 'right-hash')).toEqual({
+          status: 'verified',
+          record: verified,
+        });
+        expect(await failures(FAIL, record.to, t0)).toBe(1);
+        expect(await store.get({ id: record.id, now: t0 })).toEqual(verified);
+        expect(await reserve(record.id, t0, [budget(10)], 'right-hash')).toEqual({
+          status: 'already_verified',
+          record: verified,
+        });
+        // A record checked by the provider (no codeHash) is never verified by a hash; a spent one is not either.
+        const provider = await created();
+        expect(await reserve(provider.id, t0, [budget(10)], 'right-hash')).toMatchObject({ status: 'reserved' });
+        const spent = await created({ codeHash: 'right-hash', maxAttempts: 1 });
+        await reserve(spent.id, t0, [budget(10)], 'wrong-hash');
+        expect(await reserve(spent.id, t0, [budget(10)], 'right-hash')).toMatchObject({ status: 'exhausted' });
+      });
+
+      it(`verifies once out of ${many} concurrent calls with the right codeHash`, async () => {
+        const record = await created({ codeHash: 'right-hash', maxAttempts: 5 });
+        const results = await Promise.all(
+          Array.from({ length: many }, () => reserve(record.id, t0, [budget(10)], 'right-hash')),
+        );
+        expect(results.filter((r) => r.status === 'verified')).toHaveLength(1);
+        expect(results.filter((r) => r.status !== 'verified' && r.status !== 'already_verified')).toEqual([]);
+        expect(await store.get({ id: record.id, now: t0 })).toEqual({ ...record, attempts: 1, verified: true });
+        expect(await failures(FAIL, record.to, t0)).toBe(0);
       });
 
       it(`reserves exactly maxAttempts out of ${many} concurrent calls`, async () => {

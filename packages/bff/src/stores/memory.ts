@@ -104,7 +104,7 @@ export function memoryStore(options: MemoryStoreOptions = {}): OtpStore {
       return live(id, at(now)) !== undefined && records.delete(id);
     },
 
-    async reserveAttempt({ id, budgets, now }): Promise<ReserveResult> {
+    async reserveAttempt({ id, budgets, now, codeHash }): Promise<ReserveResult> {
       const s = live(id, at(now));
       if (!s) return { status: 'not_found' };
       if (s.verified) return { status: 'already_verified', record: copy(s) };
@@ -122,6 +122,10 @@ export function memoryStore(options: MemoryStoreOptions = {}): OtpStore {
         return { status: 'exhausted', record: copy(s), failuresLeft: Math.max(0, failuresLeft), retryAfterMs };
       }
       s.attempts += 1;
+      if (codeHash !== undefined && s.codeHash === codeHash) {
+        s.verified = true;
+        return { status: 'verified', record: copy(s) };
+      }
       for (const b of budgets) hit(b.prefix + to, now, b.windowMs, b.sliding);
       arm();
       return { status: 'reserved', record: copy(s), failuresLeft: failuresLeft - 1 };

@@ -52,6 +52,7 @@ export interface FailureBudget {
  */
 export type ReserveResult =
   | { status: 'reserved'; record: VerificationRecord; failuresLeft: number }
+  | { status: 'verified'; record: VerificationRecord }
   | { status: 'exhausted'; record: VerificationRecord; failuresLeft: number; retryAfterMs: number }
   | { status: 'expired'; record: VerificationRecord }
   | { status: 'already_verified'; record: VerificationRecord }
@@ -92,8 +93,18 @@ export interface OtpStore {
    * each budget: a guess counts as wrong until it is proven right (`markVerified` gives it back), so no burst over
    * any number of verifications of one recipient, on any number of instances, checks more guesses than a budget
    * holds. The budget keys are built from the record because the caller knows only the verification id.
+   *
+   * `codeHash`: the keyed hash of the guessed code (a locally checked code). When the record has a `codeHash` and it
+   * is this one, the same step marks the record verified and counts no failure (`verified`, with the attempt
+   * reserved): a right local code costs one call. (A plain comparison is fine: without the key, nobody can make a
+   * guess whose hash matches more of the right one.)
    */
-  reserveAttempt(input: { id: string; budgets: readonly FailureBudget[]; now: number }): Promise<ReserveResult>;
+  reserveAttempt(input: {
+    id: string;
+    budgets: readonly FailureBudget[];
+    now: number;
+    codeHash?: string | undefined;
+  }): Promise<ReserveResult>;
   /**
    * Marks the record verified, and on that same call gives back the failure its attempt counted on each budget.
    * Resolves true for the one call that did it; false if it already was, or is gone.

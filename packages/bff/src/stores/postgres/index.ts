@@ -265,7 +265,8 @@ ON CONFLICT (id) DO UPDATE SET data = excluded.data, recipient = excluded.recipi
     // Deletes the row whatever its time; says whether it was still there at now.
     delete: `DELETE FROM ${R} WHERE id = $1::text RETURNING gone_at > $2::text::bigint AS live`,
 
-    // $1 id, $2 now, $3 the failure budgets as JSON [{p, l, w, s}] (l null: no limit). A record whose answer can no
+    // $1 id, $2 now, $3 the failure budgets as JSON [{p, l, w, s}] (l null: no limit), $4 the guessed code's hash
+    // ('' for none: 'verified' when it is the record's, counting no failure). A record whose answer can no
     // longer change (verified, expired at now, or its attempts all reserved: each only ever goes one way) is
     // answered from the statement's snapshot, without a lock, so a flood of guesses on a spent verification does not
     // queue on its row. Otherwise: a budget counter row that does not exist yet is inserted (empty: hits 0) and the
@@ -318,10 +319,12 @@ ON CONFLICT (id) DO UPDATE SET data = excluded.data, recipient = excluded.recipi
     WHEN r.verified THEN 'already_verified'
     WHEN $2::text::bigint >= r.expires_at THEN 'expired'
     WHEN r.attempts >= r.max_attempts OR coalesce((SELECT room FROM agg), 'Infinity') <= 0 THEN 'exhausted'
+    WHEN $4::text <> '' AND r.data->>'codeHash' = $4::text THEN 'verified'
     ELSE 'reserved' END AS status
   FROM r WHERE (SELECT ok FROM complete)
 ), u AS (
-  UPDATE ${R} t SET attempts = t.attempts + 1 FROM s WHERE t.id = s.id AND s.status = 'reserved'
+  UPDATE ${R} t SET attempts = t.attempts + 1, verified = t.verified OR s.status = 'verified'
+  FROM s WHERE t.id = s.id AND s.status IN ('reserved', 'verified')
   RETURNING t.attempts
 ), counted AS (
   UPDATE ${C} c SET
@@ -333,7 +336,8 @@ ON CONFLICT (id) DO UPDATE SET data = excluded.data, recipient = excluded.recipi
 )
 SELECT CASE WHEN EXISTS (SELECT 1 FROM missing) OR NOT (SELECT ok FROM complete) THEN 'retry'
     ELSE coalesce(s.status, 'not_found') END AS status,
-  s.data::text AS data, coalesce((SELECT attempts FROM u), s.attempts) AS attempts, s.verified,
+  s.data::text AS data, coalesce((SELECT attempts FROM u), s.attempts) AS attempts,
+  s.verified OR s.status = 'verified' AS verified,
   (SELECT room FROM agg) AS room, (SELECT wait FROM agg) AS wait, (SELECT count(*) FROM counted) AS counted
 FROM (SELECT 1) AS one LEFT JOIN s ON true`,
 
@@ -467,7 +471,7 @@ export function postgresStore(options: PostgresStoreOptions): OtpStore {
         return row !== undefined && bool(row.live);
       }),
 
-    reserveAttempt: ({ id, budgets, now }) =>
+    reserveAttempt: ({ id, budgets, now, codeHash }) =>
       run(async (): Promise<ReserveResult> => {
         const json = JSON.stringify(
           budgets.map((b) => ({
@@ -478,7 +482,7 @@ export function postgresStore(options: PostgresStoreOptions): OtpStore {
           })),
         );
         for (let tries = 0; tries < TAKE_TRIES; tries++) {
-          const [row] = await query(SQL.reserveAttempt, [id, at(now), json]);
+          const [row] = await query(SQL.reserveAttempt, [id, at(now), json, codeHash ?? '']);
           const status = row?.status;
           if (!row || status === 'retry') continue;
           const failuresLeft = row.room === null || row.room === undefined ? Number.POSITIVE_INFINITY : num(row.room);
@@ -487,6 +491,8 @@ export function postgresStore(options: PostgresStoreOptions): OtpStore {
               return { status };
             case 'reserved':
               return { status, record: toRecord(row), failuresLeft: failuresLeft - 1 };
+            case 'verified':
+              return { status, record: toRecord(row) };
             case 'exhausted':
               return {
                 status,

@@ -101,12 +101,14 @@ const script = (name: string, lua: string): RedisScript => Object.freeze({ name,
 
 /** Every script the store runs, by method: preload them (SCRIPT LOAD, ioredis `defineCommand`) if your client wants. */
 export const REDIS_SCRIPTS = Object.freeze({
-  // KEYS[1] record. ARGV: json, attempts, verified '1'/'0', expiresAt, maxAttempts, to, until, ttlMs.
+  // KEYS[1] record. ARGV: json, attempts, verified '1'/'0', expiresAt, maxAttempts, to, until, ttlMs, codeHash ('' for
+  // none).
   create: script(
     'otpkit_create',
     `
 redis.call('DEL', KEYS[1])
 redis.call('HSET', KEYS[1], 'r', ARGV[1], 'a', ARGV[2], 'ok', ARGV[3], 'exp', ARGV[4], 'max', ARGV[5], 'to', ARGV[6], 'u', ARGV[7])
+if ARGV[9] ~= '' then redis.call('HSET', KEYS[1], 'h', ARGV[9]) end
 redis.call('PEXPIRE', KEYS[1], ARGV[8])
 return 1`,
   ),
@@ -130,20 +132,20 @@ if h then return 1 end
 return 0`,
   ),
 
-  // KEYS[1] record. ARGV: now, then 4 per failure budget: key prefix (store prefix + the caller's), limit ('' for
-  // none), windowMs, sliding '1'/'0'. Reply: {status, json, attempts, verified, failuresLeft ('' for none),
-  // retryAfterMs}. The budget keys are built here from the record's own `to` (the caller knows only the id); they
+  // KEYS[1] record. ARGV: now, the guessed code's hash ('' for none), then 4 per failure budget: key prefix (store
+  // prefix + the caller's), limit ('' for none), windowMs, sliding '1'/'0'. Reply: {status, json, attempts, verified,
+  // failuresLeft ('' for none), retryAfterMs}; 'verified' when the hash is the record's (`h`). The budget keys are built here from the record's own `to` (the caller knows only the id); they
   // share the record's hash slot (see the key layout).
   reserveAttempt: script(
     'otpkit_reserve',
     `${COUNTERS}${RECORDS}
 local now = tonumber(ARGV[1])
-local h = record(KEYS[1], now, 'r', 'a', 'ok', 'exp', 'max', 'to')
+local h = record(KEYS[1], now, 'r', 'a', 'ok', 'exp', 'max', 'to', 'h')
 if not h then return {'not_found'} end
 if h[3] == '1' then return {'already_verified', h[1], h[2], h[3]} end
 if now >= tonumber(h[4]) then return {'expired', h[1], h[2], h[3]} end
 local left, wait = math.huge, 0
-for i = 2, #ARGV, 4 do
+for i = 3, #ARGV, 4 do
   local key, limit = ARGV[i] .. h[6], tonumber(ARGV[i + 1]) or math.huge
   local n, reset = count(key, now)
   n = n or 0
@@ -159,7 +161,11 @@ if tonumber(h[2]) >= tonumber(h[5]) or left <= 0 then
   return {'exhausted', h[1], h[2], h[3], shown, wait}
 end
 local a = redis.call('HINCRBY', KEYS[1], 'a', 1)
-for i = 2, #ARGV, 4 do hit(ARGV[i] .. h[6], now, ARGV[i + 2], ARGV[i + 3] == '1') end
+if ARGV[2] ~= '' and h[7] == ARGV[2] then
+  redis.call('HSET', KEYS[1], 'ok', '1')
+  return {'verified', h[1], a, '1'}
+end
+for i = 3, #ARGV, 4 do hit(ARGV[i] .. h[6], now, ARGV[i + 2], ARGV[i + 3] == '1') end
 if left < math.huge then shown = string.format('%.0f', left - 1) end
 return {'reserved', h[1], a, h[3], shown, 0}`,
   ),
@@ -341,6 +347,7 @@ export function redisScriptStore(options: RedisScriptStoreOptions): OtpStore {
           recipientKey(record.to),
           now + ms,
           ms,
+          record.codeHash ?? '',
         ],
         () => undefined,
       );
@@ -355,8 +362,8 @@ export function redisScriptStore(options: RedisScriptStoreOptions): OtpStore {
 
     delete: ({ id, now }) => run(S.delete, [recordKey(id)], [now], (reply) => num(reply) === 1),
 
-    reserveAttempt: ({ id, budgets, now }) => {
-      const args: (string | number)[] = [now];
+    reserveAttempt: ({ id, budgets, now, codeHash }) => {
+      const args: (string | number)[] = [now, codeHash ?? ''];
       for (const b of budgets) {
         args.push(prefix + b.prefix, Number.isFinite(b.limit) ? b.limit : '', whole(b.windowMs), b.sliding ? '1' : '0');
       }
@@ -368,6 +375,8 @@ export function redisScriptStore(options: RedisScriptStoreOptions): OtpStore {
             return { status: 'not_found' };
           case 'reserved':
             return { status: 'reserved', record: toRecord(json, attempts, verified), failuresLeft };
+          case 'verified':
+            return { status: 'verified', record: toRecord(json, attempts, verified) };
           case 'exhausted':
             return {
               status: 'exhausted',
