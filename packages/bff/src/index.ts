@@ -48,6 +48,7 @@ export {
   recipientKey,
   recordShard,
   SHARD_TAG_LENGTH,
+  shardHash,
   shardTag,
   type TakeResult,
   type VerificationRecord,

@@ -2,7 +2,7 @@ import type { Locale, ResendRequest, SendRequest, SendResponse } from '../contra
 import { hmac, randomCode, randomId } from '../crypto.js';
 import { OtpError } from '../errors.js';
 import type { ProviderSendResult } from '../providers/types.js';
-import { type LimitRule, recipientKey, shardTag, type VerificationRecord } from '../stores/types.js';
+import { type LimitRule, recipientKey, shardHash, shardTag, type VerificationRecord } from '../stores/types.js';
 import {
   type Caller,
   DEFAULT_PURPOSE,
@@ -332,16 +332,19 @@ const REFUSAL_BY_LIMIT: Record<string, SendRefusedReason> = {
 };
 
 /** The budgets that stop SMS pumping: all sends together, per country, and per block of neighbouring numbers. */
-function budgetRules(config: FlowContext['config'], recipient: Recipient): LimitRule[] {
+function budgetRules(config: FlowContext['config'], recipient: Recipient, shards: number): LimitRule[] {
   const { sendBudget, countryBudget, prefixVelocity } = config;
+  // On a sharded store, the counters every send touches are split by the recipient's shard (see counterShards).
+  const piece = shards > 1 ? `:${shardHash(recipient.key) % shards}` : '';
+  const share = (limit: number) => (shards > 1 ? Math.ceil(limit / shards) : limit);
   const rules: LimitRule[] = [
-    { key: 'sb:h', limit: sendBudget.perHour, windowMs: 3600_000 },
-    { key: 'sb:d', limit: sendBudget.perDay, windowMs: 24 * 3600_000 },
+    { key: `sb:h${piece}`, limit: share(sendBudget.perHour), windowMs: 3600_000 },
+    { key: `sb:d${piece}`, limit: share(sendBudget.perDay), windowMs: 24 * 3600_000 },
   ];
   if (recipient.kind === 'phone') {
     const perCountry = countryBudget.perCountry[recipient.country] ?? countryBudget.default;
     rules.push(
-      { key: `cb:${recipient.country}`, limit: perCountry, windowMs: 3600_000 },
+      { key: `cb:${recipient.country}${piece}`, limit: share(perCountry), windowMs: 3600_000 },
       {
         key: `pv:${recipient.to.slice(0, -prefixVelocity.digits)}`,
         limit: prefixVelocity.limit,
@@ -364,7 +367,7 @@ async function takeSendLimits(
     // Counts only (no limit): the doublings of the resend cooldown, over a day.
     { key: dailySendsKey(to), limit: Number.POSITIVE_INFINITY, windowMs: DAY_MS },
     { key: gateKey(to), limit: 1, windowMs: input.waitMs },
-    ...budgetRules(config, input.recipient),
+    ...budgetRules(config, input.recipient, ctx.store.counterShards ?? 1),
   ];
   if (input.clientIp)
     rules.push({

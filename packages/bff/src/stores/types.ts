@@ -81,6 +81,13 @@ export type TakeResult = { ok: true } | { ok: false; retryAfterMs: number; key: 
  * Prove a store with the published conformance suite: `describeStore` from `@otpkit/bff/store-conformance`.
  */
 export interface OtpStore {
+  /**
+   * A store that spreads keys over nodes (Redis Cluster) sets this: the flow then splits each counter that every send
+   * touches (the global and per-country send budgets) into this many pieces, each with its share of the limit (rounded
+   * up), chosen by the recipient's shard, so no single key takes every send. The total stays bounded (by the limit
+   * plus at most one per piece); a piece may trip a little before the whole would have. Absent: one key each.
+   */
+  readonly counterShards?: number;
   /** Saves a new record (replacing one with the same id); it disappears `ttlMs` after `now`. */
   create(input: { record: VerificationRecord; ttlMs: number; now: number }): Promise<void>;
   /** The record, or null when unknown or gone. */
@@ -138,15 +145,21 @@ export const SHARD_TAG_LENGTH = 4;
  * a key lives.
  */
 export function shardTag(to: string): string {
+  const h = shardHash(to);
+  let tag = '';
+  for (let shift = 18; shift >= 0; shift -= 6) tag += TAG_ALPHABET[(h >>> shift) & 63];
+  return tag;
+}
+
+/** The 24 bits behind `shardTag` (FNV-1a of the recipient), as a number: which piece of a split counter a recipient
+ * counts on (see `counterShards`). */
+export function shardHash(to: string): number {
   let h = 0x811c9dc5;
   for (let i = 0; i < to.length; i++) {
     h ^= to.charCodeAt(i);
     h = Math.imul(h, 0x01000193);
   }
-  h >>>= 8;
-  let tag = '';
-  for (let shift = 18; shift >= 0; shift -= 6) tag += TAG_ALPHABET[(h >>> shift) & 63];
-  return tag;
+  return h >>> 8;
 }
 
 /** The shard tag a verification id begins with (see VerificationRecord.id). */

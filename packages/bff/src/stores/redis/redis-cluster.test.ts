@@ -5,6 +5,9 @@
 import { Cluster } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RedisCluster, startRedisCluster } from '../../../../../scripts/redis-cluster.mjs';
+import { createOtpHandler } from '../../http/handler.js';
+import { engagelab } from '../../providers/engagelab.js';
+import { createEngageLabSimulator } from '../../testing/index.js';
 import { describeStore, makeRecord } from '../conformance.js';
 import { recipientKey } from '../types.js';
 import { redisStore } from './index.js';
@@ -64,5 +67,38 @@ describe('the key layout on a Redis Cluster', () => {
     // And a record, its budget and its send limits are in one slot.
     const record = makeRecord({ createdAt: now });
     expect(hashTagOf(`spread:v:{${record.id.slice(0, 4)}}x`)).toBe(hashTagOf(`spread:fw:${recipientKey(record.to)}`));
+  }, 60_000);
+});
+
+describe('the send budget on a Redis Cluster', () => {
+  it('is split in 16 pieces by recipient (no key takes every send), and the whole still holds', async () => {
+    const sim = createEngageLabSimulator();
+    const prefix = 'budget:';
+    const otp = createOtpHandler({
+      provider: engagelab(sim.providerOptions),
+      secret: 'cluster-budget-test-secret-0123456789abcdef',
+      store: redisStore({ client, prefix }),
+      sendBudget: { perHour: 32, perDay: 10_000 },
+      logger: { info() {}, warn() {}, error() {} },
+    });
+    let accepted = 0;
+    for (let i = 0; i < 200; i++) {
+      const res = await otp.handle(
+        new Request('https://app.test/api/otp/send', {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ to: `+4474${10_000_000 + i * 100}` }),
+        }),
+        { clientIp: `198.51.100.${i}` },
+      );
+      if (res.status === 200) accepted += 1;
+      else expect(res.status).toBe(429);
+    }
+    // 2 per piece (32 / 16), and with 200 tries every piece filled up.
+    expect(accepted).toBe(32);
+    const pieces = await Promise.all(client.nodes('master').map((node) => node.keys(`${prefix}sb:h:*`)));
+    expect(pieces.flat()).toHaveLength(16);
+    // Spread over every primary.
+    for (const keys of pieces) expect(keys.length).toBeGreaterThan(0);
   }, 60_000);
 });
