@@ -143,6 +143,9 @@ createStore().then((store) => {
   const server = createServer((request, response) =>
     (request.url?.startsWith('/api/otp-unimtx/') ? handlers[1] : handlers[0])(request, response),
   );
+  // Idle keep-alive sockets stay open for the whole test: a server closing one just as the test's client sends on it
+  // is a socket error ("other side closed") that says nothing about the store (seen once in a loaded full run).
+  server.keepAliveTimeout = 120_000;
   server.listen(0, '127.0.0.1', () => process.send?.({ port: (server.address() as AddressInfo).port }));
 });
 process.on('disconnect', () => process.exit(0));

@@ -22,8 +22,12 @@ beforeAll(async () => {
     redisOptions: { commandTimeout: 2000 },
   });
   await new Promise<void>((resolve, reject) => {
-    client.once('ready', () => resolve());
     client.once('error', reject);
+    client.once('ready', () => {
+      // Not left behind: each store would then watch the client's errors too (11 stores: a listener-leak warning).
+      client.off('error', reject);
+      resolve();
+    });
   });
 }, 60_000);
 afterAll(async () => {
