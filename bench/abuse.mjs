@@ -5,12 +5,12 @@
 import { createOtpHandler, memoryStore } from '@otpkit/bff';
 
 /** A handler with the defaults, on a fake provider that counts sends and verifies. */
-function mount(options = {}) {
+function mount({ codeSource = 'provider', ...options } = {}) {
   let clock = Date.UTC(2026, 10, 30, 0, 0, 0);
   const counts = { sends: 0, verifies: 0 };
   const provider = {
     name: 'bench',
-    codeSource: 'provider',
+    codeSource,
     resend: 'new-code',
     codeLength: 6,
     send: async () => ({ messageId: String(++counts.sends), channel: 'sms' }),
@@ -79,10 +79,10 @@ async function mailboxSpellings() {
   return t.counts.sends;
 }
 
-/** Wrong guesses that reach the provider for one number in 24 h, sending whenever allowed. */
-async function guessesPerDay() {
+/** Wrong guesses that reach the provider for one number in `days` × 24 h, sending whenever allowed. */
+async function guessesPerDay(days = 1) {
   const t = mount();
-  for (let minute = 0; minute < 24 * 60; minute++) {
+  for (let minute = 0; minute < days * 24 * 60; minute++) {
     const sent = await t.post('send', { to: '+447400123456' }, `198.51.100.${minute % 200}`);
     if (sent.status === 200) {
       for (let g = 0; g < 5; g++) {
@@ -92,6 +92,22 @@ async function guessesPerDay() {
     t.advance(60_000);
   }
   return t.counts.verifies;
+}
+
+/** Wrong guesses checked on ONE verification that lives for days with an unlimited attempt budget: only the
+ * per-number failure budgets hold (every 10 minutes, 20 guesses). */
+async function guessesOnOneVerification(days) {
+  const t = mount({ codeSource: 'local', codeTtlSeconds: (days + 1) * 86_400, maxAttempts: 1_000_000_000 });
+  const sent = await t.post('send', { to: '+447400123458' }, '198.51.100.1');
+  let checked = 0;
+  for (let step = 0; step < days * 24 * 6; step++) {
+    for (let g = 0; g < 20; g++) {
+      const res = await t.post('verify', { verificationId: sent.body.verificationId, code: String(100000 + g) });
+      if (res.status === 200) checked += 1;
+    }
+    t.advance(600_000);
+  }
+  return checked;
 }
 
 /** SMS to one victim in 24 h, asking every minute (fresh sends, from rotating addresses). */
@@ -129,13 +145,20 @@ export default async function run() {
       'Wrong guesses reaching the provider, one number, 24 h',
       '240',
       await guessesPerDay(),
-      'target <= 100: NOT met (the failure window still refills hourly)',
+      '11 codes a day (the growing cooldown) × maxAttempts 5; under it maxFailuresPerNumber 10/h and maxFailuresPerNumberPerDay 100',
+    ],
+    ['Wrong guesses reaching the provider, one number, 7 days', '1,680', await guessesPerDay(7), 'as above, per day'],
+    [
+      'Wrong guesses checked, one verification living 7 days with unlimited attempts',
+      'n/a',
+      await guessesOnOneVerification(7),
+      'maxFailuresPerNumberPerDay 100 in a window sliding 24 h past the LAST failure: about 100 per 34 h while the attacker keeps guessing',
     ],
     [
       'SMS to one victim, asking every minute, 24 h',
       '288-384',
       await bombingPerDay(),
-      'doubling cooldown + numberLimit (unchanged)',
+      'the cooldown doubles with each send of the last 24 h, fresh sends included',
     ],
   ];
   return [

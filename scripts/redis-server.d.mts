@@ -7,6 +7,8 @@ export interface RedisServer {
   url: string;
   stop(): Promise<void>;
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  /** Whether the process is still alive. */
+  running(): boolean;
 }
 export function findRedisServer(): string;
 export function freePort(): Promise<number>;
@@ -16,5 +18,6 @@ export function startRedis(options?: {
   dir?: string;
   persist?: boolean;
   timeoutMs?: number;
+  args?: string[];
 }): Promise<RedisServer>;
 export function testRedis(): Promise<{ url: string; stop(): Promise<void> }>;

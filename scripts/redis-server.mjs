@@ -57,7 +57,8 @@ export function ping(port, timeoutMs = 200) {
  * the MACHINE going down, and `always` puts a disk wait on Redis' main thread for every write: a suspect in one loaded
  * full test run whose store calls timed out (not reproduced on demand). (`everysec` is no good either: it may
  * postpone the write itself while a background fsync runs.)
- * @param {{ port?: number, dir?: string, persist?: boolean, timeoutMs?: number }} [options]
+ * `args`: more redis-server arguments (cluster mode: scripts/redis-cluster.mjs).
+ * @param {{ port?: number, dir?: string, persist?: boolean, timeoutMs?: number, args?: string[] }} [options]
  */
 export async function startRedis(options = {}) {
   const bin = findRedisServer();
@@ -71,6 +72,7 @@ export async function startRedis(options = {}) {
     const port = options.port ?? (await freePort());
     const args = ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', ''];
     args.push(...(options.persist ? ['--appendonly', 'yes', '--appendfsync', 'no'] : ['--appendonly', 'no']));
+    args.push(...(options.args ?? []));
     const child = spawn(bin, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     const collect = (chunk) => {
@@ -98,7 +100,8 @@ export async function startRedis(options = {}) {
           }
           if (ownsDir) rmSync(dir, { recursive: true, force: true });
         };
-        return { bin, port, dir, pid: child.pid, url: `redis://127.0.0.1:${port}`, stop, exited };
+        const running = () => child.exitCode === null && child.signalCode === null;
+        return { bin, port, dir, pid: child.pid, url: `redis://127.0.0.1:${port}`, stop, exited, running };
       }
       await new Promise((resolve) => setTimeout(resolve, 25));
     }

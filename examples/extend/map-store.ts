@@ -4,7 +4,7 @@
 // `await` without interruption, which is what makes these methods atomic; a database store needs a transaction
 // or a conditional update in each method that reads and then writes.)
 // docs:write-store
-import type { OtpStore, VerificationRecord } from '@otpkit/bff';
+import { type FailureBudget, type OtpStore, recipientKey, type VerificationRecord } from '@otpkit/bff';
 
 export function mapStore(): OtpStore {
   const records = new Map<string, { record: VerificationRecord; until: number }>();
@@ -18,9 +18,17 @@ export function mapStore(): OtpStore {
     const c = counters.get(key);
     return c && c.reset > now ? c.n : 0;
   };
-  const hit = (key: string, windowMs: number, now: number) => {
+  // A sliding window moves its end with every hit; a fixed one keeps the end its first hit set.
+  const hit = (key: string, windowMs: number, now: number, sliding = false) => {
     const n = hits(key, now);
-    counters.set(key, { n: n + 1, reset: n === 0 ? now + windowMs : counters.get(key)!.reset });
+    counters.set(key, { n: n + 1, reset: n === 0 || sliding ? now + windowMs : counters.get(key)!.reset });
+  };
+  const refund = (record: VerificationRecord, budgets: readonly FailureBudget[], now: number) => {
+    for (const { prefix } of budgets) {
+      const key = prefix + recipientKey(record.to);
+      const n = hits(key, now);
+      if (n > 0) counters.set(key, { n: n - 1, reset: counters.get(key)!.reset });
+    }
   };
 
   return {
@@ -34,26 +42,43 @@ export function mapStore(): OtpStore {
     async delete({ id, now }) {
       return live(id, now) !== undefined && records.delete(id);
     },
-    async reserveAttempt({ id, failurePrefix, maxFailures, now }) {
+    async reserveAttempt({ id, budgets, now, codeHash }) {
       const record = live(id, now);
       if (!record) return { status: 'not_found' };
       if (record.verified) return { status: 'already_verified', record: { ...record } };
       if (now >= record.expiresAt) return { status: 'expired', record: { ...record } };
-      const failures = hits(failurePrefix + record.to, now);
-      if (record.attempts >= record.maxAttempts || failures >= maxFailures) {
-        return { status: 'exhausted', record: { ...record }, failures };
+      // Every budget is checked, and counted, in the same step as the attempt.
+      let failuresLeft = Number.POSITIVE_INFINITY;
+      let retryAfterMs = 0;
+      for (const { prefix, limit, windowMs } of budgets) {
+        const key = prefix + recipientKey(record.to);
+        const n = hits(key, now);
+        failuresLeft = Math.min(failuresLeft, limit - n);
+        if (n >= limit) retryAfterMs = Math.max(retryAfterMs, n > 0 ? counters.get(key)!.reset - now : windowMs);
+      }
+      if (record.attempts >= record.maxAttempts || failuresLeft <= 0) {
+        return { status: 'exhausted', record: { ...record }, failuresLeft: Math.max(0, failuresLeft), retryAfterMs };
       }
       record.attempts += 1;
-      return { status: 'reserved', record: { ...record }, failures };
+      // A right locally checked code: verified in the same step, no failure counted.
+      if (codeHash !== undefined && record.codeHash === codeHash) {
+        record.verified = true;
+        return { status: 'verified', record: { ...record } };
+      }
+      for (const { prefix, windowMs, sliding } of budgets)
+        hit(prefix + recipientKey(record.to), windowMs, now, sliding);
+      return { status: 'reserved', record: { ...record }, failuresLeft: failuresLeft - 1 };
     },
-    async markVerified({ id, now }) {
+    async markVerified({ id, budgets, now }) {
       const record = live(id, now);
       if (!record || record.verified) return false;
       record.verified = true;
+      refund(record, budgets, now);
       return true;
     },
-    async addFailure({ key, windowMs, now }) {
-      hit(key, windowMs, now);
+    async refundAttempt({ id, budgets, now }) {
+      const record = live(id, now);
+      if (record) refund(record, budgets, now);
     },
     async take({ rules, now }) {
       let refused: { retryAfterMs: number; key: string } | undefined;

@@ -179,6 +179,7 @@ export function resolveOptions(options: OtpHandlerOptions): ResolvedConfig {
     purposes: checkPurposes(options, base),
     maxFailures: positiveInt('maxFailuresPerNumber', options.maxFailuresPerNumber, 10),
     failureWindowMs: positiveInt('failureWindowSeconds', options.failureWindowSeconds, 3600) * 1000,
+    maxFailuresPerDay: positiveInt('maxFailuresPerNumberPerDay', options.maxFailuresPerNumberPerDay, 100),
     cooldownMs: positiveInt('resendCooldownSeconds', options.resendCooldownSeconds, 60) * 1000,
     numberLimit: limitOption('numberLimit', options.numberLimit, [5, 600]),
     ipLimit: limitOption('ipLimit', options.ipLimit, [20, 3600]),

@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Haproxy, startHaproxy } from '../../../scripts/haproxy.mjs';
-import { testRedis } from '../../../scripts/redis-server.mjs';
+import { startRedisCluster } from '../../../scripts/redis-cluster.mjs';
 import type { ChildEnv } from './multi-instance.child.js';
 import { createEngageLabSimulator } from './testing/index.js';
 import type { LoopbackServer } from './testing/loopback.js';
@@ -24,14 +24,13 @@ const IP_LIMIT = 10;
 const WORKERS = 16;
 
 /**
- * The store the fleet shares: one redis-server (scripts/redis-server.mjs, or the one scripts/with-redis.mjs
- * started). The one place to change to run the fleet on another Redis (a Redis Cluster: the child's STORE and
- * STORE_URL for it). `PREFIX` keeps each fleet's keys (and limit counters) apart from the other tests' on a shared
- * server.
+ * The store the fleet shares: a Redis Cluster of its own (scripts/redis-cluster.mjs: 3 primaries, 3 replicas), which
+ * each instance reaches through an ioredis Cluster. `PREFIX` keeps each fleet's keys (and limit counters) apart.
  */
 async function startStore(): Promise<{ env: Pick<ChildEnv, 'STORE' | 'STORE_URL'>; stop(): Promise<void> }> {
-  const redis = await testRedis();
-  return { env: { STORE: 'redis', STORE_URL: redis.url }, stop: redis.stop };
+  const cluster = await startRedisCluster();
+  const nodes = cluster.startupNodes.map((node) => `${node.host}:${node.port}`).join(',');
+  return { env: { STORE: 'redis-cluster', STORE_URL: nodes }, stop: () => cluster.stop() };
 }
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -147,7 +146,7 @@ async function closedLoop<T>(total: number, next: (i: number) => Promise<T>): Pr
   return results;
 }
 
-describe.each([2, 4])('%i BFF instances behind HAProxy, one shared Redis', (count) => {
+describe.each([2, 4])('%i BFF instances behind HAProxy, one shared Redis Cluster', (count) => {
   let instances: Instance[] = [];
   let haproxy: Haproxy;
   const clients = new Map<string, ReturnType<typeof client>>();
@@ -167,6 +166,10 @@ describe.each([2, 4])('%i BFF instances behind HAProxy, one shared Redis', (coun
       SIM_SECRET: sim.devSecret,
       SIM_TEMPLATE: sim.templateId,
       SIM_URL: upstream.url,
+      // The child's second mount (UniMTX) is not used by the fleet: pointed at the same simulator, never called.
+      UNI_KEY_ID: 'unused',
+      UNI_KEY_SECRET: 'unused',
+      UNI_URL: upstream.url,
       STORE_TIMEOUT_MS: '8000',
       MAX_ATTEMPTS: String(MAX_ATTEMPTS),
       IP_LIMIT: String(IP_LIMIT),

@@ -44,7 +44,19 @@ export type {
 } from './providers/types.js';
 export { type UnimtxChannel, type UnimtxOptions, unimtx } from './providers/unimtx.js';
 export { type MemoryStoreOptions, memoryStore } from './stores/memory.js';
-export type { LimitRule, OtpStore, ReserveResult, TakeResult, VerificationRecord } from './stores/types.js';
+export {
+  type FailureBudget,
+  type LimitRule,
+  type OtpStore,
+  type ReserveResult,
+  recipientKey,
+  recordShard,
+  SHARD_TAG_LENGTH,
+  shardHash,
+  shardTag,
+  type TakeResult,
+  type VerificationRecord,
+} from './stores/types.js';
 export type {
   BotCheckOptions,
   HandlerContext,

@@ -37,6 +37,12 @@ export interface OtpHandlerOptions {
   maxFailuresPerNumber?: number;
   /** The window over which `maxFailuresPerNumber` counts, from the first wrong code. @defaultValue 3600 */
   failureWindowSeconds?: number;
+  /**
+   * Wrong codes allowed per recipient in a day, in a window that slides: each wrong code moves its end to 24 h
+   * later, so the count refills only after a day without one (someone who keeps guessing never gets a refill).
+   * Bounds guesses over any horizon (NIST SP 800-63B: at most 100 consecutive failures). @defaultValue 100
+   */
+  maxFailuresPerNumberPerDay?: number;
   /** First resend cooldown; doubles on each resend to the same number. @defaultValue 60 */
   resendCooldownSeconds?: number;
   /** Sends (send + resend) per number. @defaultValue { limit: 5, windowSeconds: 600 } */

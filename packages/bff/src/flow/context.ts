@@ -23,6 +23,7 @@ export interface FlowConfig {
   maxAttempts: number;
   maxFailures: number;
   failureWindowMs: number;
+  maxFailuresPerDay: number;
   cooldownMs: number;
   numberLimit: { limit: number; windowMs: number };
   ipLimit: { limit: number; windowMs: number };

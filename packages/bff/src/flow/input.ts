@@ -30,8 +30,8 @@ export function checkCode(code: string, length: number): void {
   }
 }
 
-/** The shape randomId() produces. Anything else cannot exist, so it is refused without a store round trip. */
-export const isVerificationId = (id: string) => /^[A-Za-z0-9_-]{22}$/.test(id);
+/** The shape newVerificationId() produces. Anything else cannot exist, so it is refused without a store round trip. */
+export const isVerificationId = (id: string) => /^[A-Za-z0-9_-]{26}$/.test(id);
 
 /**
  * Strict field check: a plain object whose keys are all known, required ones present, every value a string.

@@ -2,7 +2,7 @@ import type { Locale, ResendRequest, SendRequest, SendResponse } from '../contra
 import { hmac, randomCode, randomId } from '../crypto.js';
 import { OtpError } from '../errors.js';
 import type { ProviderSendResult } from '../providers/types.js';
-import type { LimitRule, VerificationRecord } from '../stores/types.js';
+import { type LimitRule, recipientKey, shardHash, shardTag, type VerificationRecord } from '../stores/types.js';
 import { checkBot } from './bot-check.js';
 import {
   type Caller,
@@ -16,7 +16,17 @@ import {
 import { emit, type SendRefusedReason } from './events.js';
 import { checkLocale, isVerificationId, stringFields } from './input.js';
 import { ipBucket } from './ip.js';
-import { FAILURE_PREFIX, gateKey, ipKey, messageKey, resendWaitMs, sendsKey } from './limits.js';
+import {
+  DAILY_FAILURE_PREFIX,
+  DAY_MS,
+  dailySendsKey,
+  FAILURE_PREFIX,
+  gateKey,
+  ipKey,
+  messageKey,
+  resendWaitMs,
+  sendsKey,
+} from './limits.js';
 import { maskRecipient } from './mask.js';
 import { type PhoneType, parseRecipient, type Recipient, TYPE_REFUSED } from './recipient.js';
 
@@ -240,21 +250,22 @@ async function start(ctx: FlowContext, input: StartInput, caller: Caller) {
     clientIp: caller.clientIp,
     request: caller.request,
   });
-  const [failures, recentSends] = await Promise.all([
-    fromStore(ctx, (s) => s.hits({ key: FAILURE_PREFIX + to, now })),
-    fromStore(ctx, (s) => s.hits({ key: sendsKey(to), now })),
+  const [failures, dailyFailures, sendsToday] = await Promise.all([
+    fromStore(ctx, (s) => s.hits({ key: FAILURE_PREFIX + recipientKey(to), now })),
+    fromStore(ctx, (s) => s.hits({ key: DAILY_FAILURE_PREFIX + recipientKey(to), now })),
+    fromStore(ctx, (s) => s.hits({ key: dailySendsKey(to), now })),
   ]);
-  if (failures >= config.maxFailures) {
+  if (failures >= config.maxFailures || dailyFailures >= config.maxFailuresPerDay) {
     // The store does not say when the failure window started; the whole window is an honest upper bound.
     throw tagged(
       'recipient_locked',
       new OtpError('rate_limited', {
         message: 'Too many wrong codes for this recipient. Try again later.',
-        retryAfter: seconds(config.failureWindowMs),
+        retryAfter: seconds(dailyFailures >= config.maxFailuresPerDay ? DAY_MS : config.failureWindowMs),
       }),
     );
   }
-  const doublings = Math.max(input.resendCount, recentSends);
+  const doublings = Math.max(input.resendCount, sendsToday);
   const waitMs = resendWaitMs({
     cooldownMs: config.cooldownMs,
     doublings,
@@ -263,7 +274,8 @@ async function start(ctx: FlowContext, input: StartInput, caller: Caller) {
   });
   await takeSendLimits(ctx, { recipient, waitMs, now, clientIp: caller.clientIp });
 
-  const id = randomId();
+  // The recipient's shard tag, then 128 random bits: a sharded store keeps the record beside its counters.
+  const id = shardTag(to) + randomId();
   const sent = await deliver(ctx, {
     id,
     to,
@@ -312,7 +324,10 @@ async function start(ctx: FlowContext, input: StartInput, caller: Caller) {
     channel: sent.channel,
     expiresAt: new Date(record.expiresAt).toISOString(),
     resendAt: new Date(record.resendAt).toISOString(),
-    attemptsLeft: Math.max(0, Math.min(policy.maxAttempts, config.maxFailures - failures)),
+    attemptsLeft: Math.max(
+      0,
+      Math.min(policy.maxAttempts, config.maxFailures - failures, config.maxFailuresPerDay - dailyFailures),
+    ),
     codeLength: provider.codeLength,
   };
   return { record, body, provider: sent.servedBy ?? provider.name };
@@ -329,16 +344,19 @@ const REFUSAL_BY_LIMIT: Record<string, SendRefusedReason> = {
 };
 
 /** The budgets that stop SMS pumping: all sends together, per country, and per block of neighbouring numbers. */
-function budgetRules(config: FlowContext['config'], recipient: Recipient): LimitRule[] {
+function budgetRules(config: FlowContext['config'], recipient: Recipient, shards: number): LimitRule[] {
   const { sendBudget, countryBudget, prefixVelocity } = config;
+  // On a sharded store, the counters every send touches are split by the recipient's shard (see counterShards).
+  const piece = shards > 1 ? `:${shardHash(recipient.key) % shards}` : '';
+  const share = (limit: number) => (shards > 1 ? Math.ceil(limit / shards) : limit);
   const rules: LimitRule[] = [
-    { key: 'sb:h', limit: sendBudget.perHour, windowMs: 3600_000 },
-    { key: 'sb:d', limit: sendBudget.perDay, windowMs: 24 * 3600_000 },
+    { key: `sb:h${piece}`, limit: share(sendBudget.perHour), windowMs: 3600_000 },
+    { key: `sb:d${piece}`, limit: share(sendBudget.perDay), windowMs: 24 * 3600_000 },
   ];
   if (recipient.kind === 'phone') {
     const perCountry = countryBudget.perCountry[recipient.country] ?? countryBudget.default;
     rules.push(
-      { key: `cb:${recipient.country}`, limit: perCountry, windowMs: 3600_000 },
+      { key: `cb:${recipient.country}${piece}`, limit: share(perCountry), windowMs: 3600_000 },
       {
         key: `pv:${recipient.to.slice(0, -prefixVelocity.digits)}`,
         limit: prefixVelocity.limit,
@@ -358,8 +376,10 @@ async function takeSendLimits(
   const to = input.recipient.key;
   const rules: LimitRule[] = [
     { key: sendsKey(to), limit: config.numberLimit.limit, windowMs: config.numberLimit.windowMs },
+    // Counts only (no limit): the doublings of the resend cooldown, over a day.
+    { key: dailySendsKey(to), limit: Number.POSITIVE_INFINITY, windowMs: DAY_MS },
     { key: gateKey(to), limit: 1, windowMs: input.waitMs },
-    ...budgetRules(config, input.recipient),
+    ...budgetRules(config, input.recipient, ctx.store.counterShards ?? 1),
   ];
   if (input.clientIp)
     rules.push({

@@ -1,11 +1,11 @@
 import type { VerifyRequest, VerifyResponse } from '../contract.js';
-import { hmacVerify } from '../crypto.js';
+import { hmac, hmacVerify } from '../crypto.js';
 import { OtpError } from '../errors.js';
 import type { VerificationRecord } from '../stores/types.js';
 import { type Caller, DEFAULT_PURPOSE, type FlowContext, fromProvider, fromStore, seconds } from './context.js';
 import { emit } from './events.js';
 import { checkCode, isVerificationId, stringFields } from './input.js';
-import { FAILURE_PREFIX } from './limits.js';
+import { failureBudgets } from './limits.js';
 import { maskRecipient } from './mask.js';
 import { signProof } from './proof.js';
 import { notFound, policyOf } from './send.js';
@@ -29,10 +29,19 @@ export async function verify(
   checkCode(code, ctx.provider.codeLength);
   if (!isVerificationId(verificationId)) throw notFound();
   const now = config.now();
-  const reserved = await fromStore(ctx, (s) =>
-    s.reserveAttempt({ id: verificationId, failurePrefix: FAILURE_PREFIX, maxFailures: config.maxFailures, now }),
-  );
+  const budgets = failureBudgets(config);
+  // A code we may check ourselves (a local one, or a test number's): its keyed hash goes to the store, which
+  // compares it in the same step, so a right code costs one store call and a wrong one too.
+  const guess =
+    ctx.provider.codeSource === 'local' || config.testNumbers.size > 0
+      ? await hmac((await ctx.keys()).code, `${verificationId}:${code}`)
+      : undefined;
+  // The guess counts as wrong on the recipient's budgets from here on, until it proves right (markVerified, or the
+  // store's own comparison) or cannot be checked (refundAttempt): the same atomic step reserves the attempt.
+  const reserved = await fromStore(ctx, (s) => s.reserveAttempt({ id: verificationId, budgets, now, codeHash: guess }));
   switch (reserved.status) {
+    case 'verified':
+      return succeed(ctx, reserved.record, caller);
     case 'not_found':
       throw notFound();
     case 'expired':
@@ -42,9 +51,8 @@ export async function verify(
       throw new OtpError('already_verified');
     case 'exhausted': {
       // Retry-After says when a new code can be had: at the resend gate if only this verification's budget is
-      // spent, at the end of the failure window (an upper bound: the store does not say when it started) if the
-      // recipient's is.
-      const numberLocked = reserved.failures >= config.maxFailures;
+      // spent, when the recipient's budgets have room again if one of them is full.
+      const numberLocked = reserved.retryAfterMs > 0;
       emit(ctx, {
         type: 'verify_locked',
         ...about(reserved.record, now),
@@ -52,34 +60,44 @@ export async function verify(
       });
       throw new OtpError('too_many_attempts', {
         message: 'Too many wrong codes. Request a new one.',
-        retryAfter: seconds(numberLocked ? config.failureWindowMs : reserved.record.resendAt - now),
+        retryAfter: seconds(numberLocked ? reserved.retryAfterMs : reserved.record.resendAt - now),
       });
     }
   }
-  const { record, failures } = reserved;
+  const { record, failuresLeft } = reserved;
   // The attempt stays spent whatever happens next: a timeout is ambiguous (the provider may have checked the code).
   let right: boolean;
   try {
-    right = await isRightCode(ctx, record, code);
+    // A local code's hash was compared by the store already: reserved means wrong.
+    right = guess !== undefined && record.codeHash !== undefined ? false : await isRightCode(ctx, record, code);
   } catch (error) {
     if (error instanceof OtpError && error.code === 'expired') {
       emit(ctx, { type: 'verify_expired', ...about(record, config.now()) });
     }
+    // No answer about the code reached the caller, so the guess taught nothing: its failure goes back to the
+    // recipient's budgets. A store that fails here too has been logged; the provider's error is the answer.
+    await fromStore(ctx, (s) => s.refundAttempt({ id: verificationId, budgets, now })).catch(() => {});
     throw error;
   }
   if (!right) {
-    await fromStore(ctx, (s) =>
-      s.addFailure({ key: FAILURE_PREFIX + record.to, windowMs: config.failureWindowMs, now }),
-    );
-    const attemptsLeft = Math.max(0, Math.min(record.maxAttempts - record.attempts, config.maxFailures - failures - 1));
+    // Already counted on the recipient's budgets by reserveAttempt.
+    const attemptsLeft = Math.max(0, Math.min(record.maxAttempts - record.attempts, failuresLeft));
     logger.info('wrong code', { to: maskRecipient(record.to), attemptsLeft });
     emit(ctx, { type: 'verify_wrong', ...about(record, now), attemptsLeft });
     return { verified: false, attemptsLeft };
   }
-  if (!(await fromStore(ctx, (s) => s.markVerified({ id: verificationId, now })))) {
-    // Two right guesses raced; the other request won and its caller got the proof.
+  if (!(await fromStore(ctx, (s) => s.markVerified({ id: verificationId, budgets, now })))) {
+    // Two right guesses raced; the other request won and its caller got the proof (and the winner's refund). This
+    // guess was right too: its failure goes back as well.
+    await fromStore(ctx, (s) => s.refundAttempt({ id: verificationId, budgets, now }));
     throw new OtpError('already_verified');
   }
+  return succeed(ctx, record, caller);
+}
+
+/** A right code: the app's hook, then the proof. */
+async function succeed(ctx: FlowContext, record: VerificationRecord, caller: Caller): Promise<VerifyResponse> {
+  const { config, logger } = ctx;
   await config.onVerified?.({ to: record.to, request: caller.request });
   // JWT times are whole seconds.
   const iat = Math.floor(config.now() / 1000);

@@ -605,7 +605,7 @@ describe('upstream and store failures', () => {
       const send = await t.post('send', { to: TO });
       expect(send.status).toBe(503);
       expect(send.body.error.code).toBe('provider_unavailable');
-      const verify = await t.post('verify', { verificationId: 'A'.repeat(22), code: '123456' });
+      const verify = await t.post('verify', { verificationId: 'A'.repeat(26), code: '123456' });
       expect(verify.status).toBe(503);
       expect(JSON.stringify([send.body, verify.body])).not.toMatch(/ECONNREFUSED|127\.0\.0\.1|connected/);
       const errors = t.logs.filter((l) => l.level === 'error' && l.message === 'store unavailable');
@@ -688,7 +688,7 @@ describe.each(MODES)('every error code of the contract (%s)', (mode) => {
       options: { botCheck: async () => ({ ok: false, reason: 'invalid_token' }) },
       run: (t) => t.post('send', { to: TO, botToken: 'not-a-solved-challenge' }),
     },
-    not_found: { run: (t) => t.post('verify', { verificationId: 'A'.repeat(22), code: '123456' }) },
+    not_found: { run: (t) => t.post('verify', { verificationId: 'A'.repeat(26), code: '123456' }) },
     method_not_allowed: { run: (t) => t.call('send', { method: 'GET' }) },
     already_verified: {
       run: async (t) => {
@@ -809,7 +809,7 @@ describe('verification ids', () => {
     const ids = new Set<string>();
     for (let i = 0; i < 50; i++) {
       const res = await t.post('send', { to: `+1415555${String(i * 100).padStart(4, '0')}` });
-      expect(res.body.verificationId).toMatch(/^[A-Za-z0-9_-]{22}$/);
+      expect(res.body.verificationId).toMatch(/^[A-Za-z0-9_-]{26}$/);
       ids.add(res.body.verificationId);
     }
     expect(ids.size).toBe(50);

@@ -8,14 +8,23 @@
 // (Date.now()), so a store that also expires keys on its own clock (Redis TTLs) keeps them for as long as the test
 // runs: the windows and lifetimes here are 10 s or more, and a run takes milliseconds.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { LimitRule, OtpStore, VerificationRecord } from './types.js';
+import {
+  type FailureBudget,
+  type LimitRule,
+  type OtpStore,
+  recipientKey,
+  shardTag,
+  type VerificationRecord,
+} from './types.js';
 
 /** A plausible open verification for a random number, opened at `overrides.createdAt` (default: now). */
 export function makeRecord(overrides: Partial<VerificationRecord> = {}): VerificationRecord {
   const createdAt = overrides.createdAt ?? Date.now();
+  const to = overrides.to ?? `+4477009${String(Math.floor(Math.random() * 1e5)).padStart(5, '0')}`;
   return {
-    id: crypto.randomUUID(),
-    to: `+4477009${String(Math.floor(Math.random() * 1e5)).padStart(5, '0')}`,
+    // As the handler makes them: the recipient's shard tag first (see VerificationRecord.id).
+    id: shardTag(to) + crypto.randomUUID().replace(/-/g, ''),
+    to,
     channel: 'sms',
     messageId: '1725407449772531712',
     codeLength: 6,
@@ -62,14 +71,25 @@ export function describeStore(
     }
 
     const FAIL = 'fail:';
+    const DAY = 'day:';
     const TTL = 600_000;
+    /** A failure budget; the default is large enough never to be the limit. */
+    const budget = (limit = 1000, windowMs = 60_000, sliding = false, prefix = FAIL): FailureBudget => ({
+      prefix,
+      limit,
+      windowMs,
+      sliding,
+    });
+    const failures = (prefix: string, to: string, now: number) => store.hits({ key: prefix + recipientKey(to), now });
     const created = async (overrides: Partial<VerificationRecord> = {}, ttlMs = TTL) => {
       const record = makeRecord({ createdAt: t0, ...overrides });
       await store.create({ record, ttlMs, now: t0 });
       return record;
     };
-    const reserve = (id: string, now: number, maxFailures = 10, failurePrefix = FAIL) =>
-      store.reserveAttempt({ id, failurePrefix, maxFailures, now });
+    const reserve = (id: string, now: number, budgets: FailureBudget[] = [budget()], codeHash?: string) =>
+      store.reserveAttempt({ id, budgets, now, codeHash });
+    const markVerified = (id: string, now: number, budgets: FailureBudget[] = [budget()]) =>
+      store.markVerified({ id, budgets, now });
     const key = (kind: string) => `${kind}:${crypto.randomUUID()}`;
     const rule = (key: string, limit: number, windowMs = 60_000): LimitRule => ({ key, limit, windowMs });
     const take = (rules: LimitRule[], now: number) => store.take({ rules, now });
@@ -112,7 +132,7 @@ export function describeStore(
       it('create replaces a record with the same id', async () => {
         const record = await created({ maxAttempts: 3 });
         await reserve(record.id, t0);
-        await store.markVerified({ id: record.id, now: t0 });
+        await markVerified(record.id, t0);
         const again = { ...record, messageId: 'second', attempts: 0, verified: false };
         await store.create({ record: again, ttlMs: TTL, now: t0 });
         expect(await store.get({ id: record.id, now: t0 })).toEqual(again);
@@ -127,7 +147,7 @@ export function describeStore(
         expect(await store.delete({ id: record.id, now: t0 })).toBe(false);
         expect(await store.delete({ id: 'no-such-id', now: t0 })).toBe(false);
         expect(await reserve(record.id, t0)).toEqual({ status: 'not_found' });
-        expect(await store.markVerified({ id: record.id, now: t0 })).toBe(false);
+        expect(await markVerified(record.id, t0)).toBe(false);
         expect(await store.get({ id: other.id, now: t0 })).toEqual(other);
       });
 
@@ -137,150 +157,233 @@ export function describeStore(
         expect(await store.get({ id: record.id, now: end - 1 })).toEqual(record);
         expect(await store.get({ id: record.id, now: end })).toBeNull();
         expect(await reserve(record.id, end)).toEqual({ status: 'not_found' });
-        expect(await store.markVerified({ id: record.id, now: end })).toBe(false);
+        expect(await markVerified(record.id, end)).toBe(false);
         expect(await store.delete({ id: record.id, now: end })).toBe(false);
 
         const later = await created({}, 60_000);
-        expect(await store.markVerified({ id: later.id, now: end + 5 })).toBe(false);
+        expect(await markVerified(later.id, end + 5)).toBe(false);
         expect(await store.delete({ id: later.id, now: end })).toBe(false);
       });
     });
 
-    describe('reserveAttempt', () => {
-      it('reserves one attempt at a time and reports the failures so far', async () => {
+    describe('reserveAttempt and the failure budgets', () => {
+      it('reserves one attempt at a time and counts one failure on each budget of the recipient', async () => {
         const record = await created({ maxAttempts: 3 });
-        const first = await reserve(record.id, t0);
-        expect(first).toEqual({ status: 'reserved', record: { ...record, attempts: 1 }, failures: 0 });
-        await store.addFailure({ key: FAIL + record.to, windowMs: 60_000, now: t0 });
-        const second = await reserve(record.id, t0 + 1);
-        expect(second).toEqual({ status: 'reserved', record: { ...record, attempts: 2 }, failures: 1 });
+        const budgets = [budget(10), budget(4, 60_000, true, DAY)];
+        expect(await reserve(record.id, t0, budgets)).toEqual({
+          status: 'reserved',
+          record: { ...record, attempts: 1 },
+          failuresLeft: 3,
+        });
+        expect(await failures(FAIL, record.to, t0)).toBe(1);
+        expect(await failures(DAY, record.to, t0)).toBe(1);
+        expect(await reserve(record.id, t0 + 1, budgets)).toEqual({
+          status: 'reserved',
+          record: { ...record, attempts: 2 },
+          failuresLeft: 2,
+        });
         expect((await store.get({ id: record.id, now: t0 }))?.attempts).toBe(2);
+        expect(await failures(DAY, record.to, t0)).toBe(2);
+        // No budgets: nothing to count, and no limit but the record's.
+        expect(await reserve(record.id, t0 + 2, [])).toMatchObject({ status: 'reserved', failuresLeft: Infinity });
+        expect(await failures(FAIL, record.to, t0)).toBe(2);
       });
 
-      it('answers exhausted once maxAttempts are reserved, with the failures, without reserving more', async () => {
+      it('answers exhausted once maxAttempts are reserved, without reserving or counting more', async () => {
         const record = await created({ maxAttempts: 2 });
-        await store.addFailure({ key: FAIL + record.to, windowMs: 60_000, now: t0 });
-        expect((await reserve(record.id, t0)).status).toBe('reserved');
-        expect((await reserve(record.id, t0)).status).toBe('reserved');
-        const third = await reserve(record.id, t0);
-        expect(third).toEqual({ status: 'exhausted', record: { ...record, attempts: 2 }, failures: 1 });
+        expect((await reserve(record.id, t0, [budget(10)])).status).toBe('reserved');
+        expect((await reserve(record.id, t0, [budget(10)])).status).toBe('reserved');
+        expect(await reserve(record.id, t0, [budget(10)])).toEqual({
+          status: 'exhausted',
+          record: { ...record, attempts: 2 },
+          failuresLeft: 8,
+          retryAfterMs: 0,
+        });
         expect((await store.get({ id: record.id, now: t0 }))?.attempts).toBe(2);
+        expect(await failures(FAIL, record.to, t0)).toBe(2);
       });
 
-      it('answers expired from `now` >= expiresAt, while the record still exists', async () => {
+      it('answers expired from `now` >= expiresAt, while the record still exists, counting nothing', async () => {
         const record = await created({ expiresAt: t0 + 30_000 });
         expect(await reserve(record.id, t0 + 30_000)).toEqual({ status: 'expired', record });
         expect(await reserve(record.id, t0 + 40_000)).toEqual({ status: 'expired', record });
+        expect(await failures(FAIL, record.to, t0 + 30_000)).toBe(0);
         expect(await reserve(record.id, t0 + 29_999)).toMatchObject({ status: 'reserved', record: { attempts: 1 } });
       });
 
       it('answers already_verified once marked verified, even with attempts left or past expiresAt', async () => {
         const record = await created({ expiresAt: t0 + 30_000 });
         await reserve(record.id, t0);
-        expect(await store.markVerified({ id: record.id, now: t0 })).toBe(true);
+        expect(await markVerified(record.id, t0)).toBe(true);
         const verified = { ...record, attempts: 1, verified: true };
         expect(await reserve(record.id, t0)).toEqual({ status: 'already_verified', record: verified });
         expect(await reserve(record.id, t0 + 30_000)).toEqual({ status: 'already_verified', record: verified });
         expect(await store.get({ id: record.id, now: t0 })).toEqual(verified);
       });
 
-      it('answers exhausted when the number has maxFailures failures, across its records', async () => {
+      it('answers exhausted when a budget of the number is full, across its records, with the wait for room', async () => {
         const to = `+4477008${String(Math.floor(Math.random() * 1e5)).padStart(5, '0')}`;
         const first = await created({ to });
         const second = await created({ to });
         const other = await created({ to: `${to.slice(0, -1)}${(Number(to.at(-1)) + 1) % 10}` });
         for (let i = 0; i < 3; i++) {
-          expect((await reserve(first.id, t0, 3)).status).toBe('reserved');
-          await store.addFailure({ key: FAIL + to, windowMs: 60_000, now: t0 });
+          expect(await reserve(first.id, t0 + i * 1000, [budget(3)])).toMatchObject({
+            status: 'reserved',
+            failuresLeft: 2 - i,
+          });
         }
-        expect(await store.hits({ key: FAIL + to, now: t0 })).toBe(3);
-        // A new verification (a resend) for the same number does not reset the count.
-        expect(await reserve(second.id, t0, 3)).toEqual({ status: 'exhausted', record: second, failures: 3 });
-        expect(await reserve(second.id, t0, 4)).toMatchObject({ status: 'reserved', failures: 3 });
-        // Another number is not affected, and another failure prefix is another counter.
-        expect(await reserve(other.id, t0, 3)).toMatchObject({ status: 'reserved', failures: 0 });
-        expect(await reserve(second.id, t0, 3, 'other:')).toMatchObject({ status: 'reserved', failures: 0 });
+        expect(await failures(FAIL, to, t0)).toBe(3);
+        // A new verification (a resend) for the same number does not reset the count. The window began at t0.
+        expect(await reserve(second.id, t0 + 2000, [budget(3)])).toEqual({
+          status: 'exhausted',
+          record: second,
+          failuresLeft: 0,
+          retryAfterMs: 58_000,
+        });
+        // The longest wait of the full budgets; a budget with room does not hold it back.
+        expect(await reserve(second.id, t0 + 2000, [budget(50, 60_000, false, DAY), budget(3)])).toMatchObject({
+          status: 'exhausted',
+          retryAfterMs: 58_000,
+        });
+        expect(await reserve(second.id, t0 + 2000, [budget(4)])).toMatchObject({ status: 'reserved', failuresLeft: 0 });
+        // Another number is not affected, and another prefix is another counter.
+        expect(await reserve(other.id, t0, [budget(3)])).toMatchObject({ status: 'reserved', failuresLeft: 2 });
+        expect(await reserve(second.id, t0, [budget(3, 60_000, false, 'other:')])).toMatchObject({
+          status: 'reserved',
+          failuresLeft: 2,
+        });
       });
 
-      it('counts failures in their window by `now`: once it ends the number may try again', async () => {
-        const record = await created({ expiresAt: t0 + 600_000 });
-        const key = FAIL + record.to;
-        await store.addFailure({ key, windowMs: 60_000, now: t0 });
-        await store.addFailure({ key, windowMs: 60_000, now: t0 + 30_000 });
-        expect(await reserve(record.id, t0 + 59_999, 2)).toEqual({
-          status: 'exhausted',
-          record,
-          failures: 2,
-        });
-        expect(await reserve(record.id, t0 + 60_000, 2)).toEqual({
+      it('a fixed budget refills when its window ends; a sliding one only after windowMs without a failure', async () => {
+        const record = await created({ maxAttempts: 100, expiresAt: t0 + 600_000 });
+        const fixed = [budget(2, 10_000)];
+        const sliding = [budget(2, 10_000, true, DAY)];
+        for (const budgets of [fixed, sliding]) {
+          expect((await reserve(record.id, t0, budgets)).status).toBe('reserved');
+          expect((await reserve(record.id, t0 + 6000, budgets)).status).toBe('reserved');
+        }
+        // Fixed: from the first failure. Sliding: 10 s after the last one.
+        expect(await reserve(record.id, t0 + 9999, fixed)).toMatchObject({ status: 'exhausted', retryAfterMs: 1 });
+        expect(await reserve(record.id, t0 + 9999, sliding)).toMatchObject({ status: 'exhausted', retryAfterMs: 6001 });
+        expect(await reserve(record.id, t0 + 10_000, fixed)).toMatchObject({ status: 'reserved', failuresLeft: 1 });
+        expect(await reserve(record.id, t0 + 15_999, sliding)).toMatchObject({ status: 'exhausted', retryAfterMs: 1 });
+        expect(await failures(DAY, record.to, t0 + 15_999)).toBe(2);
+        expect(await failures(DAY, record.to, t0 + 16_000)).toBe(0);
+        expect(await reserve(record.id, t0 + 16_000, sliding)).toMatchObject({ status: 'reserved', failuresLeft: 1 });
+        // Refused attempts count nothing and move no window.
+        expect(await failures(DAY, record.to, t0 + 25_999)).toBe(1);
+        expect(await failures(DAY, record.to, t0 + 26_000)).toBe(0);
+      });
+
+      it('markVerified gives back the failure of the winning call only; refundAttempt gives one back, never below 0', async () => {
+        const record = await created();
+        const budgets = [budget(10), budget(10, 60_000, true, DAY)];
+        await reserve(record.id, t0, budgets);
+        await reserve(record.id, t0, budgets);
+        expect(await markVerified(record.id, t0, budgets)).toBe(true);
+        expect(await failures(FAIL, record.to, t0)).toBe(1);
+        expect(await failures(DAY, record.to, t0)).toBe(1);
+        expect(await markVerified(record.id, t0, budgets)).toBe(false);
+        expect(await failures(FAIL, record.to, t0)).toBe(1);
+        expect((await store.get({ id: record.id, now: t0 }))?.attempts).toBe(2);
+
+        const open = await created({ to: record.to });
+        await store.refundAttempt({ id: open.id, budgets, now: t0 });
+        expect(await failures(FAIL, record.to, t0)).toBe(0);
+        expect(await failures(DAY, record.to, t0)).toBe(0);
+        await store.refundAttempt({ id: open.id, budgets, now: t0 });
+        await store.refundAttempt({ id: 'no-such-id', budgets, now: t0 });
+        expect(await failures(FAIL, record.to, t0)).toBe(0);
+        // The attempts stay spent; the next failure starts a new window.
+        expect((await reserve(open.id, t0 + 5000, budgets)).status).toBe('reserved');
+        expect(await failures(FAIL, record.to, t0 + 64_999)).toBe(1);
+        expect(await failures(FAIL, record.to, t0 + 65_000)).toBe(0);
+      });
+
+      it("verifies in the same step when codeHash is the record's, counting no failure", async () => {
+        const record = await created({ codeHash: 'right-hash', messageId: undefined });
+        expect(await reserve(record.id, t0, [budget(10)], 'wrong-hash')).toMatchObject({
           status: 'reserved',
-          record: { ...record, attempts: 1 },
-          failures: 0,
+          failuresLeft: 9,
         });
+        const verified = { ...record, attempts: 2, verified: true };
+        expect(await reserve(record.id, t0, [budget(10)], 'right-hash')).toEqual({
+          status: 'verified',
+          record: verified,
+        });
+        expect(await failures(FAIL, record.to, t0)).toBe(1);
+        expect(await store.get({ id: record.id, now: t0 })).toEqual(verified);
+        expect(await reserve(record.id, t0, [budget(10)], 'right-hash')).toEqual({
+          status: 'already_verified',
+          record: verified,
+        });
+        // A record checked by the provider (no codeHash) is never verified by a hash; a spent one is not either.
+        const provider = await created();
+        expect(await reserve(provider.id, t0, [budget(10)], 'right-hash')).toMatchObject({ status: 'reserved' });
+        const spent = await created({ codeHash: 'right-hash', maxAttempts: 1 });
+        await reserve(spent.id, t0, [budget(10)], 'wrong-hash');
+        expect(await reserve(spent.id, t0, [budget(10)], 'right-hash')).toMatchObject({ status: 'exhausted' });
+      });
+
+      it(`verifies once out of ${many} concurrent calls with the right codeHash`, async () => {
+        const record = await created({ codeHash: 'right-hash', maxAttempts: 5 });
+        const results = await Promise.all(
+          Array.from({ length: many }, () => reserve(record.id, t0, [budget(10)], 'right-hash')),
+        );
+        expect(results.filter((r) => r.status === 'verified')).toHaveLength(1);
+        expect(results.filter((r) => r.status !== 'verified' && r.status !== 'already_verified')).toEqual([]);
+        expect(await store.get({ id: record.id, now: t0 })).toEqual({ ...record, attempts: 1, verified: true });
+        expect(await failures(FAIL, record.to, t0)).toBe(0);
       });
 
       it(`reserves exactly maxAttempts out of ${many} concurrent calls`, async () => {
         const record = await created({ maxAttempts: 5 });
-        const results = await Promise.all(Array.from({ length: many }, () => reserve(record.id, t0, 1000)));
+        const results = await Promise.all(Array.from({ length: many }, () => reserve(record.id, t0)));
         const reserved = results.flatMap((r) => (r.status === 'reserved' ? [r.record.attempts] : []));
         expect(reserved.sort()).toEqual([1, 2, 3, 4, 5]);
         expect(results.filter((r) => r.status === 'exhausted')).toHaveLength(many - 5);
         expect((await store.get({ id: record.id, now: t0 }))?.attempts).toBe(5);
+        expect(await failures(FAIL, record.to, t0)).toBe(5);
+      });
+
+      it(`a burst of ${many} concurrent guesses over 5 verifications of one number checks exactly its budget`, async () => {
+        const to = `+4477007${String(Math.floor(Math.random() * 1e5)).padStart(5, '0')}`;
+        const records = await Promise.all(Array.from({ length: 5 }, () => created({ to, maxAttempts: 5 })));
+        const budgets = [budget(7), budget(100, 60_000, true, DAY)];
+        const results = await Promise.all(
+          Array.from({ length: many }, (_, i) => reserve(records[i % 5]!.id, t0, budgets)),
+        );
+        const left = results.flatMap((r) => (r.status === 'reserved' ? [r.failuresLeft] : []));
+        expect(left.sort()).toEqual([0, 1, 2, 3, 4, 5, 6]);
+        expect(results.filter((r) => r.status === 'exhausted')).toHaveLength(many - 7);
+        expect(await failures(FAIL, to, t0)).toBe(7);
+        expect(await failures(DAY, to, t0)).toBe(7);
       });
     });
 
     describe('markVerified', () => {
       it('marks a verification once: exactly one of 50 concurrent calls wins', async () => {
         const record = await created();
-        const results = await Promise.all(
-          Array.from({ length: 50 }, () => store.markVerified({ id: record.id, now: t0 })),
-        );
+        const results = await Promise.all(Array.from({ length: 50 }, () => markVerified(record.id, t0)));
         expect(results.filter((won) => won === true)).toHaveLength(1);
         expect(results.filter((won) => won === false)).toHaveLength(49);
         expect(await store.get({ id: record.id, now: t0 })).toEqual({ ...record, verified: true });
-        expect(await store.markVerified({ id: record.id, now: t0 })).toBe(false);
-        expect(await store.markVerified({ id: 'no-such-id', now: t0 })).toBe(false);
-      });
-
-      it('changes neither the attempts nor the failure count', async () => {
-        const record = await created();
-        await reserve(record.id, t0);
-        await store.markVerified({ id: record.id, now: t0 });
-        expect((await store.get({ id: record.id, now: t0 }))?.attempts).toBe(1);
-        expect(await store.hits({ key: FAIL + record.to, now: t0 })).toBe(0);
+        expect(await markVerified(record.id, t0)).toBe(false);
+        expect(await markVerified('no-such-id', t0)).toBe(false);
       });
     });
 
-    describe('addFailure and hits', () => {
-      it(`counts every failure, ${many} of them concurrently, and hits reads them without counting`, async () => {
-        const k = key('fail');
-        expect(await store.hits({ key: k, now: t0 })).toBe(0);
-        await Promise.all(Array.from({ length: many }, () => store.addFailure({ key: k, windowMs: 60_000, now: t0 })));
-        expect(await store.hits({ key: k, now: t0 })).toBe(many);
-        expect(await store.hits({ key: k, now: t0 + 1 })).toBe(many);
-        expect(await store.hits({ key: key('fail'), now: t0 })).toBe(0);
-      });
-
-      it('the window starts at the first failure and a later failure does not extend it', async () => {
-        const k = key('fail');
-        await store.addFailure({ key: k, windowMs: 10_000, now: t0 });
-        await store.addFailure({ key: k, windowMs: 10_000, now: t0 + 6000 });
-        expect(await store.hits({ key: k, now: t0 + 9999 })).toBe(2);
-        expect(await store.hits({ key: k, now: t0 + 10_000 })).toBe(0);
-        // The next failure opens a new window.
-        await store.addFailure({ key: k, windowMs: 10_000, now: t0 + 12_000 });
-        expect(await store.hits({ key: k, now: t0 + 21_999 })).toBe(1);
-        expect(await store.hits({ key: k, now: t0 + 22_000 })).toBe(0);
-      });
-
-      it('failure counters and take counters are the same kind of counter', async () => {
-        const k = key('fail');
-        await store.addFailure({ key: k, windowMs: 10_000, now: t0 });
-        await store.addFailure({ key: k, windowMs: 10_000, now: t0 + 1000 });
+    describe('hits', () => {
+      it('failure budgets and take counters are the same kind of counter; hits reads without counting', async () => {
+        const record = await created();
+        const k = FAIL + recipientKey(record.to);
+        await reserve(record.id, t0, [budget(10, 10_000)]);
+        await reserve(record.id, t0 + 1000, [budget(10, 10_000)]);
         expect(await take([rule(k, 2, 10_000)], t0 + 4000)).toEqual({ ok: false, retryAfterMs: 6000, key: k });
         expect(await take([rule(k, 3, 10_000)], t0 + 4000)).toEqual({ ok: true });
-        await store.addFailure({ key: k, windowMs: 10_000, now: t0 + 5000 });
-        expect(await store.hits({ key: k, now: t0 + 5000 })).toBe(4);
+        expect(await store.hits({ key: k, now: t0 + 5000 })).toBe(3);
+        expect(await store.hits({ key: k, now: t0 + 5000 })).toBe(3);
+        expect(await store.hits({ key: key('never'), now: t0 })).toBe(0);
         await store.release({ keys: [k], now: t0 + 5000 });
         expect(await store.hits({ key: k, now: t0 + 5000 })).toBe(0);
       });
@@ -296,6 +399,18 @@ export function describeStore(
         expect(await take([rule(k, 3, 10_000)], t0 + 10_000)).toEqual({ ok: true });
         expect(await store.hits({ key: k, now: t0 + 19_999 })).toBe(1);
         expect(await store.hits({ key: k, now: t0 + 20_000 })).toBe(0);
+      });
+
+      it('a window starts at the first hit and a later hit does not extend it', async () => {
+        const k = key('send');
+        await take([rule(k, 10, 10_000)], t0);
+        await take([rule(k, 10, 10_000)], t0 + 6000);
+        expect(await store.hits({ key: k, now: t0 + 9999 })).toBe(2);
+        expect(await store.hits({ key: k, now: t0 + 10_000 })).toBe(0);
+        // The next hit opens a new window.
+        await take([rule(k, 10, 10_000)], t0 + 12_000);
+        expect(await store.hits({ key: k, now: t0 + 21_999 })).toBe(1);
+        expect(await store.hits({ key: k, now: t0 + 22_000 })).toBe(0);
       });
 
       it('is all-or-nothing: a full rule blocks the others from counting, and the longest wait is reported', async () => {

@@ -23,7 +23,7 @@ describe('memoryStore sweep', () => {
     await store.create({ record: swept, ttlMs: 10_000, now: t0 });
     await store.create({ record: kept, ttlMs: 60_000, now: t0 });
     await store.take({ rules: [{ key: 'short', limit: 5, windowMs: 10_000 }], now: t0 });
-    await store.addFailure({ key: 'long', windowMs: 60_000, now: t0 });
+    await store.take({ rules: [{ key: 'long', limit: 5, windowMs: 60_000 }], now: t0 });
     // The latest call is at t0 + 30 s; nothing has swept yet, so at t0 everything is still there.
     expect(await store.hits({ key: 'short', now: t0 + 30_000 })).toBe(0);
     expect(await store.get({ id: swept.id, now: t0 })).toEqual(swept);
@@ -50,7 +50,7 @@ describe('memoryStore sweep', () => {
     const store = memoryStore({ sweepIntervalMs: SWEEP });
     expect(vi.getTimerCount()).toBe(0);
     await store.create({ record: makeRecord({ createdAt: t0 }), ttlMs: 10_000, now: t0 });
-    await store.addFailure({ key: 'f', windowMs: 10_000, now: t0 });
+    await store.take({ rules: [{ key: 'f', limit: 5, windowMs: 10_000 }], now: t0 });
     expect(vi.getTimerCount()).toBe(1);
     vi.advanceTimersByTime(SWEEP);
     expect(vi.getTimerCount()).toBe(1);
@@ -71,7 +71,7 @@ describe('memoryStore cap', () => {
     await store.create({ record: expiring, ttlMs: 1000, now: t0 });
     await store.create({ record: finished, ttlMs: 60_000, now: t0 });
     await store.create({ record: open, ttlMs: 60_000, now: t0 });
-    await store.markVerified({ id: finished.id, now: t0 });
+    await store.markVerified({ id: finished.id, budgets: [], now: t0 });
 
     // Full; at t0 + 2 s the first has expired: it goes.
     const second = makeRecord({ createdAt: t0 + 2000 });
@@ -93,7 +93,7 @@ describe('memoryStore cap', () => {
     const store = memoryStore({ maxCounters: 3 });
     await store.take({ rules: [{ key: 'a', limit: 5, windowMs: 1000 }], now: t0 });
     await store.take({ rules: [{ key: 'b', limit: 1, windowMs: 60_000 }], now: t0 });
-    await store.addFailure({ key: 'c', windowMs: 60_000, now: t0 });
+    await store.take({ rules: [{ key: 'c', limit: 5, windowMs: 60_000 }], now: t0 });
     // All or nothing: two new counters do not fit, so neither is counted.
     await expect(
       store.take({
@@ -109,9 +109,14 @@ describe('memoryStore cap', () => {
     expect(await store.take({ rules: [{ key: 'd', limit: 5, windowMs: 60_000 }], now: t0 + 2000 })).toEqual({
       ok: true,
     });
-    await store.addFailure({ key: 'c', windowMs: 60_000, now: t0 + 2000 });
+    await store.take({ rules: [{ key: 'c', limit: 5, windowMs: 60_000 }], now: t0 + 2000 });
     expect(await store.hits({ key: 'c', now: t0 + 2000 })).toBe(2);
-    await expect(store.addFailure({ key: 'f', windowMs: 60_000, now: t0 + 2000 })).rejects.toThrow(/maxCounters/);
+    // A wrong-code reservation needs room for its failure counter: a full store refuses it, and reserves nothing.
+    const record = makeRecord({ createdAt: t0 });
+    await store.create({ record, ttlMs: 60_000, now: t0 + 2000 });
+    const budgets = [{ prefix: 'fw:', limit: 10, windowMs: 3600_000, sliding: false }];
+    await expect(store.reserveAttempt({ id: record.id, budgets, now: t0 + 2000 })).rejects.toThrow(/maxCounters/);
+    expect((await store.get({ id: record.id, now: t0 + 2000 }))?.attempts).toBe(0);
     expect(await store.take({ rules: [{ key: 'b', limit: 1, windowMs: 60_000 }], now: t0 + 2000 })).toMatchObject({
       ok: false,
     });

@@ -1,5 +1,12 @@
 import { multiInstanceReason } from './platform.js';
-import type { OtpStore, ReserveResult, TakeResult, VerificationRecord } from './types.js';
+import {
+  type FailureBudget,
+  type OtpStore,
+  type ReserveResult,
+  recipientKey,
+  type TakeResult,
+  type VerificationRecord,
+} from './types.js';
 
 export interface MemoryStoreOptions {
   /**
@@ -110,10 +117,11 @@ export function memoryStore(options: MemoryStoreOptions = {}): OtpStore {
     if (counters.size() + n > maxCounters)
       throw new MemoryStoreFullError(`otpkit memory store: ${maxCounters} live limit counters (maxCounters)`);
   };
-  const { hits, forget } = counters;
-  const hit = (key: string, now: number, windowMs: number) => {
-    if (hits(key, now) === 0) roomForCounters(1);
-    counters.hit(key, now, windowMs);
+  /** How many of `keys` have no live counter yet (each would need room). */
+  const fresh = (keys: readonly string[], now: number) => keys.filter((key) => hits(key, now) === 0).length;
+  const { hits, hit, forget } = counters;
+  const refund = (s: Stored, budgets: readonly FailureBudget[], now: number) => {
+    for (const b of budgets) counters.unhit(b.prefix + recipientKey(s.to), now);
   };
   // Callers get copies: a record is changed only through the store's methods.
   const copy = (s: Stored): VerificationRecord => {
@@ -138,29 +146,53 @@ export function memoryStore(options: MemoryStoreOptions = {}): OtpStore {
       return live(id, at(now)) !== undefined && records.delete(id);
     },
 
-    async reserveAttempt({ id, failurePrefix, maxFailures, now }): Promise<ReserveResult> {
+    async reserveAttempt({ id, budgets, now, codeHash }): Promise<ReserveResult> {
       const s = live(id, at(now));
       if (!s) return { status: 'not_found' };
       if (s.verified) return { status: 'already_verified', record: copy(s) };
       if (now >= s.expiresAt) return { status: 'expired', record: copy(s) };
-      const failures = hits(failurePrefix + s.to, now);
-      if (s.attempts >= s.maxAttempts || failures >= maxFailures) {
-        return { status: 'exhausted', record: copy(s), failures };
+      const to = recipientKey(s.to);
+      let failuresLeft = Number.POSITIVE_INFINITY;
+      let retryAfterMs = 0;
+      for (const b of budgets) {
+        const n = hits(b.prefix + to, now);
+        failuresLeft = Math.min(failuresLeft, b.limit - n);
+        if (n >= b.limit)
+          retryAfterMs = Math.max(retryAfterMs, n > 0 ? counters.resetOf(b.prefix + to) - now : b.windowMs);
       }
+      if (s.attempts >= s.maxAttempts || failuresLeft <= 0) {
+        return { status: 'exhausted', record: copy(s), failuresLeft: Math.max(0, failuresLeft), retryAfterMs };
+      }
+      const right = codeHash !== undefined && s.codeHash === codeHash;
+      // Room for the failure counters first, so a full store refuses before anything is counted.
+      if (!right)
+        roomForCounters(
+          fresh(
+            budgets.map((b) => b.prefix + to),
+            now,
+          ),
+        );
       s.attempts += 1;
-      return { status: 'reserved', record: copy(s), failures };
+      if (right) {
+        s.verified = true;
+        return { status: 'verified', record: copy(s) };
+      }
+      for (const b of budgets) hit(b.prefix + to, now, b.windowMs, b.sliding);
+      arm();
+      return { status: 'reserved', record: copy(s), failuresLeft: failuresLeft - 1 };
     },
 
-    async markVerified({ id, now }) {
+    async markVerified({ id, budgets, now }) {
       const s = live(id, at(now));
       if (!s || s.verified) return false;
       s.verified = true;
+      refund(s, budgets, now);
       return true;
     },
 
-    async addFailure({ key, windowMs, now }) {
-      hit(key, at(now), windowMs);
-      arm();
+    async refundAttempt({ id, budgets, now }) {
+      const s = live(id, at(now));
+      if (s) refund(s, budgets, now);
     },
 
     async take({ rules, now }): Promise<TakeResult> {
@@ -176,8 +208,14 @@ export function memoryStore(options: MemoryStoreOptions = {}): OtpStore {
       }
       if (refused) return { ok: false, ...refused };
       // All or nothing: room for every new counter is made (or refused) before any is counted.
-      roomForCounters(rules.filter((rule) => rule.windowMs > 0 && hits(rule.key, now) === 0).length);
-      for (const rule of rules) if (rule.windowMs > 0) counters.hit(rule.key, now, rule.windowMs);
+      const counted = rules.filter((rule) => rule.windowMs > 0);
+      roomForCounters(
+        fresh(
+          counted.map((rule) => rule.key),
+          now,
+        ),
+      );
+      for (const rule of counted) hit(rule.key, now, rule.windowMs, false);
       arm();
       return { ok: true };
     },
@@ -218,11 +256,18 @@ function windowCounters() {
   return {
     hits,
     forget,
-    /** One hit; a new window starts at the first hit and later hits do not extend it. */
-    hit(key: string, now: number, windowMs: number) {
+    /** One hit; a new window starts at the first hit, and later hits extend it only when `sliding`. */
+    hit(key: string, now: number, windowMs: number, sliding: boolean) {
       const n = hits(key, now);
-      if (n === 0) resets.set(key, now + windowMs);
-      else counts.set(key, n + 1);
+      if (n === 0 || sliding) resets.set(key, now + windowMs);
+      if (n > 0) counts.set(key, n + 1);
+    },
+    /** One hit taken back (a refund), never below 0; the window is left as it is. */
+    unhit(key: string, now: number) {
+      const n = hits(key, now);
+      if (n <= 1) forget(key);
+      else if (n === 2) counts.delete(key);
+      else counts.set(key, n - 1);
     },
     /** When the window of a counter with hits ends. */
     resetOf: (key: string) => resets.get(key) ?? 0,

@@ -2,6 +2,8 @@ import type { Channel } from '../contract.js';
 
 /** One open verification, keyed by its opaque `id` (the browser's `verificationId`). Times are epoch ms. */
 export interface VerificationRecord {
+  /** Begins with its recipient's `shardTag` (then 128 random bits), so a store that shards by key (Redis Cluster)
+   * keeps the record beside its recipient's counters: see `recordShard`. */
   id: string;
   /** Full recipient (needed for provider verify by number and for per-recipient limits). Never logged unmasked. */
   to: string;
@@ -26,10 +28,32 @@ export interface VerificationRecord {
   verified: boolean;
 }
 
-/** `failures`: the recipient's failure count (under `failurePrefix + record.to`) when the attempt was judged. */
+/**
+ * A budget of wrong codes per recipient: the counter `prefix + recipientKey(record.to)` (see `recipientKey`), which
+ * `reserveAttempt` checks and counts in the same atomic step as the attempt itself.
+ */
+export interface FailureBudget {
+  prefix: string;
+  /** Wrong codes allowed while the window lasts. */
+  limit: number;
+  windowMs: number;
+  /**
+   * false: a fixed window that starts at the first failure (the count refills when it ends). true: every failure
+   * moves the window's end to `now + windowMs`, so the count refills only after `windowMs` WITHOUT a failure: an
+   * attacker who keeps guessing never gets a refill, whatever the horizon.
+   */
+  sliding: boolean;
+}
+
+/**
+ * `failuresLeft`: the room left on the recipient's tightest budget (after this attempt's failure when reserved;
+ * Infinity without budgets). `retryAfterMs` (exhausted): the wait until every full budget has room again, 0 when
+ * only the verification's own attempts are spent.
+ */
 export type ReserveResult =
-  | { status: 'reserved'; record: VerificationRecord; failures: number }
-  | { status: 'exhausted'; record: VerificationRecord; failures: number }
+  | { status: 'reserved'; record: VerificationRecord; failuresLeft: number }
+  | { status: 'verified'; record: VerificationRecord }
+  | { status: 'exhausted'; record: VerificationRecord; failuresLeft: number; retryAfterMs: number }
   | { status: 'expired'; record: VerificationRecord }
   | { status: 'already_verified'; record: VerificationRecord }
   | { status: 'not_found' };
@@ -57,6 +81,13 @@ export type TakeResult = { ok: true } | { ok: false; retryAfterMs: number; key: 
  * Prove a store with the published conformance suite: `describeStore` from `@otpkit/bff/store-conformance`.
  */
 export interface OtpStore {
+  /**
+   * A store that spreads keys over nodes (Redis Cluster) sets this: the flow then splits each counter that every send
+   * touches (the global and per-country send budgets) into this many pieces, each with its share of the limit (rounded
+   * up), chosen by the recipient's shard, so no single key takes every send. The total stays bounded (by the limit
+   * plus at most one per piece); a piece may trip a little before the whole would have. Absent: one key each.
+   */
+  readonly counterShards?: number;
   /** Saves a new record (replacing one with the same id); it disappears `ttlMs` after `now`. */
   create(input: { record: VerificationRecord; ttlMs: number; now: number }): Promise<void>;
   /** The record, or null when unknown or gone. */
@@ -64,29 +95,79 @@ export interface OtpStore {
   /** Removes a record (a resend cancels the old verification). Resolves whether it existed. */
   delete(input: { id: string; now: number }): Promise<boolean>;
   /**
-   * Atomically checks the record (exists, not verified, not expired at `now`, attempts < maxAttempts) and the
-   * recipient's failure counter (hits < `maxFailures` under `failurePrefix + record.to`), and if all pass reserves
-   * one attempt. The failure key is built from the record because the caller knows only the verification id:
-   * reading the record first and reserving second would be two calls, and not atomic.
+   * Atomically checks the record (exists, not verified, not expired at `now`, attempts < maxAttempts) and every
+   * failure budget of its recipient (hits < limit), and if all pass reserves one attempt AND counts one failure on
+   * each budget: a guess counts as wrong until it is proven right (`markVerified` gives it back), so no burst over
+   * any number of verifications of one recipient, on any number of instances, checks more guesses than a budget
+   * holds. The budget keys are built from the record because the caller knows only the verification id.
+   *
+   * `codeHash`: the keyed hash of the guessed code (a locally checked code). When the record has a `codeHash` and it
+   * is this one, the same step marks the record verified and counts no failure (`verified`, with the attempt
+   * reserved): a right local code costs one call. (A plain comparison is fine: without the key, nobody can make a
+   * guess whose hash matches more of the right one.)
    */
   reserveAttempt(input: {
     id: string;
-    failurePrefix: string;
-    maxFailures: number;
+    budgets: readonly FailureBudget[];
     now: number;
+    codeHash?: string | undefined;
   }): Promise<ReserveResult>;
-  /** Marks the record verified. Resolves true for the one call that did it; false if it already was, or is gone. */
-  markVerified(input: { id: string; now: number }): Promise<boolean>;
-  /** Counts one hit on the counter `key`, whose window (starting at its first hit) lasts `windowMs`. */
-  addFailure(input: { key: string; windowMs: number; now: number }): Promise<void>;
+  /**
+   * Marks the record verified, and on that same call gives back the failure its attempt counted on each budget.
+   * Resolves true for the one call that did it; false if it already was, or is gone.
+   */
+  markVerified(input: { id: string; budgets: readonly FailureBudget[]; now: number }): Promise<boolean>;
+  /**
+   * Gives back one failure on each budget of the record's recipient (never below 0; windows unchanged): the code
+   * could not be checked (the provider failed), so the guess taught the caller nothing. The attempt stays spent.
+   */
+  refundAttempt(input: { id: string; budgets: readonly FailureBudget[]; now: number }): Promise<void>;
   /**
    * Atomically: if every rule still has room at `now`, counts one hit on each and resolves ok; else nothing is
    * counted and the longest wait is returned (with the key of the rule that imposes it).
    */
   take(input: { rules: readonly LimitRule[]; now: number }): Promise<TakeResult>;
   /** Hits on the counter `key` in its current window at `now` (0 once the window has ended). Counters written by
-   * `take` and by `addFailure` are the same kind of counter. */
+   * `take` and the failure budgets of `reserveAttempt` are the same kind of counter. */
   hits(input: { key: string; now: number }): Promise<number>;
   /** Forgets the given counters (reopens the resend gate when the provider refused to deliver). */
   release(input: { keys: readonly string[]; now: number }): Promise<void>;
 }
+
+const TAG_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+/** How many characters a shard tag has (the start of every verification id). */
+export const SHARD_TAG_LENGTH = 4;
+
+/**
+ * A recipient's shard: 24 bits of a hash of it (FNV-1a), as 4 base64url characters. Every key about one recipient
+ * (its records, failure budgets and send limits) carries it as a Redis hash tag (`{…}`), so each store call's keys
+ * share one hash slot, while different recipients spread over all of them. Not a secret and not unique: only where
+ * a key lives.
+ */
+export function shardTag(to: string): string {
+  const h = shardHash(to);
+  let tag = '';
+  for (let shift = 18; shift >= 0; shift -= 6) tag += TAG_ALPHABET[(h >>> shift) & 63];
+  return tag;
+}
+
+/** The 24 bits behind `shardTag` (FNV-1a of the recipient), as a number: which piece of a split counter a recipient
+ * counts on (see `counterShards`). */
+export function shardHash(to: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < to.length; i++) {
+    h ^= to.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return h >>> 8;
+}
+
+/** The shard tag a verification id begins with (see VerificationRecord.id). */
+export const recordShard = (id: string): string => id.slice(0, SHARD_TAG_LENGTH);
+
+/**
+ * The form of a recipient inside counter keys (the failure budgets' `prefix + recipientKey(to)`, the send limits):
+ * the recipient behind its shard tag as a Redis hash tag, `{tag}to`. Stores that build a budget key from a record
+ * use this, so the flow's keys and theirs are the same strings.
+ */
+export const recipientKey = (to: string): string => `{${shardTag(to)}}${to}`;

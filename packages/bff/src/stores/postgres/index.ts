@@ -3,7 +3,15 @@
 // and there is no `node:` import, so it runs on edge runtimes over an HTTP Postgres client (Neon, Vercel) as well as
 // on Node over pg or postgres.js.
 import { OtpError } from '../../errors.js';
-import type { LimitRule, OtpStore, ReserveResult, TakeResult, VerificationRecord } from '../types.js';
+import {
+  type FailureBudget,
+  type LimitRule,
+  type OtpStore,
+  type ReserveResult,
+  recipientKey,
+  type TakeResult,
+  type VerificationRecord,
+} from '../types.js';
 import { within } from '../within.js';
 
 /**
@@ -81,7 +89,7 @@ function tables(options: PostgresTablesOptions = {}): Tables {
  * - `<prefix>records`: one row per open verification. `data` is the record as the flow wrote it; the columns beside
  *   it are the fields the statements read or change (`attempts` and `verified` there win over `data`'s), plus
  *   `gone_at`, the moment the record disappears (create's `now + ttlMs`).
- * - `<prefix>counters`: fixed-window counters (send limits, cooldowns, failures per recipient): `hits` in the window
+ * - `<prefix>counters`: window counters (send limits, cooldowns, failure budgets per recipient): `hits` in the window
  *   that ends at `resets_at`. A row whose window has ended counts as 0 (and is a candidate for cleanup).
  */
 export function postgresSchema(options: PostgresTablesOptions = {}): string {
@@ -192,6 +200,8 @@ const at = (ms: number) => String(Math.floor(ms));
 /** A duration: whole milliseconds, at least 1 (as the Redis store rounds them). */
 const whole = (ms: number) => Math.max(1, Math.ceil(ms));
 
+const prefixes = (budgets: readonly FailureBudget[]) => JSON.stringify(budgets.map((b) => b.prefix));
+
 /** A statement of `take` that found a counter row missing: it inserted it, and the call runs again. */
 const TAKE_TRIES = 5;
 
@@ -224,6 +234,15 @@ function connection(client: PostgresStoreOptions['client'], timeoutMs: number) {
 
 /** Every statement of the store, over its tables (`R` records, `C` counters). */
 function statements(R: string, C: string) {
+  // The tail of markVerified and refundAttempt: one failure back on each budget of the recipient in `m`.
+  const REFUND = `keys AS (
+  SELECT p || m.recipient AS key FROM m, jsonb_array_elements_text($3::text::jsonb) AS p
+), cl AS (
+  SELECT c.key FROM ${C} c WHERE c.key IN (SELECT key FROM keys) ORDER BY c.key FOR UPDATE
+), refunded AS (
+  UPDATE ${C} c SET hits = c.hits - 1 FROM cl
+  WHERE c.key = cl.key AND c.resets_at > $2::text::bigint AND c.hits > 0 RETURNING 1
+)`;
   return {
     // Replaces a record with the same id; deletes a few rows that ended before now on the way (SKIP LOCKED: never
     // waits for a row another call holds).
@@ -246,52 +265,96 @@ ON CONFLICT (id) DO UPDATE SET data = excluded.data, recipient = excluded.recipi
     // Deletes the row whatever its time; says whether it was still there at now.
     delete: `DELETE FROM ${R} WHERE id = $1::text RETURNING gone_at > $2::text::bigint AS live`,
 
-    // A record whose answer can no longer change (verified, expired at now, or its attempts all reserved: each only
-    // ever goes one way) is answered from the statement's snapshot, without a lock, so a flood of guesses on a spent
-    // verification does not queue on its row. Any other record is locked (FOR UPDATE: the latest version, after
-    // every concurrent reservation has committed) and judged on that; the UPDATE counts one attempt only when it
-    // passed. The recipient's failure count is read as of the statement's start (failures are counted after the
-    // provider's check, so a reservation never waited on them anyway).
+    // $1 id, $2 now, $3 the failure budgets as JSON [{p, l, w, s}] (l null: no limit), $4 the guessed code's hash
+    // ('' for none: 'verified' when it is the record's, counting no failure). A record whose answer can no
+    // longer change (verified, expired at now, or its attempts all reserved: each only ever goes one way) is
+    // answered from the statement's snapshot, without a lock, so a flood of guesses on a spent verification does not
+    // queue on its row. Otherwise: a budget counter row that does not exist yet is inserted (empty: hits 0) and the
+    // answer is 'retry', locking nothing; else the record is locked (FOR UPDATE: the latest version), then its
+    // budget counters in key order (their lock sits above a sort over a join with the locked record, so it always
+    // comes second: no deadlock with markVerified, which also locks the record first), and the attempt is reserved
+    // and one failure counted on every budget only if the record and every budget have room.
     reserveAttempt: `WITH seen AS (
   SELECT id, data, attempts, max_attempts, verified, expires_at, recipient
   FROM ${R} WHERE id = $1::text AND gone_at > $2::text::bigint
 ), settled AS (
   SELECT * FROM seen WHERE verified OR $2::text::bigint >= expires_at OR attempts >= max_attempts
+), b AS (
+  SELECT x.v->>'p' || seen.recipient AS key, (x.v->>'l')::float8 AS lim, (x.v->>'w')::bigint AS win,
+    (x.v->>'s')::boolean AS slide
+  FROM seen, jsonb_array_elements($3::text::jsonb) AS x(v)
+), missing AS (
+  SELECT b.key FROM b
+  WHERE NOT EXISTS (SELECT 1 FROM settled) AND NOT EXISTS (SELECT 1 FROM ${C} c WHERE c.key = b.key)
+), added AS (
+  INSERT INTO ${C} (key, hits, resets_at) SELECT key, 0, $2::text::bigint + 60000 FROM missing ORDER BY key
+  ON CONFLICT (key) DO NOTHING
 ), locked AS (
   SELECT id, data, attempts, max_attempts, verified, expires_at, recipient
-  FROM ${R} WHERE id = $1::text AND gone_at > $2::text::bigint AND NOT EXISTS (SELECT 1 FROM settled)
+  FROM ${R} WHERE id = $1::text AND gone_at > $2::text::bigint
+    AND NOT EXISTS (SELECT 1 FROM settled) AND NOT EXISTS (SELECT 1 FROM missing)
   FOR UPDATE
+), cl AS (
+  SELECT c.key, c.hits, c.resets_at FROM ${C} c, locked l
+  WHERE c.key IN (SELECT key FROM b) ORDER BY c.key FOR UPDATE OF c
+), complete AS (
+  SELECT NOT EXISTS (SELECT 1 FROM locked) OR (SELECT count(*) FROM cl) = (SELECT count(DISTINCT key) FROM b) AS ok
 ), r AS (
   SELECT * FROM settled UNION ALL SELECT * FROM locked
+), counters AS (
+  SELECT key, hits, resets_at FROM cl
+  UNION ALL SELECT c.key, c.hits, c.resets_at FROM ${C} c
+  WHERE NOT EXISTS (SELECT 1 FROM locked) AND c.key IN (SELECT key FROM b)
 ), v AS (
-  SELECT r.*, coalesce((
-    SELECT CASE WHEN c.resets_at > $2::text::bigint THEN c.hits ELSE 0 END FROM ${C} c WHERE c.key = $3::text || r.recipient
-  ), 0) AS failures
-  FROM r
-), s AS (
-  SELECT v.*, CASE
-    WHEN v.verified THEN 'already_verified'
-    WHEN $2::text::bigint >= v.expires_at THEN 'expired'
-    WHEN v.attempts >= v.max_attempts OR v.failures >= $4::text::float8 THEN 'exhausted'
-    ELSE 'reserved' END AS status
+  SELECT b.key, b.lim, b.win, b.slide, x.resets_at,
+    CASE WHEN x.resets_at > $2::text::bigint AND x.hits > 0 THEN x.hits ELSE 0 END AS n
+  FROM b LEFT JOIN counters x ON x.key = b.key
+), agg AS (
+  SELECT min(lim - n) AS room,
+    coalesce(max(CASE WHEN n >= lim THEN CASE WHEN n > 0 THEN resets_at - $2::text::bigint ELSE win END END), 0)
+      AS wait
   FROM v
+), s AS (
+  SELECT r.*, CASE
+    WHEN r.verified THEN 'already_verified'
+    WHEN $2::text::bigint >= r.expires_at THEN 'expired'
+    WHEN r.attempts >= r.max_attempts OR coalesce((SELECT room FROM agg), 'Infinity') <= 0 THEN 'exhausted'
+    WHEN $4::text <> '' AND r.data->>'codeHash' = $4::text THEN 'verified'
+    ELSE 'reserved' END AS status
+  FROM r WHERE (SELECT ok FROM complete)
 ), u AS (
-  UPDATE ${R} t SET attempts = t.attempts + 1 FROM s WHERE t.id = s.id AND s.status = 'reserved'
+  UPDATE ${R} t SET attempts = t.attempts + 1, verified = t.verified OR s.status = 'verified'
+  FROM s WHERE t.id = s.id AND s.status IN ('reserved', 'verified')
   RETURNING t.attempts
+), counted AS (
+  UPDATE ${C} c SET
+    hits = CASE WHEN c.resets_at > $2::text::bigint AND c.hits > 0 THEN c.hits + 1 ELSE 1 END,
+    resets_at = CASE WHEN c.resets_at > $2::text::bigint AND c.hits > 0 AND NOT v.slide THEN c.resets_at
+      ELSE $2::text::bigint + v.win END
+  FROM v WHERE c.key = v.key AND EXISTS (SELECT 1 FROM s WHERE s.status = 'reserved')
+  RETURNING 1
 )
-SELECT s.status, s.data::text AS data, coalesce((SELECT attempts FROM u), s.attempts) AS attempts, s.verified,
-  s.failures
-FROM s`,
+SELECT CASE WHEN EXISTS (SELECT 1 FROM missing) OR NOT (SELECT ok FROM complete) THEN 'retry'
+    ELSE coalesce(s.status, 'not_found') END AS status,
+  s.data::text AS data, coalesce((SELECT attempts FROM u), s.attempts) AS attempts,
+  s.verified OR s.status = 'verified' AS verified,
+  (SELECT room FROM agg) AS room, (SELECT wait FROM agg) AS wait, (SELECT count(*) FROM counted) AS counted
+FROM (SELECT 1) AS one LEFT JOIN s ON true`,
 
-    // Only the call that flips it gets a row back (a concurrent one waits, then finds it verified).
-    markVerified: `UPDATE ${R} SET verified = true
-WHERE id = $1::text AND gone_at > $2::text::bigint AND NOT verified RETURNING 1 AS won`,
+    // $1 id, $2 now, $3 the budget prefixes as JSON. Only the call that flips it gets a row back (a concurrent one
+    // waits, then finds it verified); that call also gives back one failure on each budget (record first, then
+    // the counters in key order, as reserveAttempt locks them).
+    markVerified: `WITH m AS (
+  UPDATE ${R} SET verified = true
+  WHERE id = $1::text AND gone_at > $2::text::bigint AND NOT verified RETURNING recipient
+), ${REFUND}
+SELECT 1 AS won FROM m`,
 
-    // One hit; a new window starts at the first hit (or the first after the window ended).
-    addFailure: `INSERT INTO ${C} AS c (key, hits, resets_at) VALUES ($1::text, 1, $2::text::bigint + $3::text::bigint)
-ON CONFLICT (key) DO UPDATE SET
-  hits = CASE WHEN c.resets_at > $2::text::bigint AND c.hits > 0 THEN c.hits + 1 ELSE 1 END,
-  resets_at = CASE WHEN c.resets_at > $2::text::bigint AND c.hits > 0 THEN c.resets_at ELSE excluded.resets_at END`,
+    // $1 id, $2 now, $3 the budget prefixes as JSON: one failure back on each (never below 0).
+    refundAttempt: `WITH m AS (
+  SELECT recipient FROM ${R} WHERE id = $1::text AND gone_at > $2::text::bigint
+), ${REFUND}
+SELECT (SELECT count(*) FROM refunded) AS refunded`,
 
     // $1 now, $2 the rules as JSON [{k, l, w}] (l null: no limit). If a counter row is missing, inserts it (as an
     // empty counter: hits 0, which every statement reads as "no window"; its resets_at a minute ahead so that a
@@ -348,7 +411,7 @@ SELECT CASE WHEN NOT (SELECT ok FROM complete) THEN 'retry' WHEN (SELECT ok FROM
  * `migrate(client)` once first (or apply `postgresSchema()` with your own migration tool).
  *
  * Every method is one statement, atomic by itself under READ COMMITTED, which is Postgres' default: the methods
- * that check and then change (`reserveAttempt`, `markVerified`, `take`, `addFailure`) lock the rows they judge
+ * that check and then change (`reserveAttempt`, `markVerified`, `refundAttempt`, `take`) lock the rows they judge
  * (`SELECT … FOR UPDATE` in the same statement, or `INSERT … ON CONFLICT DO UPDATE` / `UPDATE … WHERE` on the
  * latest row version), so concurrent calls from any number of instances queue on the row and each judges what
  * the one before it wrote. Rows are always locked in key order: concurrent calls cannot deadlock. A reservation
@@ -385,7 +448,7 @@ export function postgresStore(options: PostgresStoreOptions): OtpStore {
         await query(SQL.create, [
           record.id,
           JSON.stringify(record),
-          record.to,
+          recipientKey(record.to),
           String(record.attempts),
           String(record.maxAttempts),
           record.verified ? 'true' : 'false',
@@ -408,32 +471,54 @@ export function postgresStore(options: PostgresStoreOptions): OtpStore {
         return row !== undefined && bool(row.live);
       }),
 
-    reserveAttempt: ({ id, failurePrefix, maxFailures, now }) =>
+    reserveAttempt: ({ id, budgets, now, codeHash }) =>
       run(async (): Promise<ReserveResult> => {
-        const [row] = await query(SQL.reserveAttempt, [id, at(now), failurePrefix, String(maxFailures)]);
-        if (!row) return { status: 'not_found' };
-        const status = row.status;
-        switch (status) {
-          case 'reserved':
-          case 'exhausted':
-            return { status, record: toRecord(row), failures: num(row.failures) };
-          case 'expired':
-          case 'already_verified':
-            return { status, record: toRecord(row) };
-          default:
-            throw new TypeError(`Postgres replied an unknown status ${String(status)}`);
+        const json = JSON.stringify(
+          budgets.map((b) => ({
+            p: b.prefix,
+            l: Number.isFinite(b.limit) ? b.limit : null,
+            w: whole(b.windowMs),
+            s: b.sliding,
+          })),
+        );
+        for (let tries = 0; tries < TAKE_TRIES; tries++) {
+          const [row] = await query(SQL.reserveAttempt, [id, at(now), json, codeHash ?? '']);
+          const status = row?.status;
+          if (!row || status === 'retry') continue;
+          const failuresLeft = row.room === null || row.room === undefined ? Number.POSITIVE_INFINITY : num(row.room);
+          switch (status) {
+            case 'not_found':
+              return { status };
+            case 'reserved':
+              return { status, record: toRecord(row), failuresLeft: failuresLeft - 1 };
+            case 'verified':
+              return { status, record: toRecord(row) };
+            case 'exhausted':
+              return {
+                status,
+                record: toRecord(row),
+                failuresLeft: Math.max(0, failuresLeft),
+                retryAfterMs: num(row.wait),
+              };
+            case 'expired':
+            case 'already_verified':
+              return { status, record: toRecord(row) };
+            default:
+              throw new TypeError(`Postgres replied an unknown status ${String(status)}`);
+          }
         }
+        throw new Error(`reserveAttempt: its counters kept disappearing (deleted by cleanup) ${TAKE_TRIES} times`);
       }),
 
-    markVerified: ({ id, now }) =>
+    markVerified: ({ id, budgets, now }) =>
       run(async () => {
-        const rows = await query(SQL.markVerified, [id, at(now)]);
+        const rows = await query(SQL.markVerified, [id, at(now), prefixes(budgets)]);
         return rows.length === 1;
       }),
 
-    addFailure: ({ key, windowMs, now }) =>
+    refundAttempt: ({ id, budgets, now }) =>
       run(async () => {
-        await query(SQL.addFailure, [key, at(now), String(whole(windowMs))]);
+        await query(SQL.refundAttempt, [id, at(now), prefixes(budgets)]);
       }),
 
     take: ({ rules, now }) =>

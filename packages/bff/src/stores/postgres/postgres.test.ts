@@ -10,7 +10,7 @@ import { createOtpHandler } from '../../http/handler.js';
 import { engagelab } from '../../providers/engagelab.js';
 import { createEngageLabSimulator } from '../../testing/index.js';
 import { describeStore, makeRecord } from '../conformance.js';
-import type { OtpStore, VerificationRecord } from '../types.js';
+import { type OtpStore, recipientKey, type VerificationRecord } from '../types.js';
 import { cleanup, migrate, type PostgresClient, postgresSchema, postgresStore } from './index.js';
 
 // A real PostgreSQL 15 server: $OTPKIT_POSTGRES_URL, or one this file starts (initdb in a temp dir, a free loopback
@@ -84,7 +84,11 @@ describe('postgresStore under concurrency, across instances (one pool each)', ()
       const now = Date.now();
       await on(0).create({ record: r, ttlMs: 60_000, now });
       const results = await many(200, (i) =>
-        on(i).reserveAttempt({ id: r.id, failurePrefix: 'f:', maxFailures: 1000, now }),
+        on(i).reserveAttempt({
+          id: r.id,
+          budgets: [{ prefix: 'f:', limit: 1000, windowMs: 60_000, sliding: false }],
+          now,
+        }),
       );
       const reserved = results.flatMap((x) => (x.status === 'reserved' ? [x.record.attempts] : []));
       expect(reserved.sort((a, b) => a - b)).toEqual([1, 2, 3, 4, 5, 6, 7]);
@@ -98,11 +102,17 @@ describe('postgresStore under concurrency, across instances (one pool each)', ()
 
   it('50 concurrent markVerified have one winner, while reservations run too', async () => {
     const r = record({ maxAttempts: 1000 });
+    // Prefixes of this test's own: the records of this file share one recipient.
+    const [f, d] = [`f:${r.id}:`, `d:${r.id}:`];
+    const budgets = [
+      { prefix: f, limit: 1000, windowMs: 60_000, sliding: false },
+      { prefix: d, limit: 1000, windowMs: 60_000, sliding: true },
+    ];
     const now = Date.now();
     await on(0).create({ record: r, ttlMs: 60_000, now });
     const [wins, reserves] = await Promise.all([
-      many(50, (i) => on(i).markVerified({ id: r.id, now })),
-      many(50, (i) => on(i + 1).reserveAttempt({ id: r.id, failurePrefix: 'f:', maxFailures: 1000, now })),
+      many(50, (i) => on(i).markVerified({ id: r.id, budgets, now })),
+      many(50, (i) => on(i + 1).reserveAttempt({ id: r.id, budgets, now })),
     ]);
     expect(wins.filter(Boolean)).toHaveLength(1);
     // A reservation either came before the mark (reserved) or after it (already_verified), never both orders mixed
@@ -110,6 +120,10 @@ describe('postgresStore under concurrency, across instances (one pool each)', ()
     const reserved = reserves.filter((x) => x.status === 'reserved').length;
     expect(reserved + reserves.filter((x) => x.status === 'already_verified').length).toBe(50);
     expect(await on(2).get({ id: r.id, now })).toMatchObject({ verified: true, attempts: reserved });
+    // Each reservation counted one failure on both budgets, and the one winning mark gave one back (if there was
+    // one to give: never below 0).
+    for (const prefix of [f, d])
+      expect(await on(3).hits({ key: prefix + recipientKey(r.to), now })).toBe(Math.max(0, reserved - 1));
   });
 
   it('100 concurrent takes give exactly the limit, on new and existing keys, in any rule order, without deadlock', async () => {
@@ -135,21 +149,28 @@ describe('postgresStore under concurrency, across instances (one pool each)', ()
     expect(await on(3).hits({ key: c, now })).toBe(1 + okSets.filter((s) => s.includes(c)).length);
   });
 
-  it('failure counts, releases and takes on the same counters, all at once, stay exact', async () => {
+  it('failure budgets, refunds and takes on the same counters, all at once, stay exact and never deadlock', async () => {
     const now = Date.now();
     const to = `+44770${String(Math.floor(Math.random() * 1e7)).padStart(7, '0')}`;
-    const key = `fail:${to}`;
+    const key = `fail:${recipientKey(to)}`;
     const records = await many(5, async (i) => {
       const r = record({ to, maxAttempts: 100 });
       await on(i).create({ record: r, ttlMs: 60_000, now });
       return r;
     });
+    const budgets = [
+      { prefix: 'fail:', limit: 1000, windowMs: 60_000, sliding: false },
+      { prefix: 'day:', limit: 1000, windowMs: 60_000, sliding: true },
+    ];
+    // 20 failures first, so that the 20 refunds below always have one to give back (never floored at 0).
+    await many(20, (i) => on(i).reserveAttempt({ id: records[i % 5]!.id, budgets, now }));
     await Promise.all([
-      many(60, (i) => on(i).addFailure({ key, windowMs: 60_000, now })),
-      many(60, (i) => on(i).reserveAttempt({ id: records[i % 5]!.id, failurePrefix: 'fail:', maxFailures: 1000, now })),
+      many(40, (i) => on(i).reserveAttempt({ id: records[i % 5]!.id, budgets, now })),
+      many(20, (i) => on(i).refundAttempt({ id: records[i % 5]!.id, budgets, now })),
       many(20, (i) => on(i).take({ rules: [{ key, limit: 10_000, windowMs: 60_000 }], now })),
     ]);
-    expect(await on(0).hits({ key, now })).toBe(80);
+    expect(await on(0).hits({ key, now })).toBe(60 - 20 + 20);
+    expect(await on(0).hits({ key: `day:${recipientKey(to)}`, now })).toBe(60 - 20);
     const attempts = await many(5, (i) => on(i).get({ id: records[i]!.id, now }));
     expect(attempts.reduce((sum, r) => sum + (r?.attempts ?? 0), 0)).toBe(60);
   });
@@ -168,7 +189,7 @@ describe('postgresStore on Postgres', () => {
     );
     expect(rows).toEqual([
       {
-        recipient: r.to,
+        recipient: recipientKey(r.to),
         attempts: 0,
         max_attempts: 5,
         verified: false,
@@ -180,7 +201,11 @@ describe('postgresStore on Postgres', () => {
     expect(counters.rows).toEqual([{ hits: 1, resets_at: String(now + 60_000) }]);
   });
 
-  it('one round trip per call; take on a counter that does not exist yet takes two', async () => {
+  it('one round trip per call; take and reserveAttempt on counters that do not exist yet take two', async () => {
+    const budgets = [
+      { prefix: 'fail:', limit: 10, windowMs: 60_000, sliding: false },
+      { prefix: 'day:', limit: 100, windowMs: 86_400_000, sliding: true },
+    ];
     let statements = 0;
     const counting: PostgresClient = {
       query: (text, params) => {
@@ -198,10 +223,11 @@ describe('postgresStore on Postgres', () => {
     const calls: [string, () => Promise<unknown>, number][] = [
       ['create', () => store.create({ record: r, ttlMs: 60_000, now }), 1],
       ['get', () => store.get({ id: r.id, now }), 1],
-      ['reserveAttempt', () => store.reserveAttempt({ id: r.id, failurePrefix: 'fail:', maxFailures: 10, now }), 1],
-      ['markVerified', () => store.markVerified({ id: r.id, now }), 1],
-      ['addFailure', () => store.addFailure({ key: `fail:${r.to}`, windowMs: 60_000, now }), 1],
-      ['hits', () => store.hits({ key: `fail:${r.to}`, now }), 1],
+      ['reserveAttempt (new counters)', () => store.reserveAttempt({ id: r.id, budgets, now }), 2],
+      ['reserveAttempt (existing counters)', () => store.reserveAttempt({ id: r.id, budgets, now }), 1],
+      ['refundAttempt', () => store.refundAttempt({ id: r.id, budgets, now }), 1],
+      ['markVerified', () => store.markVerified({ id: r.id, budgets, now }), 1],
+      ['hits', () => store.hits({ key: `fail:${recipientKey(r.to)}`, now }), 1],
       ['take (new counters)', () => store.take({ rules, now }), 2],
       ['take (existing counters)', () => store.take({ rules, now }), 1],
       ['release', () => store.release({ keys: rules.map((rule) => rule.key), now }), 1],
@@ -250,7 +276,9 @@ describe('postgresStore on Postgres', () => {
       for (let i = 0; i < 30; i++) await store.create({ record: record(), ttlMs: i < 20 ? 1000 : 60_000, now: t0 });
       const kept = record();
       await store.create({ record: kept, ttlMs: 60_000, now: t0 });
-      for (let i = 0; i < 10; i++) await store.addFailure({ key: `f:${i}`, windowMs: i < 4 ? 1000 : 60_000, now: t0 });
+      for (let i = 0; i < 10; i++) {
+        await store.take({ rules: [{ key: `f:${i}`, limit: 5, windowMs: i < 4 ? 1000 : 60_000 }], now: t0 });
+      }
       expect(await count('records')).toBe(31);
       expect(await cleanup(pool, { tablePrefix, now: t0 + 1000, limit: 15 })).toEqual({ records: 15, counters: 4 });
       expect(await cleanup(pool, { tablePrefix, now: t0 + 1000 })).toEqual({ records: 5, counters: 0 });
@@ -265,7 +293,7 @@ describe('postgresStore on Postgres', () => {
       const store = postgresStore({ client: pool, tablePrefix, cleanupBatch: 3 });
       const t0 = Date.now();
       for (let i = 0; i < 7; i++) await store.create({ record: record(), ttlMs: 1000, now: t0 });
-      for (let i = 0; i < 5; i++) await store.addFailure({ key: `g:${i}`, windowMs: 1000, now: t0 });
+      for (let i = 0; i < 5; i++) await store.take({ rules: [{ key: `g:${i}`, limit: 5, windowMs: 1000 }], now: t0 });
       await store.create({ record: record(), ttlMs: 60_000, now: t0 + 2000 });
       expect(await count('records')).toBe(7 + 1 - 3);
       expect(await count('counters')).toBe(5 - 3);
@@ -285,9 +313,33 @@ describe('postgresStore errors (fails closed, the cause kept)', () => {
     ['create', () => store.create({ record: r, ttlMs: 1000, now })],
     ['get', () => store.get({ id: r.id, now })],
     ['delete', () => store.delete({ id: r.id, now })],
-    ['reserveAttempt', () => store.reserveAttempt({ id: r.id, failurePrefix: 'fail:', maxFailures: 10, now })],
-    ['markVerified', () => store.markVerified({ id: r.id, now })],
-    ['addFailure', () => store.addFailure({ key: 'fail:x', windowMs: 1000, now })],
+    [
+      'reserveAttempt',
+      () =>
+        store.reserveAttempt({
+          id: r.id,
+          budgets: [{ prefix: 'fail:', limit: 10, windowMs: 1000, sliding: false }],
+          now,
+        }),
+    ],
+    [
+      'markVerified',
+      () =>
+        store.markVerified({
+          id: r.id,
+          budgets: [{ prefix: 'fail:', limit: 10, windowMs: 1000, sliding: false }],
+          now,
+        }),
+    ],
+    [
+      'refundAttempt',
+      () =>
+        store.refundAttempt({
+          id: r.id,
+          budgets: [{ prefix: 'fail:', limit: 10, windowMs: 1000, sliding: false }],
+          now,
+        }),
+    ],
     ['hits', () => store.hits({ key: 'k', now })],
     ['take', () => store.take({ rules: [{ key: 'k', limit: 1, windowMs: 1000 }], now })],
     ['release', () => store.release({ keys: ['k'], now })],
@@ -389,7 +441,9 @@ describe('postgresStore errors (fails closed, the cause kept)', () => {
       }
       expect(await rejection(store.get({ id: 'x', now }))).toMatchObject({ code: 'provider_unavailable' });
       expect(
-        await rejection(store.reserveAttempt({ id: 'x', failurePrefix: 'f:', maxFailures: 1, now })),
+        await rejection(
+          store.reserveAttempt({ id: 'x', budgets: [{ prefix: 'f:', limit: 1, windowMs: 1000, sliding: false }], now }),
+        ),
       ).toMatchObject({
         code: 'provider_unavailable',
       });

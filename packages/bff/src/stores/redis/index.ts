@@ -6,6 +6,8 @@ import { evalWithScriptCache, type RedisEval, redisScriptStore } from './scripts
 
 /** ioredis' `Redis` or `Cluster` (the part of them the store uses). */
 export interface IoredisClient {
+  /** true for a `Cluster`: keys then spread over its primaries (see redisScriptStore's `cluster`). */
+  readonly isCluster?: boolean;
   defineCommand(name: string, definition: { lua: string }): void;
   readonly status: string;
   connect(): Promise<void>;
@@ -47,6 +49,9 @@ export interface RedisStoreOptions {
   redisOptions?: Record<string, unknown>;
   /** Prepended to every key. @defaultValue 'otpkit:' */
   prefix?: string;
+  /** The keys live on several nodes: Redis Cluster. Found out by itself for an ioredis `Cluster`; set it for a
+   * node-redis `createCluster()` client. @defaultValue false, or true for an ioredis `Cluster` */
+  cluster?: boolean;
   /** The longest a store call may take (waiting for a reconnecting client included) before it fails as a 503.
    * @defaultValue 1000 */
   timeoutMs?: number;
@@ -71,7 +76,8 @@ const isUpstash = (client: RedisClient): client is UpstashClient =>
  * Fails closed: any Redis error or timeout rejects with `OtpError('provider_unavailable')` (503) whose `cause` says
  * what went wrong, nothing is verified without its record, and service resumes when the client reconnects.
  *
- * Redis Cluster: today every key must live in one hash slot: use a prefix with a hash tag (`prefix: '{otpkit}:'`).
+ * Redis Cluster: pass an ioredis `Cluster` as `client` (no special prefix: keep braces out of it, or every key lands
+ * in the one slot they name). Each recipient's keys share a hash slot and recipients spread over all slots.
  */
 export function redisStore(options: RedisStoreOptions): RedisStore {
   const timeoutMs = options.timeoutMs ?? 1000;
@@ -104,7 +110,8 @@ export function redisStore(options: RedisStoreOptions): RedisStore {
   } else if (options.url) binding = ownIoredis(options.url, options.redisOptions, timeoutMs);
   else throw new TypeError('redisStore needs `client` (ioredis, node-redis or @upstash/redis) or `url`.');
 
-  return { ...redisScriptStore({ eval: binding.eval, prefix: options.prefix }), close: () => binding.close() };
+  const cluster = options.cluster ?? (client !== undefined && isIoredis(client) && client.isCluster === true);
+  return { ...redisScriptStore({ eval: binding.eval, prefix: options.prefix, cluster }), close: () => binding.close() };
 }
 
 /**

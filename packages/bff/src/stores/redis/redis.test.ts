@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort, testRedis } from '../../../../../scripts/redis-server.mjs';
 import { describeError, OtpError } from '../../errors.js';
 import { describeStore, makeRecord } from '../conformance.js';
-import type { OtpStore, VerificationRecord } from '../types.js';
+import { type OtpStore, recipientKey, type VerificationRecord } from '../types.js';
 import { type RedisStore, redisStore } from './index.js';
 import { REDIS_SCRIPTS, type RedisEval, redisScriptStore } from './scripts.js';
 import { type UpstashRest, upstashRest } from './upstash-rest.test-helpers.js';
@@ -73,34 +73,46 @@ describe('redisStore on Redis', () => {
     const now = Date.now();
     await store.create({ record: r, ttlMs: 300_000, now });
     await store.take({ rules: [{ key: 'send:x', limit: 5, windowMs: 60_000 }], now });
-    await store.addFailure({ key: `fail:${r.to}`, windowMs: 3_600_000, now });
+    await store.reserveAttempt({
+      id: r.id,
+      budgets: [{ prefix: 'fail:', limit: 10, windowMs: 3_600_000, sliding: false }],
+      now,
+    });
     const keys = (await client.keys(`${prefix}*`)).sort();
-    expect(keys).toEqual([`${prefix}fail:${r.to}`, `${prefix}send:x`, `${prefix}v:${r.id}`]);
+    expect(keys).toEqual([
+      `${prefix}fail:${recipientKey(r.to)}`,
+      `${prefix}send:x`,
+      `${prefix}v:{${r.id.slice(0, 4)}}${r.id.slice(4)}`,
+    ]);
     for (const [key, max] of [
-      [`${prefix}v:${r.id}`, 300_000],
+      [`${prefix}v:{${r.id.slice(0, 4)}}${r.id.slice(4)}`, 300_000],
       [`${prefix}send:x`, 60_000],
-      [`${prefix}fail:${r.to}`, 3_600_000],
+      [`${prefix}fail:${recipientKey(r.to)}`, 3_600_000],
     ] as const) {
       const ttl = await client.pttl(key);
       expect(ttl, key).toBeGreaterThan(max - 5000);
       expect(ttl, key).toBeLessThanOrEqual(max);
     }
     // Counters are hashes { n, reset }: the window is judged by the caller's `now` against `reset`.
-    expect(await client.hgetall(`${prefix}fail:${r.to}`)).toEqual({ n: '1', reset: String(now + 3_600_000) });
+    expect(await client.hgetall(`${prefix}fail:${recipientKey(r.to)}`)).toEqual({
+      n: '1',
+      reset: String(now + 3_600_000),
+    });
   });
 
   it('a later hit keeps the TTL of its window; a hit after the window ends starts a new one', async () => {
     const prefix = newPrefix('window');
     const store = redisStore({ client, prefix });
     const now = Date.now();
-    await store.addFailure({ key: 'f', windowMs: 60_000, now });
+    const hit = (windowMs: number, at: number) => store.take({ rules: [{ key: 'f', limit: 1000, windowMs }], now: at });
+    await hit(60_000, now);
     // The same window, 50 s later by the caller's clock: counted, not extended.
-    await store.addFailure({ key: 'f', windowMs: 60_000, now: now + 50_000 });
+    await hit(60_000, now + 50_000);
     expect(await client.hgetall(`${prefix}f`)).toEqual({ n: '2', reset: String(now + 60_000) });
     expect(await client.pttl(`${prefix}f`)).toBeGreaterThan(55_000);
     // Past the window by the caller's clock: a new window with a fresh TTL (the old key would have expired by now in
     // real time; here it has not, and must not be counted on).
-    await store.addFailure({ key: 'f', windowMs: 20_000, now: now + 60_000 });
+    await hit(20_000, now + 60_000);
     expect(await client.hgetall(`${prefix}f`)).toEqual({ n: '1', reset: String(now + 80_000) });
     const ttl = await client.pttl(`${prefix}f`);
     expect(ttl).toBeGreaterThan(15_000);
@@ -114,12 +126,12 @@ describe('redisStore on Redis', () => {
     const now = Date.now();
     await store.create({ record: r, ttlMs: 1, now });
     await store.take({ rules: [{ key: 'k', limit: 5, windowMs: 1 }], now });
-    await store.addFailure({ key: 'f', windowMs: 1, now });
+    await store.take({ rules: [{ key: 'f', limit: 5, windowMs: 1 }], now });
     // Redis removes an expired key when it is next touched (or by its background cycle): EXISTS touches it. The
     // 1 ms TTLs above have run out long before this poll returns, so it loops once or twice at most.
     let left = 3;
     for (let tries = 0; tries < 50 && left > 0; tries++) {
-      left = await client.exists(`${prefix}v:${r.id}`, `${prefix}k`, `${prefix}f`);
+      left = await client.exists(`${prefix}v:{${r.id.slice(0, 4)}}${r.id.slice(4)}`, `${prefix}k`, `${prefix}f`);
       if (left > 0) await new Promise((resolve) => setTimeout(resolve, 2));
     }
     expect(left).toBe(0);
@@ -127,6 +139,10 @@ describe('redisStore on Redis', () => {
 
   it('takes one round trip per call: every method is one script, a verify (reserve + mark) is 2 commands', async () => {
     const prefix = newPrefix('rt');
+    const budgets = [
+      { prefix: 'fail:', limit: 10, windowMs: 60_000, sliding: false },
+      { prefix: 'day:', limit: 100, windowMs: 86_400_000, sliding: true },
+    ];
     const store = redisStore({ client, prefix });
     const r = record();
     const now = Date.now();
@@ -142,10 +158,10 @@ describe('redisStore on Redis', () => {
     const calls: [string, () => Promise<unknown>][] = [
       ['create', () => store.create({ record: record(), ttlMs: 60_000, now })],
       ['get', () => store.get({ id: r.id, now })],
-      ['reserveAttempt', () => store.reserveAttempt({ id: r.id, failurePrefix: 'fail:', maxFailures: 10, now })],
-      ['markVerified', () => store.markVerified({ id: r.id, now })],
-      ['addFailure', () => store.addFailure({ key: `fail:${r.to}`, windowMs: 60_000, now })],
-      ['hits', () => store.hits({ key: `fail:${r.to}`, now })],
+      ['reserveAttempt', () => store.reserveAttempt({ id: r.id, budgets, now })],
+      ['refundAttempt', () => store.refundAttempt({ id: r.id, budgets, now })],
+      ['markVerified', () => store.markVerified({ id: r.id, budgets, now })],
+      ['hits', () => store.hits({ key: `fail:${recipientKey(r.to)}`, now })],
       [
         'take',
         () =>
@@ -186,7 +202,11 @@ describe('redisStore on Redis', () => {
     await store.create({ record: r, ttlMs: 60_000, now: Date.now() });
     await client.script('FLUSH');
     expect(
-      await store.reserveAttempt({ id: r.id, failurePrefix: 'fail:', maxFailures: 10, now: Date.now() }),
+      await store.reserveAttempt({
+        id: r.id,
+        budgets: [{ prefix: 'fail:', limit: 10, windowMs: 3_600_000, sliding: false }],
+        now: Date.now(),
+      }),
     ).toMatchObject({ status: 'reserved' });
   });
 
@@ -196,23 +216,25 @@ describe('redisStore on Redis', () => {
     const r = record();
     const now = Date.now();
     await store.create({ record: r, ttlMs: 60_000, now });
-    await client.hdel(`${prefix}v:${r.id}`, 'u');
+    await client.hdel(`${prefix}v:{${r.id.slice(0, 4)}}${r.id.slice(4)}`, 'u');
     // The previous failure counter: INCR with a PEXPIRE.
-    await client.set(`${prefix}fail:${r.to}`, '3', 'PX', 60_000);
+    await client.set(`${prefix}fail:${recipientKey(r.to)}`, '3', 'PX', 60_000);
     // No `u`: live until its key expires, whatever the caller's clock says.
     expect(await store.get({ id: r.id, now: now + 3_600_000 })).toEqual(r);
     // Not a counter of this version: read as empty (not a WRONGTYPE error on every call), replaced on the next hit.
-    expect(await store.hits({ key: `fail:${r.to}`, now })).toBe(0);
-    expect(await store.reserveAttempt({ id: r.id, failurePrefix: 'fail:', maxFailures: 1, now })).toMatchObject({
+    expect(await store.hits({ key: `fail:${recipientKey(r.to)}`, now })).toBe(0);
+    const budgets = [{ prefix: 'fail:', limit: 1, windowMs: 60_000, sliding: false }];
+    expect(await store.reserveAttempt({ id: r.id, budgets, now })).toMatchObject({
       status: 'reserved',
-      failures: 0,
+      failuresLeft: 0,
     });
-    await store.addFailure({ key: `fail:${r.to}`, windowMs: 60_000, now });
-    expect(await store.hits({ key: `fail:${r.to}`, now })).toBe(1);
-    expect(await store.take({ rules: [{ key: `fail:${r.to}`, limit: 2, windowMs: 60_000 }], now })).toEqual({
+    expect(await store.hits({ key: `fail:${recipientKey(r.to)}`, now })).toBe(1);
+    expect(
+      await store.take({ rules: [{ key: `fail:${recipientKey(r.to)}`, limit: 2, windowMs: 60_000 }], now }),
+    ).toEqual({
       ok: true,
     });
-    expect(await store.hits({ key: `fail:${r.to}`, now })).toBe(2);
+    expect(await store.hits({ key: `fail:${recipientKey(r.to)}`, now })).toBe(2);
   });
 
   it('redisStore({ url }) makes its own client and close() quits it', async () => {
@@ -285,9 +307,33 @@ describe('redisScriptStore errors', () => {
     ['create', () => store.create({ record: r, ttlMs: 1000, now })],
     ['get', () => store.get({ id: r.id, now })],
     ['delete', () => store.delete({ id: r.id, now })],
-    ['reserveAttempt', () => store.reserveAttempt({ id: r.id, failurePrefix: 'fail:', maxFailures: 10, now })],
-    ['markVerified', () => store.markVerified({ id: r.id, now })],
-    ['addFailure', () => store.addFailure({ key: 'fail:x', windowMs: 1000, now })],
+    [
+      'reserveAttempt',
+      () =>
+        store.reserveAttempt({
+          id: r.id,
+          budgets: [{ prefix: 'fail:', limit: 10, windowMs: 1000, sliding: false }],
+          now,
+        }),
+    ],
+    [
+      'markVerified',
+      () =>
+        store.markVerified({
+          id: r.id,
+          budgets: [{ prefix: 'fail:', limit: 10, windowMs: 1000, sliding: false }],
+          now,
+        }),
+    ],
+    [
+      'refundAttempt',
+      () =>
+        store.refundAttempt({
+          id: r.id,
+          budgets: [{ prefix: 'fail:', limit: 10, windowMs: 1000, sliding: false }],
+          now,
+        }),
+    ],
     ['hits', () => store.hits({ key: 'k', now })],
     ['take', () => store.take({ rules: [{ key: 'k', limit: 1, windowMs: 1000 }], now })],
     ['release', () => store.release({ keys: ['k'], now })],
@@ -319,7 +365,7 @@ describe('redisScriptStore errors', () => {
       const results = await Promise.all(everyMethod(store).map(([, call]) => rejection(call())));
       // create, addFailure and release need no reply; every method that reads one must reject.
       for (const [i, [name]] of everyMethod(store).entries()) {
-        if (['create', 'addFailure', 'release'].includes(name)) continue;
+        if (['create', 'refundAttempt', 'release'].includes(name)) continue;
         expect(results[i], `${name} with ${JSON.stringify(reply)}`).toMatchObject({ code: 'provider_unavailable' });
         expect((results[i] as OtpError).cause, name).toBeInstanceOf(Error);
       }
@@ -357,9 +403,33 @@ describe('redisStore when Redis is down (fails closed)', () => {
       ['create', () => store.create({ record: r, ttlMs: 1000, now })],
       ['get', () => store.get({ id: r.id, now })],
       ['delete', () => store.delete({ id: r.id, now })],
-      ['reserveAttempt', () => store.reserveAttempt({ id: r.id, failurePrefix: 'fail:', maxFailures: 10, now })],
-      ['markVerified', () => store.markVerified({ id: r.id, now })],
-      ['addFailure', () => store.addFailure({ key: 'fail:x', windowMs: 1000, now })],
+      [
+        'reserveAttempt',
+        () =>
+          store.reserveAttempt({
+            id: r.id,
+            budgets: [{ prefix: 'fail:', limit: 10, windowMs: 1000, sliding: false }],
+            now,
+          }),
+      ],
+      [
+        'markVerified',
+        () =>
+          store.markVerified({
+            id: r.id,
+            budgets: [{ prefix: 'fail:', limit: 10, windowMs: 1000, sliding: false }],
+            now,
+          }),
+      ],
+      [
+        'refundAttempt',
+        () =>
+          store.refundAttempt({
+            id: r.id,
+            budgets: [{ prefix: 'fail:', limit: 10, windowMs: 1000, sliding: false }],
+            now,
+          }),
+      ],
       ['hits', () => store.hits({ key: 'k', now })],
       ['take', () => store.take({ rules: [{ key: 'k', limit: 1, windowMs: 1000 }], now })],
       ['release', () => store.release({ keys: ['k'], now })],

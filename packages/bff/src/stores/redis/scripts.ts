@@ -3,7 +3,17 @@
 // on edge runtimes over Upstash's REST API as well as on Node over node-redis or ioredis (`@otpkit/bff/redis` is the
 // ioredis binding).
 import { OtpError } from '../../errors.js';
-import type { LimitRule, OtpStore, ReserveResult, TakeResult, VerificationRecord } from '../types.js';
+import {
+  type FailureBudget,
+  type LimitRule,
+  type OtpStore,
+  type ReserveResult,
+  recipientKey,
+  recordShard,
+  SHARD_TAG_LENGTH,
+  type TakeResult,
+  type VerificationRecord,
+} from '../types.js';
 
 /** One Lua script of the store. `name` is stable and unique among `REDIS_SCRIPTS` (a client may cache by it). */
 export interface RedisScript {
@@ -23,14 +33,24 @@ export interface RedisScriptStoreOptions {
   eval: RedisEval;
   /** Prepended to every key. @defaultValue 'otpkit:' */
   prefix?: string;
+  /**
+   * The keys live on several nodes (Redis Cluster): a `take` or `release` whose keys are in several hash slots
+   * runs one script per slot, side by side (see `take`). Every other call's keys already share one slot.
+   * @defaultValue false
+   */
+  cluster?: boolean;
 }
 
-// Key layout (all under the store's prefix):
-// - `v:<id>`: a record, as a hash. `r` holds the record as JSON (its fields that never change), and the fields the
+// Key layout (all under the store's prefix). Every key about one recipient carries its shard tag as a Redis hash tag
+// (`{tag}`, see shardTag): its records (`v:{tag}<rest of the id>`: an id begins with its recipient's tag), its failure
+// budgets and send limits (`fw:{tag}+44…`, built by the flow with recipientKey). So the keys of each script share one
+// hash slot on Redis Cluster, while recipients spread over all slots; per-client and pumping counters (`ip:…`,
+// `pv:…`) have no tag and spread by their own name.
+// - `v:{tag}<rest of the id>`: a record, as a hash. `r` holds the record as JSON (its fields that never change), and the fields the
 //   scripts read or change sit beside it, so no script decodes or re-encodes JSON: `a` attempts, `ok` verified
 //   ('1'/'0'), `exp` expiresAt, `max` maxAttempts, `to` the recipient (for the failure key), `u` the moment it is
 //   gone (create's `now + ttlMs`; a record written without `u` lives until its key expires).
-// - `<key>`: a fixed-window counter (take's rules, addFailure's failure counters), as a hash { n, reset }.
+// - `<key>`: a window counter (take's rules, reserveAttempt's failure budgets), as a hash { n, reset }.
 // Records and counters are judged by the caller's `now` (against `u` and `reset`); each key also carries a Redis TTL
 // of the same length, which only collects garbage.
 
@@ -46,15 +66,24 @@ local function count(key, now)
   if n and reset and reset > now then return n, reset end
   return nil
 end
--- One hit; a new window starts at the first hit and later hits do not extend it. window: a string of digits, > 0.
-local function hit(key, now, window)
+-- One hit; a new window starts at the first hit, and later hits extend it only when sliding. window: a string of
+-- digits, > 0.
+local function hit(key, now, window, sliding)
   if count(key, now) then
     redis.call('HINCRBY', key, 'n', 1)
+    if not sliding then return end
   else
     redis.call('DEL', key)
-    redis.call('HSET', key, 'n', 1, 'reset', string.format('%.0f', now + tonumber(window)))
-    redis.call('PEXPIRE', key, window)
+    redis.call('HSET', key, 'n', 1)
   end
+  redis.call('HSET', key, 'reset', string.format('%.0f', now + tonumber(window)))
+  redis.call('PEXPIRE', key, window)
+end
+-- One hit taken back (a refund), never below 0; the window is left as it is.
+local function unhit(key, now)
+  local n = count(key, now)
+  if not n then return end
+  if n <= 1 then redis.call('DEL', key) else redis.call('HINCRBY', key, 'n', -1) end
 end
 `;
 
@@ -72,12 +101,14 @@ const script = (name: string, lua: string): RedisScript => Object.freeze({ name,
 
 /** Every script the store runs, by method: preload them (SCRIPT LOAD, ioredis `defineCommand`) if your client wants. */
 export const REDIS_SCRIPTS = Object.freeze({
-  // KEYS[1] record. ARGV: json, attempts, verified '1'/'0', expiresAt, maxAttempts, to, until, ttlMs.
+  // KEYS[1] record. ARGV: json, attempts, verified '1'/'0', expiresAt, maxAttempts, to, until, ttlMs, codeHash ('' for
+  // none).
   create: script(
     'otpkit_create',
     `
 redis.call('DEL', KEYS[1])
 redis.call('HSET', KEYS[1], 'r', ARGV[1], 'a', ARGV[2], 'ok', ARGV[3], 'exp', ARGV[4], 'max', ARGV[5], 'to', ARGV[6], 'u', ARGV[7])
+if ARGV[9] ~= '' then redis.call('HSET', KEYS[1], 'h', ARGV[9]) end
 redis.call('PEXPIRE', KEYS[1], ARGV[8])
 return 1`,
   ),
@@ -101,41 +132,65 @@ if h then return 1 end
 return 0`,
   ),
 
-  // KEYS[1] record. ARGV: now, failure key prefix (store prefix + the caller's), max failures ('' for none).
-  // Reply: {status, json, attempts, verified, failures}. The failure key is built here from the record's own `to`
-  // (the caller knows only the id): that is why it is not in KEYS, and why Redis Cluster needs every key in one hash
-  // slot (see the module doc).
+  // KEYS[1] record. ARGV: now, the guessed code's hash ('' for none), then 4 per failure budget: key prefix (store
+  // prefix + the caller's), limit ('' for none), windowMs, sliding '1'/'0'. Reply: {status, json, attempts, verified,
+  // failuresLeft ('' for none), retryAfterMs}; 'verified' when the hash is the record's (`h`). The budget keys are built here from the record's own `to` (the caller knows only the id); they
+  // share the record's hash slot (see the key layout).
   reserveAttempt: script(
     'otpkit_reserve',
     `${COUNTERS}${RECORDS}
 local now = tonumber(ARGV[1])
-local h = record(KEYS[1], now, 'r', 'a', 'ok', 'exp', 'max', 'to')
+local h = record(KEYS[1], now, 'r', 'a', 'ok', 'exp', 'max', 'to', 'h')
 if not h then return {'not_found'} end
 if h[3] == '1' then return {'already_verified', h[1], h[2], h[3]} end
 if now >= tonumber(h[4]) then return {'expired', h[1], h[2], h[3]} end
-local failures = count(ARGV[2] .. h[6], now) or 0
-if tonumber(h[2]) >= tonumber(h[5]) or failures >= (tonumber(ARGV[3]) or math.huge) then
-  return {'exhausted', h[1], h[2], h[3], failures}
+local left, wait = math.huge, 0
+for i = 3, #ARGV, 4 do
+  local key, limit = ARGV[i] .. h[6], tonumber(ARGV[i + 1]) or math.huge
+  local n, reset = count(key, now)
+  n = n or 0
+  if limit - n < left then left = limit - n end
+  if n >= limit then
+    local w = (n > 0 and reset - now) or tonumber(ARGV[i + 2])
+    if w > wait then wait = w end
+  end
+end
+local shown = ''
+if tonumber(h[2]) >= tonumber(h[5]) or left <= 0 then
+  if left < math.huge then shown = string.format('%.0f', math.max(0, left)) end
+  return {'exhausted', h[1], h[2], h[3], shown, wait}
 end
 local a = redis.call('HINCRBY', KEYS[1], 'a', 1)
-return {'reserved', h[1], a, h[3], failures}`,
+if ARGV[2] ~= '' and h[7] == ARGV[2] then
+  redis.call('HSET', KEYS[1], 'ok', '1')
+  return {'verified', h[1], a, '1'}
+end
+for i = 3, #ARGV, 4 do hit(ARGV[i] .. h[6], now, ARGV[i + 2], ARGV[i + 3] == '1') end
+if left < math.huge then shown = string.format('%.0f', left - 1) end
+return {'reserved', h[1], a, h[3], shown, 0}`,
   ),
 
-  // KEYS[1] record. ARGV: now. Reply: 1 for the call that marked it, 0 if it already was or is gone.
+  // KEYS[1] record. ARGV: now, then the failure key prefixes to refund. Reply: 1 for the call that marked it (and
+  // refunded), 0 if it already was or is gone.
   markVerified: script(
     'otpkit_verified',
-    `${RECORDS}
-local h = record(KEYS[1], tonumber(ARGV[1]), 'ok')
+    `${COUNTERS}${RECORDS}
+local now = tonumber(ARGV[1])
+local h = record(KEYS[1], now, 'ok', 'to')
 if not h or h[1] == '1' then return 0 end
 redis.call('HSET', KEYS[1], 'ok', '1')
+for i = 2, #ARGV do unhit(ARGV[i] .. h[2], now) end
 return 1`,
   ),
 
-  // KEYS[1] counter. ARGV: now, windowMs.
-  addFailure: script(
-    'otpkit_failure',
-    `${COUNTERS}
-hit(KEYS[1], tonumber(ARGV[1]), ARGV[2])
+  // KEYS[1] record. ARGV: now, then the failure key prefixes to refund.
+  refundAttempt: script(
+    'otpkit_refund',
+    `${COUNTERS}${RECORDS}
+local now = tonumber(ARGV[1])
+local h = record(KEYS[1], now, 'to')
+if not h then return 0 end
+for i = 2, #ARGV do unhit(ARGV[i] .. h[1], now) end
 return 1`,
   ),
 
@@ -158,7 +213,7 @@ for i, key in ipairs(KEYS) do
 end
 if worstAt > 0 then return {0, worst, worstAt} end
 for i, key in ipairs(KEYS) do
-  if tonumber(ARGV[2 * i + 1]) > 0 then hit(key, now, ARGV[2 * i + 1]) end
+  if tonumber(ARGV[2 * i + 1]) > 0 then hit(key, now, ARGV[2 * i + 1], false) end
 end
 return {1}`,
   ),
@@ -170,13 +225,22 @@ return {1}`,
 return count(KEYS[1], tonumber(ARGV[1])) or 0`,
   ),
 
+  // KEYS: counters to take one hit back from (never below 0): a take on Redis Cluster that one slot refused gives
+  // back what the other slots counted. ARGV: now.
+  untake: script(
+    'otpkit_untake',
+    `${COUNTERS}
+for _, key in ipairs(KEYS) do unhit(key, tonumber(ARGV[1])) end
+return 1`,
+  ),
+
   // KEYS: counters to forget.
   release: script(
     'otpkit_release',
     `
 return redis.call('DEL', unpack(KEYS))`,
   ),
-} satisfies Record<keyof OtpStore, RedisScript>);
+} satisfies Record<Exclude<keyof OtpStore, 'counterShards'> | 'untake', RedisScript>);
 
 // ----- Replies, decoded defensively: ioredis gives numbers as numbers, REST clients may give them as strings, and
 // @upstash/redis parses any string that is valid JSON (the record's JSON arrives as an object, '1' as 1).
@@ -217,9 +281,8 @@ const whole = (ms: number) => Math.max(1, Math.ceil(ms));
  * Fails closed: any error from `eval` (or a reply that makes no sense) rejects with
  * `OtpError('provider_unavailable')` (503) with the error as its `cause`, and nothing is verified without its record.
  *
- * Redis Cluster: `reserveAttempt` reads the failure counter named after the record's recipient, and `take` spans
- * several keys, so today every key must live in one hash slot: use a prefix with a hash tag (`prefix: '{otpkit}:'`)
- * or a single primary (with replicas). (A later key layout will lift this.)
+ * Redis Cluster (`cluster: true`): every script's keys share one hash slot (the recipient's shard tag, see the key
+ * layout), so records and counters spread over every primary; `take` and `release` run one script per slot.
  *
  * ```ts
  * // Upstash over REST (edge runtimes): the Upstash SDK's EVAL.
@@ -233,7 +296,28 @@ export function redisScriptStore(options: RedisScriptStoreOptions): OtpStore {
   const prefix = options.prefix ?? 'otpkit:';
   const evaluate = options.eval;
   const S = REDIS_SCRIPTS;
-  const recordKey = (id: string) => `${prefix}v:${id}`;
+  // The id's shard tag as the key's hash tag: the record lives in the slot of its recipient's counters.
+  const recordKey = (id: string) => `${prefix}v:{${recordShard(id)}}${id.slice(SHARD_TAG_LENGTH)}`;
+  const cluster = options.cluster ?? false;
+  // On a cluster, the flow splits its hottest counters (the send budgets) in 16 pieces: about 5 per primary of 3.
+  const refunds = (budgets: readonly FailureBudget[]) => budgets.map((b) => prefix + b.prefix);
+  /** One take script over rules that share a slot. */
+  const takeIn = (group: readonly LimitRule[], now: number): Promise<TakeResult> => {
+    const args: (string | number)[] = [now];
+    for (const rule of group) args.push(Number.isFinite(rule.limit) ? rule.limit : '', whole(rule.windowMs));
+    return run(
+      S.take,
+      group.map((rule) => prefix + rule.key),
+      args,
+      (reply): TakeResult => {
+        const [ok, wait, at] = list(reply);
+        if (num(ok) === 1) return { ok: true };
+        const rule = group[num(at) - 1];
+        if (!rule) throw new TypeError(`Redis replied rule ${String(at)} of ${group.length}`);
+        return { ok: false, retryAfterMs: num(wait), key: rule.key };
+      },
+    );
+  };
 
   // The one place errors are wrapped: the cause stays attached for the server's log (the flow logs the chain).
   const run = async <T>(
@@ -250,6 +334,7 @@ export function redisScriptStore(options: RedisScriptStoreOptions): OtpStore {
   };
 
   return {
+    ...(cluster ? { counterShards: 16 } : {}),
     create: ({ record, ttlMs, now }) => {
       const ms = whole(ttlMs);
       return run(
@@ -261,9 +346,10 @@ export function redisScriptStore(options: RedisScriptStoreOptions): OtpStore {
           record.verified ? '1' : '0',
           record.expiresAt,
           record.maxAttempts,
-          record.to,
+          recipientKey(record.to),
           now + ms,
           ms,
+          record.codeHash ?? '',
         ],
         () => undefined,
       );
@@ -278,71 +364,118 @@ export function redisScriptStore(options: RedisScriptStoreOptions): OtpStore {
 
     delete: ({ id, now }) => run(S.delete, [recordKey(id)], [now], (reply) => num(reply) === 1),
 
-    reserveAttempt: ({ id, failurePrefix, maxFailures, now }) =>
-      run(
-        S.reserveAttempt,
-        [recordKey(id)],
-        [now, prefix + failurePrefix, Number.isFinite(maxFailures) ? maxFailures : ''],
-        (reply): ReserveResult => {
-          const [status, json, attempts, verified, failures] = list(reply);
-          switch (text(status)) {
-            case 'not_found':
-              return { status: 'not_found' };
-            case 'reserved':
-            case 'exhausted':
-              return {
-                status: text(status) as 'reserved' | 'exhausted',
-                record: toRecord(json, attempts, verified),
-                failures: num(failures),
-              };
-            case 'expired':
-            case 'already_verified':
-              return {
-                status: text(status) as 'expired' | 'already_verified',
-                record: toRecord(json, attempts, verified),
-              };
-            default:
-              throw new TypeError(`Redis replied an unknown status ${text(status)}`);
-          }
-        },
-      ),
+    reserveAttempt: ({ id, budgets, now, codeHash }) => {
+      const args: (string | number)[] = [now, codeHash ?? ''];
+      for (const b of budgets) {
+        args.push(prefix + b.prefix, Number.isFinite(b.limit) ? b.limit : '', whole(b.windowMs), b.sliding ? '1' : '0');
+      }
+      return run(S.reserveAttempt, [recordKey(id)], args, (reply): ReserveResult => {
+        const [status, json, attempts, verified, left, wait] = list(reply);
+        const failuresLeft = text(left) === '' ? Number.POSITIVE_INFINITY : num(left);
+        switch (text(status)) {
+          case 'not_found':
+            return { status: 'not_found' };
+          case 'reserved':
+            return { status: 'reserved', record: toRecord(json, attempts, verified), failuresLeft };
+          case 'verified':
+            return { status: 'verified', record: toRecord(json, attempts, verified) };
+          case 'exhausted':
+            return {
+              status: 'exhausted',
+              record: toRecord(json, attempts, verified),
+              failuresLeft,
+              retryAfterMs: num(wait),
+            };
+          case 'expired':
+          case 'already_verified':
+            return {
+              status: text(status) as 'expired' | 'already_verified',
+              record: toRecord(json, attempts, verified),
+            };
+          default:
+            throw new TypeError(`Redis replied an unknown status ${text(status)}`);
+        }
+      });
+    },
 
-    markVerified: ({ id, now }) => run(S.markVerified, [recordKey(id)], [now], (reply) => num(reply) === 1),
+    markVerified: ({ id, budgets, now }) =>
+      run(S.markVerified, [recordKey(id)], [now, ...refunds(budgets)], (reply) => num(reply) === 1),
 
-    addFailure: ({ key, windowMs, now }) => run(S.addFailure, [prefix + key], [now, whole(windowMs)], () => undefined),
+    refundAttempt: ({ id, budgets, now }) =>
+      run(S.refundAttempt, [recordKey(id)], [now, ...refunds(budgets)], () => undefined),
 
     take: async ({ rules, now }) => {
       // A window of 0 is no rule (as in memory): left out here, so `at` indexes `counted`.
       const counted = rules.filter((rule: LimitRule) => rule.windowMs > 0);
       if (counted.length === 0) return { ok: true };
-      const args: (string | number)[] = [now];
-      for (const rule of counted) args.push(Number.isFinite(rule.limit) ? rule.limit : '', whole(rule.windowMs));
-      return run(
-        S.take,
-        counted.map((rule) => prefix + rule.key),
-        args,
-        (reply): TakeResult => {
-          const [ok, wait, at] = list(reply);
-          if (num(ok) === 1) return { ok: true };
-          const rule = counted[num(at) - 1];
-          if (!rule) throw new TypeError(`Redis replied rule ${String(at)} of ${counted.length}`);
-          return { ok: false, retryAfterMs: num(wait), key: rule.key };
-        },
+      // One script per hash slot (only on Redis Cluster; one script for all rules on a single Redis). Each is atomic
+      // on its own; if any refuses, the others give back what they counted. So no counter ever goes past its limit
+      // (each is judged atomically where it lives), but a take refused in one slot holds room in the others for the
+      // moment between its scripts: it may refuse a concurrent take there that had room (never admit one that had
+      // not).
+      const groups = cluster ? bySlot(counted, (rule) => prefix + rule.key) : [counted];
+      const results = await Promise.all(groups.map((group) => takeIn(group, now)));
+      let refused: { ok: false; retryAfterMs: number; key: string } | undefined;
+      for (const result of results) {
+        if (!result.ok && (!refused || result.retryAfterMs > refused.retryAfterMs)) refused = result;
+      }
+      if (!refused) return { ok: true };
+      const taken = groups.filter((_, i) => results[i]?.ok);
+      await Promise.all(
+        taken.map((group) =>
+          run(
+            S.untake,
+            group.map((rule) => prefix + rule.key),
+            [now],
+            () => undefined,
+          ),
+        ),
       );
+      return refused;
     },
 
     hits: ({ key, now }) => run(S.hits, [prefix + key], [now], num),
 
     release: async ({ keys }) => {
       if (keys.length === 0) return;
-      await run(
-        S.release,
-        keys.map((key) => prefix + key),
-        [],
-        () => undefined,
+      const groups = cluster ? bySlot(keys, (key) => prefix + key) : [keys];
+      await Promise.all(
+        groups.map((group) =>
+          run(
+            S.release,
+            group.map((key) => prefix + key),
+            [],
+            () => undefined,
+          ),
+        ),
       );
     },
   };
+}
+
+/**
+ * What decides a key's hash slot on Redis Cluster: the first non-empty `{…}` in it, else the whole key. Keys with
+ * the same answer share a slot.
+ */
+export function hashTagOf(key: string): string {
+  const open = key.indexOf('{');
+  if (open >= 0) {
+    const close = key.indexOf('}', open + 1);
+    if (close > open + 1) return key.slice(open + 1, close);
+  }
+  return key;
+}
+
+/** Items grouped by the hash slot of their key, in first-seen order. */
+function bySlot<T>(items: readonly T[], keyOf: (item: T) => string): T[][] {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const tag = hashTagOf(keyOf(item));
+    const group = groups.get(tag);
+    if (group) group.push(item);
+    else groups.set(tag, [item]);
+  }
+  return [...groups.values()];
 }
 
 const sha1s = new Map<string, Promise<string>>();
