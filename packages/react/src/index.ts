@@ -39,11 +39,13 @@ export {
 export { canVerify, isBusy, isFinished, isVerified, type OtpStatus, statusOfError } from './core/status.js';
 export { useCountdown } from './hooks/use-countdown.js';
 export {
+  isOtpkitMutation,
   type OtpInputBindings,
+  otpkitMutationMeta,
   type UseOtpVerification,
   type UseOtpVerificationOptions,
   type UseOtpVerificationResult,
   useOtpVerification,
 } from './hooks/use-otp-verification.js';
 export { en, type OtpMessages } from './i18n/locales/en.js';
-export { formatTime } from './i18n/messages.js';
+export { formatTime, statusMessage } from './i18n/messages.js';

@@ -106,7 +106,7 @@ export function OtpVerification({ messages, defaultTo = '', className = '', ...o
           {/* A finished code (expired, used, too many attempts): the input goes, only a new code helps. */}
           {!isFinished(status) && (
             <>
-              <OtpInput {...otp.inputProps} aria-label={m.codeLabel} name="code" autoFocus />
+              <OtpInput {...otp.inputProps} aria-label={m.codeLabel} name="code" autoFocus webOtp />
               <ExpiryCountdown expiresAt={otp.expiresAt} onExpire={otp.expire} messages={m} />
             </>
           )}

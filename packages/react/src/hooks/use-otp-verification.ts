@@ -45,6 +45,17 @@ export interface UseOtpVerificationResult extends OtpState {
 /** @deprecated Renamed `UseOtpVerificationResult` (as TanStack names `UseMutationResult`). */
 export type UseOtpVerification = UseOtpVerificationResult;
 
+/**
+ * The `meta` of every mutation the kit runs (`mutationKey: ['otpkit', 'send' | 'verify' | 'resend']`). The kit shows
+ * its own errors, so an app's global `MutationCache({ onError })` (a toast for every failed mutation) should skip
+ * these: `if (isOtpkitMutation(mutation)) return;`.
+ */
+export const otpkitMutationMeta = { otpkit: true } as const;
+
+/** True for the kit's own mutations (see `otpkitMutationMeta`), for a global `MutationCache` `onError`/`onSuccess`. */
+export const isOtpkitMutation = (mutation: { meta?: Record<string, unknown> | undefined }): boolean =>
+  mutation.meta?.otpkit === true;
+
 /** A request as a mutation's variables: a closure, so the cache (and devtools) hold a function, never the number
  * or the code. */
 type Request<T> = () => Promise<T>;
@@ -111,7 +122,7 @@ export function useOtpVerification(options: UseOtpVerificationOptions = {}): Use
           networkMode: 'always',
           gcTime: 0,
           // So an app's global MutationCache onError (e.g. a toast on every failed mutation) can skip ours.
-          meta: { otpkit: true },
+          meta: otpkitMutationMeta,
         }));
         // reset() detaches the observer, so the finished mutation is garbage-collected from the app's cache; not
         // while the observer runs a newer request of the route (this one was aborted by a reset in between).
