@@ -434,11 +434,11 @@ async function deliver(
         }),
       );
     }
-    // A timeout or 5xx may still have delivered a message, so the gate stays closed then. Any other refusal means
-    // nothing went out: reopen the gate so the user is not told to wait for a code that never came.
-    if (err.code !== 'provider_unavailable') {
-      await fromStore(ctx, (s) => s.release({ keys: [gateKey(input.to)], now: input.now }));
-    }
+    // The provider failed: reopen the gate, so the user who was told "try again" can, instead of waiting out a
+    // code lifetime for a code that most likely never came. (A timeout or 5xx may still have delivered one; a second
+    // message is the lesser harm. The send still counts against the per-number limit and doubles the next cooldown,
+    // so retries stay bounded.)
+    await fromStore(ctx, (s) => s.release({ keys: [gateKey(input.to)], now: input.now }));
     throw err;
   }
 }

@@ -5,7 +5,7 @@ import type { VerificationRecord } from '../stores/types.js';
 import { type Caller, DEFAULT_PURPOSE, type FlowContext, fromProvider, fromStore, seconds } from './context.js';
 import { emit } from './events.js';
 import { checkCode, isVerificationId, stringFields } from './input.js';
-import { FAILURE_PREFIX } from './limits.js';
+import { FAILURE_PREFIX, gateKey } from './limits.js';
 import { maskRecipient } from './mask.js';
 import { signProof } from './proof.js';
 import { notFound, policyOf } from './send.js';
@@ -50,9 +50,10 @@ export async function verify(
         ...about(reserved.record, now),
         scope: numberLocked ? 'recipient' : 'verification',
       });
+      if (!numberLocked) await openGate(ctx, reserved.record, now);
       throw new OtpError('too_many_attempts', {
         message: 'Too many wrong codes. Request a new one.',
-        retryAfter: seconds(numberLocked ? config.failureWindowMs : reserved.record.resendAt - now),
+        retryAfter: seconds(numberLocked ? config.failureWindowMs : newCodeWaitMs(ctx, reserved.record, now)),
       });
     }
   }
@@ -72,6 +73,9 @@ export async function verify(
       s.addFailure({ key: FAILURE_PREFIX + record.to, windowMs: config.failureWindowMs, now }),
     );
     const attemptsLeft = Math.max(0, Math.min(record.maxAttempts - record.attempts, config.maxFailures - failures - 1));
+    // This code can no longer succeed: "Send a new code" must work now, not after the cooldown (the recipient's
+    // failure limit, checked by every send, still bounds the guesses).
+    if (!attemptsLeft) await openGate(ctx, record, now);
     logger.info('wrong code', { to: maskRecipient(record.to), attemptsLeft });
     emit(ctx, { type: 'verify_wrong', ...about(record, now), attemptsLeft });
     return { verified: false, attemptsLeft };
@@ -80,6 +84,8 @@ export async function verify(
     // Two right guesses raced; the other request won and its caller got the proof.
     throw new OtpError('already_verified');
   }
+  // The code is used: a new one (another purpose, another tab) need not wait for the cooldown.
+  await openGate(ctx, record, now);
   await config.onVerified?.({ to: record.to, request: caller.request });
   // JWT times are whole seconds.
   const iat = Math.floor(config.now() / 1000);
@@ -92,6 +98,21 @@ export async function verify(
   logger.info('verified', { to: maskRecipient(record.to) });
   emit(ctx, { type: 'verified', ...about(record, config.now()) });
   return { verified: true, proof };
+}
+
+/**
+ * Reopens the recipient's resend gate once its verification can no longer succeed (used, or out of attempts), so a
+ * fresh send is not refused for a cooldown that protected a code now dead. A provider that refuses a second code
+ * while the first is valid still does (see newCodeWaitMs).
+ */
+async function openGate(ctx: FlowContext, record: VerificationRecord, now: number): Promise<void> {
+  await fromStore(ctx, (s) => s.release({ keys: [gateKey(record.to)], now }));
+}
+
+/** When a new code can be had after this verification ran out of attempts: at once, unless the provider refuses a
+ * second code while this one is valid. */
+function newCodeWaitMs(ctx: FlowContext, record: VerificationRecord, now: number): number {
+  return ctx.provider.resend === 'blocked-while-valid' ? Math.max(0, record.expiresAt - now) : 0;
 }
 
 /** Asks whoever checks the code: our own hash, or the provider. */

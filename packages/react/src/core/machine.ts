@@ -53,7 +53,9 @@ export interface OtpMachine {
   getState(): OtpState;
   /** Calls `listener` after every state change. Returns the unsubscribe function. */
   subscribe(listener: () => void): () => void;
-  /** Starts a new verification (cancels nothing server-side). Ignored while a request is in flight. */
+  /** Starts a new verification (cancels nothing server-side). Ignored while a request is in flight. After a
+   * `reset()`, a send to the same recipient while its code is still open returns to that code (no request, no new
+   * message: the code the user may already have keeps working). */
   send(to: string, options?: SendOptions): Promise<void>;
   /** Checks a code. Ignored unless a code is open and no request is in flight (so a duplicate never goes out). */
   verify(code: string): Promise<void>;
@@ -63,7 +65,7 @@ export interface OtpMachine {
    * zero); a no-op before that, and while a request is in flight: that answer still lands, then this runs again.
    * `error` is left as it was (the last request's error, if any). */
   expire(): void;
-  /** Aborts any request and returns to `idle`. */
+  /** Aborts any request and returns to `idle` ("change number"). An open code is kept aside: see `send`. */
   reset(): void;
   /** Aborts any request; its result is dropped and the status rolls back. The machine stays usable, because
    * React StrictMode and <Activity> clean up and re-run effects on the same instance. */
@@ -91,6 +93,8 @@ export function createOtpMachine(client: OtpClient, options: OtpMachineOptions =
   let state = initialOtpState;
   // The full recipient, kept (never in state) so a resend can fall back to a fresh send after a 404.
   let last: [to: string, options: SendOptions] | undefined;
+  // What reset() set aside: the recipient and the state of its still-open code.
+  let kept: [to: string, state: OtpState] | undefined;
   // The request in flight and the status before it. A response is used only while its flight is still this
   // one: reset/dispose clear it, so a late answer is dropped.
   let flight: [AbortController, OtpStatus] | undefined;
@@ -179,6 +183,12 @@ export function createOtpMachine(client: OtpClient, options: OtpMachineOptions =
 
     async send(to, { locale = options.locale } = {}) {
       if (flight) return;
+      const [keptTo, keptState] = kept ?? [];
+      kept = undefined;
+      if (keptState && keptTo === to && now() < (keptState.expiresAt as number)) {
+        last = [to, { locale }];
+        return set({ ...keptState, status: 'code_sent', error: null });
+      }
       last = [to, { locale }];
       const { codeLength, wrongCodes } = state;
       await run(
@@ -237,6 +247,8 @@ export function createOtpMachine(client: OtpClient, options: OtpMachineOptions =
 
     reset() {
       abort();
+      // (A code in flight or finished is not worth keeping: canVerify says which can still succeed.)
+      kept = last && canVerify(state) ? [last[0], state] : undefined;
       last = undefined;
       set(initialOtpState);
     },
