@@ -14,6 +14,7 @@ export const ERROR_STATUS = {
   payload_too_large: 413,
   unsupported_media_type: 415,
   undeliverable: 422,
+  channel_unavailable: 422,
   too_many_attempts: 429,
   rate_limited: 429,
   internal_error: 500,
@@ -44,6 +45,9 @@ export interface SendRequest {
   /** What the verification is for (`sign-in`, `change-phone`, …): one of the purposes the server declares, else
    * 400 invalid_request. The proof carries it. Unset: the purpose `default`. */
   purpose?: string;
+  /** Ask for this channel instead of the server's default (the drop-in's "Send by WhatsApp" / "Call me"). A
+   * channel the provider cannot be asked for: 422 channel_unavailable. Unset: the provider's default. */
+  channel?: Channel;
 }
 
 /** Body of `POST …/verify`. */
@@ -55,6 +59,8 @@ export interface VerifyRequest {
 /** Body of `POST …/resend`. */
 export interface ResendRequest {
   verificationId: string;
+  /** As on send: the new code goes by this channel. */
+  channel?: Channel;
 }
 
 /** 200 body of `POST …/send` and `POST …/resend`. */

@@ -34,6 +34,7 @@ export {
   type OtpMachineOptions,
   type OtpState,
   type OtpStateError,
+  type ResendOptions,
   type SendOptions,
 } from './core/machine.js';
 export { canVerify, isBusy, isFinished, isVerified, type OtpStatus, statusOfError } from './core/status.js';

@@ -1,4 +1,4 @@
-import type { Locale, ResendRequest, SendRequest, SendResponse } from '../contract.js';
+import type { Channel, Locale, ResendRequest, SendRequest, SendResponse } from '../contract.js';
 import { hmac, randomCode, randomId } from '../crypto.js';
 import { OtpError } from '../errors.js';
 import type { ProviderSendResult } from '../providers/types.js';
@@ -13,7 +13,7 @@ import {
   seconds,
 } from './context.js';
 import { emit, type SendRefusedReason } from './events.js';
-import { checkLocale, isVerificationId, stringFields } from './input.js';
+import { checkChannel, checkLocale, isVerificationId, stringFields } from './input.js';
 import { ipBucket } from './ip.js';
 import { FAILURE_PREFIX, gateKey, ipKey, messageKey, resendWaitMs, sendsKey } from './limits.js';
 import { maskRecipient } from './mask.js';
@@ -65,6 +65,8 @@ function refusalReason(error: unknown): SendRefusedReason {
       return 'provider_rate_limited';
     case 'undeliverable':
       return 'undeliverable';
+    case 'channel_unavailable':
+      return 'channel_unavailable';
     case 'provider_error':
       return 'provider_error';
     default:
@@ -74,8 +76,9 @@ function refusalReason(error: unknown): SendRefusedReason {
 
 /** `POST …/send`: a new verification for `to`. */
 export async function send(ctx: FlowContext, input: SendRequest | unknown, caller: Caller = {}): Promise<SendResponse> {
-  const fields = stringFields(input, ['to'], ['locale', 'purpose']);
+  const fields = stringFields(input, ['to'], ['locale', 'purpose', 'channel']);
   const locale = checkLocale(fields.locale);
+  const channel = checkChannel(fields.channel);
   const purpose = checkPurpose(ctx, fields.purpose);
   let recipient: Recipient | undefined;
   let invalid: unknown;
@@ -89,7 +92,11 @@ export async function send(ctx: FlowContext, input: SendRequest | unknown, calle
   emit(ctx, { type: 'send_requested', ...requested });
   try {
     if (!recipient) throw invalid;
-    const { record, body, provider } = await start(ctx, { recipient, locale, purpose, resendCount: 0 }, caller);
+    const { record, body, provider } = await start(
+      ctx,
+      { recipient, locale, purpose, channel, resendCount: 0 },
+      caller,
+    );
     emit(ctx, {
       type: 'sent',
       provider,
@@ -112,7 +119,9 @@ export async function resend(
   input: ResendRequest | unknown,
   caller: Caller = {},
 ): Promise<SendResponse> {
-  const { verificationId } = stringFields(input, ['verificationId']);
+  const fields = stringFields(input, ['verificationId'], ['channel']);
+  const { verificationId } = fields;
+  const channel = checkChannel(fields.channel);
   const now = ctx.config.now();
   const old = isVerificationId(verificationId) ? await fromStore(ctx, (s) => s.get({ id: verificationId, now })) : null;
   if (!old) throw notFound();
@@ -135,7 +144,7 @@ export async function resend(
     const recipient = recipientOf(ctx, old.to);
     started = await start(
       ctx,
-      { recipient, locale: old.locale, purpose, resendCount: old.resendCount + 1, previous: old },
+      { recipient, locale: old.locale, purpose, channel, resendCount: old.resendCount + 1, previous: old },
       caller,
     );
   } catch (error) {
@@ -192,6 +201,19 @@ function recipientOf(ctx: FlowContext, raw: string): Recipient {
   }
 }
 
+/** A channel asked for must fit the recipient (e-mail for an address, a phone channel for a number) and be one the
+ * provider can be asked for: refused before any limit is counted, so a wrong ask costs nothing. */
+function checkProviderChannel(ctx: FlowContext, recipient: Recipient, channel: Channel | undefined): void {
+  if (channel === undefined) return;
+  const fits = (channel === 'email') === (recipient.kind === 'email');
+  if (fits && (ctx.provider.channels ?? []).includes(channel)) return;
+  throw new OtpError('channel_unavailable', {
+    message: fits
+      ? `This server cannot send a code by ${channel}.`
+      : `A code for ${recipient.kind === 'email' ? 'an e-mail address' : 'a phone number'} cannot go by ${channel}.`,
+  });
+}
+
 /** The app's own rule: an OtpError it throws refuses the send as it is; anything else is a bug (500). */
 async function beforeSend(ctx: FlowContext, event: Parameters<NonNullable<FlowContext['config']['beforeSend']>>[0]) {
   try {
@@ -205,6 +227,8 @@ interface StartInput {
   recipient: Recipient;
   locale: Locale | undefined;
   purpose: string;
+  /** The channel asked for; unset: the provider's default. */
+  channel?: Channel | undefined;
   resendCount: number;
   /** The verification a resend replaces. */
   previous?: VerificationRecord;
@@ -218,6 +242,7 @@ async function start(ctx: FlowContext, input: StartInput, caller: Caller) {
   const to = recipient.key;
   const policy = policyOf(ctx, input.purpose);
   const now = config.now();
+  checkProviderChannel(ctx, recipient, input.channel);
   await beforeSend(ctx, {
     to,
     kind: recipient.kind,
@@ -255,6 +280,7 @@ async function start(ctx: FlowContext, input: StartInput, caller: Caller) {
   const sent = await deliver(ctx, {
     id,
     to,
+    channel: input.channel,
     locale: input.locale,
     purpose: input.purpose,
     ttlMs: policy.ttlMs,
@@ -388,6 +414,7 @@ async function deliver(
   input: {
     id: string;
     to: string;
+    channel: Channel | undefined;
     locale: Locale | undefined;
     purpose: string;
     ttlMs: number;
@@ -402,6 +429,7 @@ async function deliver(
     ttlSeconds: input.ttlMs / 1000,
     codeLength: provider.codeLength,
     purpose: input.purpose,
+    channel: input.channel,
   };
   const testCode = ctx.config.testNumbers.get(input.to);
   if (testCode !== undefined) {

@@ -721,6 +721,9 @@ describe.each(MODES)('every error code of the contract (%s)', (mode) => {
               return t.post('send', { to: TO });
             },
           },
+    // EngageLab's channels are its template's: none can be asked for per request. UniMTX has WhatsApp, but e-mail is
+    // no channel for a number.
+    channel_unavailable: { run: (t) => t.post('send', { to: TO, channel: mode === 'unimtx' ? 'email' : 'whatsapp' }) },
     too_many_attempts: { run: wrongFiveTimes },
     rate_limited: {
       run: async (t) => {

@@ -24,6 +24,7 @@ export type OtpErrorCode =
   | 'payload_too_large'
   | 'unsupported_media_type'
   | 'undeliverable'
+  | 'channel_unavailable'
   | 'too_many_attempts'
   | 'rate_limited'
   | 'internal_error'
@@ -39,6 +40,9 @@ export interface SendRequest {
   /** What the verification is for (`sign-in`, `change-phone`, …): one of the purposes the server declares. The
    * server's proof carries it. Unset: the server's `default` purpose. */
   purpose?: string;
+  /** Ask for this channel instead of the server's default ("Send by WhatsApp", "Call me"); one the provider cannot
+   * be asked for is 422 channel_unavailable. Unset: the provider's default. */
+  channel?: Channel;
 }
 
 /** Body of `POST …/verify`. */
@@ -50,6 +54,8 @@ export interface VerifyRequest {
 /** Body of `POST …/resend`. */
 export interface ResendRequest {
   verificationId: string;
+  /** As on send: the new code goes by this channel. */
+  channel?: Channel;
 }
 
 /** 200 body of `POST …/send` and `POST …/resend`. */

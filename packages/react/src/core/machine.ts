@@ -38,6 +38,14 @@ export interface OtpState {
 export interface SendOptions {
   /** The message template's language (BCP 47). @defaultValue the machine's `locale` */
   locale?: Locale;
+  /** Ask for this channel ("Send by WhatsApp", "Call me"). @defaultValue the server's */
+  channel?: Channel;
+}
+
+/** Options of one resend. */
+export interface ResendOptions {
+  /** The new code goes by this channel. @defaultValue the server's */
+  channel?: Channel;
 }
 
 export interface OtpMachineOptions {
@@ -59,8 +67,9 @@ export interface OtpMachine {
   send(to: string, options?: SendOptions): Promise<void>;
   /** Checks a code. Ignored unless a code is open and no request is in flight (so a duplicate never goes out). */
   verify(code: string): Promise<void>;
-  /** New code for the open verification; if the server no longer knows it, a fresh send to the same recipient. */
-  resend(): Promise<void>;
+  /** New code for the open verification (by `channel`, when given); if the server no longer knows it, a fresh send
+   * to the same recipient. */
+  resend(options?: ResendOptions): Promise<void>;
   /** Moves an open code to `expired` once its `expiresAt` has passed (call it when an ExpiryCountdown reaches
    * zero); a no-op before that, and while a request is in flight: that answer still lands, then this runs again.
    * `error` is left as it was (the last request's error, if any). */
@@ -181,19 +190,19 @@ export function createOtpMachine(client: OtpClient, options: OtpMachineOptions =
       return () => listeners.delete(listener);
     },
 
-    async send(to, { locale = options.locale } = {}) {
+    async send(to, { locale = options.locale, channel } = {}) {
       if (flight) return;
       const [keptTo, keptState] = kept ?? [];
       kept = undefined;
-      if (keptState && keptTo === to && now() < (keptState.expiresAt as number)) {
-        last = [to, { locale }];
+      last = [to, { locale }];
+      // (A channel asked for is a new message by that channel: the kept code is not what the user wants then.)
+      if (keptState && keptTo === to && !channel && now() < (keptState.expiresAt as number)) {
         return set({ ...keptState, status: 'code_sent', error: null });
       }
-      last = [to, { locale }];
       const { codeLength, wrongCodes } = state;
       await run(
         { ...initialOtpState, status: 'sending', codeLength, wrongCodes },
-        (signal) => client.send({ to, locale, signal }),
+        (signal) => client.send({ to, locale, ...(channel && { channel }), signal }),
         sent,
       );
     },
@@ -224,17 +233,18 @@ export function createOtpMachine(client: OtpClient, options: OtpMachineOptions =
       );
     },
 
-    async resend() {
+    async resend({ channel } = {}) {
       const id = state.verificationId;
       // Nothing to resend once verified (`verified`, `already_verified`).
       if (flight || isVerified(state.status)) return;
-      if (id === null) return last && machine.send(...last);
+      const again = () => last && machine.send(last[0], { ...last[1], ...(channel && { channel }) });
+      if (id === null) return again();
       await run(
         { status: 'sending' },
-        (signal) => client.resend({ verificationId: id, signal }),
+        (signal) => client.resend({ verificationId: id, ...(channel && { channel }), signal }),
         sent,
         // Gone from the server: a fresh send to the same recipient (which starts from a state without this id).
-        (error) => (error.code === 'not_found' && last ? machine.send(...last) : failed(error)),
+        (error) => (error.code === 'not_found' && last ? again() : failed(error)),
       );
     },
 

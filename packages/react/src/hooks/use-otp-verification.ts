@@ -3,7 +3,7 @@ import { MutationObserver, QueryClient, QueryClientContext } from '@tanstack/rea
 import { useContext, useEffect, useMemo, useState, useSyncExternalStore } from 'react';
 import { createOtpClient, type OtpClient, type OtpClientOptions } from '../core/client.js';
 import type { Locale } from '../core/contract.js';
-import { createOtpMachine, type OtpState, type SendOptions } from '../core/machine.js';
+import { createOtpMachine, type OtpState, type ResendOptions, type SendOptions } from '../core/machine.js';
 import { canVerify } from '../core/status.js';
 
 // What the components need of the core comes through the hooks: components do not import core/ themselves.
@@ -35,7 +35,8 @@ export interface UseOtpVerificationResult extends OtpState {
   /** Sends a code to `to`, in `options.locale` (else the hook's `locale`). */
   send(to: string, options?: SendOptions): Promise<void>;
   verify(code: string): Promise<void>;
-  resend(): Promise<void>;
+  /** A new code (by `options.channel`, when given: "Send by WhatsApp", "Call me"). */
+  resend(options?: ResendOptions): Promise<void>;
   /** Status `expired` once `expiresAt` has passed: `<ExpiryCountdown onExpire={otp.expire} />`. */
   expire(): void;
   reset(): void;
