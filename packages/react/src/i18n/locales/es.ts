@@ -1,4 +1,5 @@
 import type { Channel } from '../../core/contract.js';
+import { waitParts } from '../messages.js';
 import type { OtpMessages } from './en.js';
 
 const channels: Record<Channel, string> = {
@@ -37,4 +38,25 @@ export const es = {
   networkError: 'Sin conexión. Comprueba tu red e inténtalo de nuevo.',
   unavailable: 'El servicio no está disponible. Inténtalo de nuevo en unos momentos.',
   genericError: 'Algo ha fallado. Inténtalo de nuevo.',
+  phoneTitle: 'Verifica tu número de teléfono',
+  emailTitle: 'Verifica tu correo electrónico',
+  emailLabel: 'Correo electrónico',
+  emailHint: 'Te enviaremos un código por correo.',
+  emailInvalid: 'Escribe un correo como nombre@ejemplo.com.',
+  eitherTitle: 'Verifica que eres tú',
+  eitherLabel: 'Teléfono o correo electrónico',
+  eitherHint: 'Un teléfono con el prefijo del país, o un correo electrónico.',
+  codeTitle: 'Introduce el código',
+  changeEmail: 'Cambiar correo',
+  verifiedTitle: 'Verificado',
+  verifiedTo: (to) => `${to} está verificado.`,
+  didNotGetCode: '¿No te ha llegado el código?',
+  sendBy: (channel) => (channel === 'voice' ? 'Llámame' : `Enviar por ${channels[channel]}`),
+  tryAgain: 'Reintentar',
+  waitFor: (seconds) => {
+    const [n, unit] = waitParts(seconds);
+    const word = { s: ['segundo', 'segundos'], m: ['minuto', 'minutos'], h: ['hora', 'horas'] }[unit][n === 1 ? 0 : 1];
+    return `Podrás volver a intentarlo en ${n} ${word}.`;
+  },
+  channelUnavailable: 'Esta opción no está disponible. Prueba de otra forma.',
 } satisfies OtpMessages;
