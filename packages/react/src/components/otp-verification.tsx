@@ -176,7 +176,12 @@ export function OtpVerification({
       first.current = false;
       return;
     }
-    const target = focusTarget(view.focus, step, refs, badFormat !== null || fieldInvalid);
+    const target = focusTarget(
+      action === 'retry' ? 'action' : view.focus,
+      step,
+      refs,
+      badFormat !== null || fieldInvalid,
+    );
     const current = document.activeElement;
     const lost = !current || current === document.body || !!current.closest('[data-otpkit-hidden]');
     (target ?? (lost ? (step === 'done' ? refs.done : refs.title[step]).current : null))?.focus();
@@ -229,7 +234,13 @@ export function OtpVerification({
           <p id={hintId} className="otpkit-hint">
             {labels[2]}
           </p>
-          {step === 'entry' && <Message id={messageId} text={visibleMessage} error={isError} status={status} />}
+          {/* Always there (the room is reserved); its id only where it describes the active field. */}
+          <Message
+            id={step === 'entry' ? messageId : undefined}
+            text={step === 'entry' ? visibleMessage : ''}
+            error={isError}
+            status={status}
+          />
           <CountdownButton
             className="otpkit-send"
             type="submit"
@@ -243,16 +254,10 @@ export function OtpVerification({
       </StepPanel>
 
       <StepPanel active={step === 'code'} name="code">
-        <h2 className="otpkit-title" tabIndex={-1} ref={refs.title.code}>
-          {m.codeTitle}
-        </h2>
-        <p className="otpkit-sent">
-          {channel && (
-            <>
-              <span aria-hidden="true">{m.codeSent(`\u2068${shown(sentTo)}\u2069`, channel)}</span>
-              <span style={visuallyHidden}>{m.codeSent(spoken(sentTo), channel)}</span>
-            </>
-          )}{' '}
+        <div className="otpkit-title-row">
+          <h2 className="otpkit-title" tabIndex={-1} ref={refs.title.code}>
+            {m.codeTitle}
+          </h2>
           <button
             type="button"
             className="otpkit-change"
@@ -263,6 +268,14 @@ export function OtpVerification({
           >
             {sentTo.includes('@') ? m.changeEmail : m.changeNumber}
           </button>
+        </div>
+        <p className="otpkit-sent">
+          {channel && (
+            <>
+              <span aria-hidden="true">{m.codeSent(`\u2068${shown(sentTo)}\u2069`, channel)}</span>
+              <span style={visuallyHidden}>{m.codeSent(spoken(sentTo), channel)}</span>
+            </>
+          )}
         </p>
         <label className="otpkit-label" htmlFor={codeId}>
           {m.codeLabel}
@@ -285,7 +298,12 @@ export function OtpVerification({
           // WebOTP only while the code is awaited (it withdraws its prompt when the step ends).
           webOtp={step === 'code'}
         />
-        {step === 'code' && <Message id={messageId} text={shownMessage} error={isError} status={status} />}
+        <Message
+          id={step === 'code' ? messageId : undefined}
+          text={step === 'code' ? shownMessage : ''}
+          error={isError}
+          status={status}
+        />
         <div className="otpkit-actions">
           <div className="otpkit-stack" {...hidden(!action)}>
             <CountdownButton
@@ -396,7 +414,17 @@ const hidden = (hide: boolean) =>
   hide ? { 'data-otpkit-hidden': '', style: { visibility: 'hidden' } as const } : { 'data-otpkit-hidden': undefined };
 
 /** The message under the active field: its own id (the field's aria-describedby), reserved room (styles.css). */
-function Message({ id, text, error, status }: { id: string; text: string; error: boolean; status: string }) {
+function Message({
+  id,
+  text,
+  error,
+  status,
+}: {
+  id: string | undefined;
+  text: string;
+  error: boolean;
+  status: string;
+}) {
   return (
     <p id={id} className="otpkit-message" data-status={status} data-tone={text && error ? 'error' : undefined}>
       {text}
