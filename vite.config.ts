@@ -49,6 +49,8 @@ export default defineConfig({
         test: {
           name: 'browser',
           include: ['packages/react/src/**/*.browser.test.{ts,tsx}'],
+          // A drop-in state is checked at 4 layouts with axe each: slow when the whole suite shares 2 cores.
+          testTimeout: 90_000,
           browser: { enabled: true, headless: true, provider: chromium, instances: [{ browser: 'chromium' }] },
         },
       },
@@ -60,6 +62,7 @@ export default defineConfig({
         test: {
           name: 'react18',
           provide: { reactMajor: 18 },
+          testTimeout: 90_000,
           include: [
             'packages/react/src/**/otp-input.browser.test.tsx',
             'packages/react/src/**/otp-verification.browser.test.tsx',
