@@ -1,4 +1,5 @@
 import { storybookTest } from '@storybook/addon-vitest/vitest-plugin';
+import tailwindcss from '@tailwindcss/vite';
 import react from '@vitejs/plugin-react';
 import { playwright } from '@vitest/browser-playwright';
 import { defineConfig } from 'vitest/config';
@@ -43,9 +44,29 @@ export default defineConfig({
       },
       {
         extends: true,
+        // Tailwind v4 for the test that proves its utilities override styles.css (styles.browser.test.tsx).
+        plugins: [tailwindcss()],
         test: {
           name: 'browser',
           include: ['packages/react/src/**/*.browser.test.{ts,tsx}'],
+          // A drop-in state is checked at 4 layouts with axe each: slow when the whole suite shares 2 cores.
+          testTimeout: 90_000,
+          browser: { enabled: true, headless: true, provider: chromium, instances: [{ browser: 'chromium' }] },
+        },
+      },
+      {
+        // The same components on React 18.3 (the oldest the peer range accepts): react and react-dom resolve to
+        // the npm aliases react18 / react-dom18, for the kit and for every dependency that imports them.
+        extends: true,
+        resolve: { ...resolve, alias: { react: 'react18', 'react-dom': 'react-dom18' } },
+        test: {
+          name: 'react18',
+          provide: { reactMajor: 18 },
+          testTimeout: 90_000,
+          include: [
+            'packages/react/src/**/otp-input.browser.test.tsx',
+            'packages/react/src/**/otp-verification.browser.test.tsx',
+          ],
           browser: { enabled: true, headless: true, provider: chromium, instances: [{ browser: 'chromium' }] },
         },
       },

@@ -34,8 +34,12 @@ function dropIn(page: Page) {
     phone: card.getByLabel('Phone number'),
     send: card.getByRole('button', { name: /Send code|Try again/ }),
     code: card.getByLabel('Verification code'),
-    message: card.locator('.otpkit-message'),
-    resend: card.locator('button.otpkit-resend'),
+    // The drop-in stacks its steps (hidden ones keep the card's height): the parts of the step shown.
+    message: card.locator('.otpkit-step:not([data-otpkit-hidden]) .otpkit-message'),
+    // The code step's way to a new code: the resend button, or "Send a new code" once the code is finished.
+    resend: card.locator(
+      '.otpkit-step:not([data-otpkit-hidden]) .otpkit-stack:not([data-otpkit-hidden]) :is(button.otpkit-resend, button.otpkit-primary)',
+    ),
     expiry: card.locator('.otpkit-expiry'),
     proof: page.getByTestId('drop-in-proof'),
   };
@@ -72,13 +76,17 @@ describe('demo', () => {
     const ui = dropIn(page);
     // The code is on the page too, in the marked simulator inbox.
     await page.getByTestId('simulator-inbox').locator(`li[data-to="${to}"]`).getByText(code).waitFor();
-    await expect(ui.card.textContent()).resolves.toContain('We sent a code to +12');
+    await expect(ui.card.locator('.otpkit-sent').textContent()).resolves.toMatch(/We sent a code to \u2068?\+12/);
     await screenshot(page, 'demo-2-code-sent');
 
     await ui.code.pressSequentially(code);
     await ui.proof.locator('text=Server accepted the proof').waitFor();
     expect(await status(ui.flow)).toBe('verified');
-    expect(await ui.message.textContent()).toBe('Verified.');
+    // The success step, in the same frame: its title has the focus.
+    await expect(ui.card.getByRole('heading', { name: 'Verified' }).textContent()).resolves.toBe('Verified');
+    expect(
+      await ui.card.getByRole('heading', { name: 'Verified' }).evaluate((el) => el === document.activeElement),
+    ).toBe(true);
     await screenshot(page, 'demo-3-verified');
   });
 
@@ -163,7 +171,8 @@ describe('demo', () => {
     }
     await ui.message.getByText('Too many wrong codes. Send a new code.').waitFor();
     expect(await status(ui.flow)).toBe('too_many_attempts');
-    await expect(ui.code.count()).resolves.toBe(0);
+    // The finished code stays on screen, disabled (the card keeps its shape); "Send a new code" takes the focus.
+    expect(await ui.code.isDisabled()).toBe(true);
     await screenshot(page, 'demo-5-locked-out');
     expect(await providerVerifications()).toBe(callsBefore + 5);
 
@@ -219,7 +228,7 @@ describe('demo', () => {
     await ui.send.click();
     await ui.message.getByText('Too many requests. Please wait.').waitFor();
     await expect(ui.send.textContent()).resolves.toMatch(/^Try again in \d+:\d\d$/);
-    expect(await ui.send.isDisabled()).toBe(true);
+    expect(await ui.send.getAttribute('aria-disabled')).toBe('true');
     await screenshot(second, 'demo-7-rate-limited');
     expect(await inboxCodes(demoUrl, to)).toHaveLength(1);
   });
@@ -274,7 +283,8 @@ describe('demo', () => {
     await page.keyboard.press('Enter');
     const code = await waitForCode(demoUrl, to);
     // The code field takes the focus by itself: no Tab, no click.
-    await page.waitForFunction(() => document.activeElement?.getAttribute('aria-label') === 'Verification code');
+    await page.waitForFunction(() => document.activeElement?.classList.contains('otpkit-input'));
+    expect(await ui.code.evaluate((el) => el === document.activeElement)).toBe(true);
     expect(await axeViolations(page)).toEqual([]);
     await page.keyboard.type(code);
     await ui.proof.locator('text=Server accepted the proof').waitFor();
@@ -286,7 +296,7 @@ describe('demo', () => {
     await open(page);
     await page.getByLabel('Language').selectOption({ label: '日本語' });
     await page.getByTestId('drop-in').getByRole('button', { name: ja.sendCode }).waitFor();
-    await page.getByTestId('drop-in').getByText(ja.phoneLabel).waitFor();
+    await page.getByTestId('drop-in').getByText(ja.phoneLabel, { exact: true }).waitFor();
     expect(await page.evaluate(() => document.documentElement.lang)).toBe('ja');
     const composed = page.getByTestId('composed');
 
@@ -317,7 +327,7 @@ describe('demo with a 4 s code lifetime and a 2 s resend cooldown', () => {
     // At zero the flow expires the code by itself: no verify needed, the code field goes.
     await page.locator('[data-testid="drop-in"] .otpkit-flow[data-status="expired"]').waitFor({ timeout: 8_000 });
     expect(await ui.message.textContent()).toBe('Code expired. Send a new code.');
-    expect(await ui.code.count()).toBe(0);
+    expect(await ui.code.isDisabled()).toBe(true);
     expect(await ui.resend.textContent()).toMatch(/^(Send a new code|Resend code in 0:0\d)$/);
     await screenshot(page, 'demo-10-expired');
 

@@ -1,5 +1,6 @@
-import { createTestBff, type TestBff } from '@otpkit/bff/testing';
-import { OtpVerification } from '@otpkit/react';
+import { unimtx } from '@otpkit/bff';
+import { createTestBff, createUnimtxSimulator, type TestBff } from '@otpkit/bff/testing';
+import { OtpVerification, type OtpVerificationProps } from '@otpkit/react';
 import { ja } from '@otpkit/react/locales/ja';
 import type { Meta, StoryObj } from '@storybook/react-vite';
 import { expect, fn, type userEvent, waitFor, type within } from 'storybook/test';
@@ -11,6 +12,9 @@ type User = ReturnType<typeof userEvent.setup>;
 interface FlowArgs {
   onVerified: () => void;
   locale?: 'ja';
+  recipient?: OtpVerificationProps['recipient'];
+  channels?: OtpVerificationProps['channels'];
+  defaultTo?: string;
 }
 
 /**
@@ -18,16 +22,30 @@ interface FlowArgs {
  * loads, so no story sees another's codes or limits. It is handed to the component (as `fetch`) and to the play
  * function (to read the code the "SMS" carried).
  */
-function Flow({ bff, onVerified, locale }: FlowArgs & { bff: TestBff }) {
+function Flow({ bff, onVerified, locale, recipient, channels, defaultTo = NUMBER }: FlowArgs & { bff: TestBff }) {
   return (
     <OtpVerification
       fetch={bff.fetch}
       onVerified={onVerified}
-      defaultTo={NUMBER}
+      defaultTo={defaultTo}
+      recipient={recipient}
+      channels={channels}
       {...(locale ? { locale, messages: ja } : {})}
     />
   );
 }
+
+/** The same story on a dark page (`data-theme="dark"`): the kit follows the page, and axe checks its contrast. */
+const dark = (story: Story): Story => ({
+  ...story,
+  decorators: [
+    (Story) => (
+      <div data-theme="dark" style={{ background: '#030712', padding: '1.5rem' }}>
+        <Story />
+      </div>
+    ),
+  ],
+});
 
 const meta = {
   title: 'Flow/OtpVerification',
@@ -42,7 +60,9 @@ const bffOf = (loaded: Record<string, unknown>) => loaded.bff as TestBff;
 
 async function sendCode(canvas: Canvas, user: User) {
   await user.click(canvas.getByRole('button', { name: 'Send code' }));
-  return canvas.findByLabelText('Verification code', {}, { timeout: 4000 });
+  // The code step is always in the card (hidden, holding its height): wait until it is the one shown.
+  await canvas.findByRole('heading', { name: 'Enter the code' }, { timeout: 4000 });
+  return canvas.getByLabelText('Verification code');
 }
 
 async function say(canvas: Canvas, text: string | RegExp) {
@@ -60,6 +80,10 @@ export const NumberEntry: Story = {
     // The client-side E.164 check answers before any request.
     await say(canvas, 'Enter the number with its country code, starting with +.');
     await expect(phone).toHaveAttribute('aria-invalid', 'true');
+    await expect(phone).toHaveFocus();
+    // Editing clears the error.
+    await userEvent.type(phone, '1');
+    await expect(phone).not.toHaveAttribute('aria-invalid');
   },
 };
 
@@ -67,18 +91,22 @@ export const HappyPath: Story = {
   play: async ({ canvas, userEvent, loaded, args }) => {
     const { sim } = bffOf(loaded);
     const input = await sendCode(canvas, userEvent);
-    await say(canvas, /^We sent a code to \+1\d*\*+0123 by SMS\.$/);
+    // Spoken as digits, the hidden part a pause (never "star star star").
+    await say(canvas, /^We sent a code to \+1( \d)* …( \d)+ by SMS\.$/);
     await userEvent.type(input, sim.lastCode(NUMBER) ?? '');
     await say(canvas, 'Verified.');
     await expect(args.onVerified).toHaveBeenCalledTimes(1);
+    await expect(canvas.getByRole('heading', { name: 'Verified' })).toHaveFocus();
   },
 };
 
 export const CodeSent: Story = {
   play: async ({ canvas, userEvent }) => {
     await sendCode(canvas, userEvent);
-    await expect(canvas.getByRole('timer')).toHaveTextContent(/^Code expires in (5:00|4:59)$/);
+    await expect(canvas.getByRole('heading', { name: 'Enter the code' })).toBeInTheDocument();
+    // One clock at a time: the resend button counts; the expiry line waits its turn.
     await expect(canvas.getByRole('button', { name: /^Resend code in [45]:\d\d$/ })).toBeDisabled();
+    await expect(canvas.queryByRole('timer')).toBeNull();
   },
 };
 
@@ -99,9 +127,9 @@ export const Expired: Story = {
     bff.clock.advance(301_000);
     await userEvent.type(input, bff.sim.lastCode(NUMBER) ?? '');
     await say(canvas, 'Code expired. Send a new code.');
-    // Only the server's clock jumped: in the browser the resend cooldown (the code's lifetime) still runs.
-    await expect(canvas.getByRole('button', { name: /^Resend code in \d:\d\d$/ })).toBeInTheDocument();
-    await expect(canvas.queryByLabelText('Verification code')).toBeNull();
+    // A working way forward, focused: not the dead code's resend cooldown.
+    await expect(canvas.getByRole('button', { name: 'Send a new code' })).toHaveFocus();
+    await expect(canvas.getByLabelText('Verification code')).toBeDisabled();
   },
 };
 
@@ -112,13 +140,14 @@ export const ExpiresOnScreen: Story = {
   play: async ({ canvas, canvasElement, userEvent, loaded }) => {
     const { sim } = bffOf(loaded);
     await sendCode(canvas, userEvent);
-    await expect(canvas.getByRole('timer')).toHaveTextContent(/^Code expires in 0:0[1-3]$/);
+    // One clock at a time: EngageLab's resend wait is the code's lifetime, so the resend button is the clock.
+    await expect(canvas.getByRole('button', { name: /^Resend code in 0:0[1-3]$/ })).toBeDisabled();
     // The flow's own status (the countdown's "expired" line comes first, then the flow closes the field).
     await waitFor(() => expect(canvasElement.querySelector('.otpkit-flow')).toHaveAttribute('data-status', 'expired'), {
       timeout: 4000,
     });
     await say(canvas, 'Code expired. Send a new code.');
-    await expect(canvas.queryByLabelText('Verification code')).toBeNull();
+    await expect(canvas.getByLabelText('Verification code')).toBeDisabled();
     await expect(sim.calls.verifications).toBe(0);
 
     await userEvent.click(canvas.getByRole('button', { name: 'Send a new code' }));
@@ -146,6 +175,7 @@ export const AlreadyVerified: Story = {
     await expect(other.status).toBe(200);
     await userEvent.type(input, code);
     await say(canvas, 'This code was already used. Send a new code.');
+    await expect(canvas.getByRole('button', { name: 'Send a new code' })).toHaveFocus();
   },
 };
 
@@ -159,7 +189,7 @@ export const LockedOut: Story = {
     await say(canvas, 'Wrong code. 1 attempt left.');
     await userEvent.type(canvas.getByLabelText('Verification code'), wrong);
     await say(canvas, 'Too many wrong codes. Send a new code.');
-    await expect(canvas.queryByLabelText('Verification code')).toBeNull();
+    await expect(canvas.getByRole('button', { name: 'Send a new code' })).toHaveFocus();
   },
 };
 
@@ -173,8 +203,11 @@ export const RateLimited: Story = {
       body: JSON.stringify({ to: NUMBER }),
     });
     await userEvent.click(canvas.getByRole('button', { name: 'Send code' }));
-    await say(canvas, 'Too many requests. Please wait.');
-    await expect(canvas.getByRole('button', { name: /^Try again in \d+:\d\d$/ })).toBeDisabled();
+    await say(canvas, /^Too many requests\. Please wait\. You can try again in \d minutes?\.$/);
+    await expect(canvas.getByRole('button', { name: /^Try again in \d+:\d\d$/ })).toHaveAttribute(
+      'aria-disabled',
+      'true',
+    );
   },
 };
 
@@ -183,8 +216,61 @@ export const ProviderUnavailable: Story = {
     bffOf(loaded).sim.inject('http500');
     await userEvent.click(canvas.getByRole('button', { name: 'Send code' }));
     await say(canvas, 'The service is unavailable. Try again in a moment.');
-    // Nothing is lost: the number is still there and the button works again.
-    await expect(canvas.getByRole('button', { name: 'Send code' })).toBeEnabled();
+    // Nothing is lost: the number is still there, not marked invalid, and the button works again.
+    await expect(canvas.getByRole('button', { name: 'Send code' })).not.toHaveAttribute('aria-disabled');
+    await expect(canvas.getByLabelText('Phone number')).not.toHaveAttribute('aria-invalid');
+  },
+};
+
+export const VerifyFailedTryAgain: Story = {
+  play: async ({ canvas, userEvent, loaded }) => {
+    const { sim } = bffOf(loaded);
+    const input = await sendCode(canvas, userEvent);
+    sim.inject('http500', { path: '/v1/verifications' });
+    await userEvent.type(input, sim.lastCode(NUMBER) ?? '');
+    await say(canvas, 'The service is unavailable. Try again in a moment.');
+    const retry = canvas.getByRole('button', { name: 'Try again' });
+    await expect(retry).toHaveFocus();
+    await userEvent.click(retry);
+    await say(canvas, 'Verified.');
+  },
+};
+
+export const Email: Story = {
+  args: { recipient: 'email', defaultTo: 'jane@example.com' },
+  loaders: [async () => ({ bff: createTestBff({ handler: { allowEmail: true } }) })],
+  play: async ({ canvas, userEvent, loaded }) => {
+    const { sim } = bffOf(loaded);
+    await expect(canvas.getByRole('heading', { name: 'Verify your email address' })).toBeInTheDocument();
+    await userEvent.click(canvas.getByRole('button', { name: 'Send code' }));
+    await canvas.findByRole('heading', { name: 'Enter the code' }, { timeout: 4000 });
+    const input = canvas.getByLabelText('Verification code');
+    await say(canvas, /^We sent a code to j…@example\.com by email\.$/);
+    await userEvent.type(input, sim.lastCode('jane@example.com') ?? '');
+    await say(canvas, 'Verified.');
+  },
+};
+
+/** "Didn't get a code?": resend, or another channel the server's provider can be asked for (UniMTX here). */
+export const OtherChannels: Story = {
+  args: { channels: ['whatsapp', 'voice'] },
+  loaders: [
+    async () => {
+      const unimtxSim = createUnimtxSimulator();
+      const bff = createTestBff({ handler: { provider: unimtx(unimtxSim.providerOptions), resendCooldownSeconds: 1 } });
+      return { bff, unimtxSim };
+    },
+  ],
+  play: async ({ canvas, userEvent, loaded }) => {
+    const unimtxSim = loaded.unimtxSim as ReturnType<typeof createUnimtxSimulator>;
+    await sendCode(canvas, userEvent);
+    await expect(canvas.getByText('Didn’t get a code?')).toBeInTheDocument();
+    const whatsapp = canvas.getByRole('button', { name: 'Send by WhatsApp' });
+    await waitFor(() => expect(whatsapp).toBeEnabled(), { timeout: 4000 });
+    await userEvent.click(whatsapp);
+    await say(canvas, /by WhatsApp\.$/);
+    await expect(unimtxSim.messages.map((m) => m.requestedChannel)).toEqual(['auto', 'whatsapp']);
+    await expect(canvas.getByRole('button', { name: 'Call me instead' })).toBeInTheDocument();
   },
 };
 
@@ -193,7 +279,8 @@ export const Japanese: Story = {
   play: async ({ canvas, userEvent, loaded }) => {
     const { sim } = bffOf(loaded);
     await userEvent.click(canvas.getByRole('button', { name: '認証コードを送信' }));
-    const input = await canvas.findByLabelText('認証コード', {}, { timeout: 4000 });
+    await canvas.findByRole('heading', { name: '認証コードを入力' }, { timeout: 4000 });
+    const input = canvas.getByLabelText('認証コード');
     await expect(sim.messages.at(-1)?.language).toBe('ja');
     await userEvent.type(input, sim.lastCode(NUMBER) ?? '');
     await say(canvas, '認証が完了しました。');
@@ -201,13 +288,17 @@ export const Japanese: Story = {
 };
 
 /** The default look in dark mode (styles.css); axe checks the colour contrast of the wrong-code state. */
-export const DarkTheme: Story = {
-  decorators: [
-    (Story) => (
-      <div data-theme="dark" style={{ background: '#030712', padding: '1.5rem' }}>
-        <Story />
-      </div>
-    ),
-  ],
-  play: WrongCode.play,
-};
+export const DarkTheme: Story = dark(WrongCode);
+
+// Every state again on a dark page.
+export const NumberEntryDark = dark(NumberEntry);
+export const HappyPathDark = dark(HappyPath);
+export const CodeSentDark = dark(CodeSent);
+export const ExpiredDark = dark(Expired);
+export const AlreadyVerifiedDark = dark(AlreadyVerified);
+export const LockedOutDark = dark(LockedOut);
+export const RateLimitedDark = dark(RateLimited);
+export const ProviderUnavailableDark = dark(ProviderUnavailable);
+export const VerifyFailedTryAgainDark = dark(VerifyFailedTryAgain);
+export const EmailDark = dark(Email);
+export const OtherChannelsDark = dark(OtherChannels);

@@ -15,6 +15,7 @@ export const ERROR_STATUS = {
   payload_too_large: 413,
   unsupported_media_type: 415,
   undeliverable: 422,
+  channel_unavailable: 422,
   too_many_attempts: 429,
   rate_limited: 429,
   internal_error: 500,
@@ -48,6 +49,9 @@ export interface SendRequest {
   /** The bot-check widget's token (Turnstile, hCaptcha, reCAPTCHA), where the server runs a bot check: single use,
    * so every send and resend carries a fresh one. Ignored by a server without one. */
   botToken?: string;
+  /** Ask for this channel instead of the server's default (the drop-in's "Send by WhatsApp" / "Call me"). A
+   * channel the provider cannot be asked for: 422 channel_unavailable. Unset: the provider's default. */
+  channel?: Channel;
 }
 
 /** Body of `POST …/verify`. */
@@ -61,6 +65,8 @@ export interface ResendRequest {
   verificationId: string;
   /** A fresh bot-check token (see `SendRequest.botToken`). */
   botToken?: string;
+  /** As on send: the new code goes by this channel. */
+  channel?: Channel;
 }
 
 /** 200 body of `POST …/send` and `POST …/resend`. */

@@ -16,6 +16,7 @@ const DEFAULT_MESSAGES: Partial<Record<ErrorCode, string>> = {
   expired: 'The code has expired. Request a new one.',
   already_verified: 'This verification already succeeded.',
   internal_error: 'Something went wrong.',
+  channel_unavailable: 'This server cannot send a code by that channel.',
 };
 
 /**

@@ -35,17 +35,20 @@ export {
   type OtpMachineOptions,
   type OtpState,
   type OtpStateError,
+  type ResendOptions,
   type SendOptions,
 } from './core/machine.js';
 export { canVerify, isBusy, isFinished, isVerified, type OtpStatus, statusOfError } from './core/status.js';
 export { useCountdown } from './hooks/use-countdown.js';
 export { type Delivery, type UseDeliveryOptions, useDelivery } from './hooks/use-delivery.js';
 export {
+  isOtpkitMutation,
   type OtpInputBindings,
+  otpkitMutationMeta,
   type UseOtpVerification,
   type UseOtpVerificationOptions,
   type UseOtpVerificationResult,
   useOtpVerification,
 } from './hooks/use-otp-verification.js';
 export { en, type OtpMessages } from './i18n/locales/en.js';
-export { formatTime } from './i18n/messages.js';
+export { formatTime, statusMessage } from './i18n/messages.js';

@@ -36,6 +36,8 @@ export type SendRefusedReason =
   | 'provider_rate_limited'
   /** The provider cannot deliver to this recipient. */
   | 'undeliverable'
+  /** The browser asked for a channel the provider cannot be asked for, or one that does not fit the recipient. */
+  | 'channel_unavailable'
   /** The provider refused the request (credentials, configuration). */
   | 'provider_error'
   /** The provider or the store is down or timed out. */

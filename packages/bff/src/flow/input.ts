@@ -1,4 +1,4 @@
-import type { Locale } from '../contract.js';
+import type { Channel, Locale } from '../contract.js';
 import { OtpError } from '../errors.js';
 
 const E164 = /^\+[1-9]\d{6,14}$/;
@@ -22,6 +22,15 @@ export function checkLocale(locale: string | undefined): Locale | undefined {
   if (locale === undefined || locale === 'default') return undefined;
   if (locale.length <= 35 && LOCALE.test(locale)) return locale.replace(/_/g, '-');
   throw new OtpError('invalid_request', { message: '"locale" must be a BCP 47 language tag such as "en" or "zh-CN".' });
+}
+
+const CHANNELS: readonly Channel[] = ['sms', 'whatsapp', 'voice', 'email'];
+
+/** A channel the browser asked for: one of the contract's, else 400 (whether the provider has it is start()'s
+ * question). */
+export function checkChannel(channel: string | undefined): Channel | undefined {
+  if (channel === undefined || (CHANNELS as readonly string[]).includes(channel)) return channel as Channel | undefined;
+  throw new OtpError('invalid_request', { message: '"channel" must be "sms", "whatsapp", "voice" or "email".' });
 }
 
 export function checkCode(code: string, length: number): void {

@@ -1,4 +1,4 @@
-import type { Locale, ResendRequest, SendRequest, SendResponse } from '../contract.js';
+import type { Channel, Locale, ResendRequest, SendRequest, SendResponse } from '../contract.js';
 import { hmac, randomCode, randomId } from '../crypto.js';
 import { OtpError } from '../errors.js';
 import type { ProviderSendResult } from '../providers/types.js';
@@ -14,7 +14,7 @@ import {
   seconds,
 } from './context.js';
 import { emit, type SendRefusedReason } from './events.js';
-import { checkLocale, isVerificationId, stringFields } from './input.js';
+import { checkChannel, checkLocale, isVerificationId, stringFields } from './input.js';
 import { ipBucket } from './ip.js';
 import {
   DAILY_FAILURE_PREFIX,
@@ -78,6 +78,8 @@ function refusalReason(error: unknown): SendRefusedReason {
       return 'provider_rate_limited';
     case 'undeliverable':
       return 'undeliverable';
+    case 'channel_unavailable':
+      return 'channel_unavailable';
     case 'provider_error':
       return 'provider_error';
     default:
@@ -87,8 +89,9 @@ function refusalReason(error: unknown): SendRefusedReason {
 
 /** `POST …/send`: a new verification for `to`. */
 export async function send(ctx: FlowContext, input: SendRequest | unknown, caller: Caller = {}): Promise<SendResponse> {
-  const fields = stringFields(input, ['to'], ['locale', 'purpose', 'botToken']);
+  const fields = stringFields(input, ['to'], ['locale', 'purpose', 'channel', 'botToken']);
   const locale = checkLocale(fields.locale);
+  const channel = checkChannel(fields.channel);
   const purpose = checkPurpose(ctx, fields.purpose);
   let recipient: Recipient | undefined;
   let invalid: unknown;
@@ -104,7 +107,7 @@ export async function send(ctx: FlowContext, input: SendRequest | unknown, calle
     if (!recipient) throw invalid;
     const { record, body, provider } = await start(
       ctx,
-      { recipient, locale, purpose, resendCount: 0, botToken: fields.botToken },
+      { recipient, locale, purpose, channel, resendCount: 0, botToken: fields.botToken },
       caller,
     );
     emit(ctx, {
@@ -129,7 +132,9 @@ export async function resend(
   input: ResendRequest | unknown,
   caller: Caller = {},
 ): Promise<SendResponse> {
-  const { verificationId, botToken } = stringFields(input, ['verificationId'], ['botToken']);
+  const fields = stringFields(input, ['verificationId'], ['channel', 'botToken']);
+  const { verificationId, botToken } = fields;
+  const channel = checkChannel(fields.channel);
   const now = ctx.config.now();
   const old = isVerificationId(verificationId) ? await fromStore(ctx, (s) => s.get({ id: verificationId, now })) : null;
   if (!old) throw notFound();
@@ -152,7 +157,7 @@ export async function resend(
     const recipient = recipientOf(ctx, old.to);
     started = await start(
       ctx,
-      { recipient, locale: old.locale, purpose, resendCount: old.resendCount + 1, previous: old, botToken },
+      { recipient, locale: old.locale, purpose, channel, resendCount: old.resendCount + 1, previous: old, botToken },
       caller,
     );
   } catch (error) {
@@ -209,6 +214,19 @@ function recipientOf(ctx: FlowContext, raw: string): Recipient {
   }
 }
 
+/** A channel asked for must fit the recipient (e-mail for an address, a phone channel for a number) and be one the
+ * provider can be asked for: refused before any limit is counted, so a wrong ask costs nothing. */
+function checkProviderChannel(ctx: FlowContext, recipient: Recipient, channel: Channel | undefined): void {
+  if (channel === undefined) return;
+  const fits = (channel === 'email') === (recipient.kind === 'email');
+  if (fits && (ctx.provider.channels ?? []).includes(channel)) return;
+  throw new OtpError('channel_unavailable', {
+    message: fits
+      ? `This server cannot send a code by ${channel}.`
+      : `A code for ${recipient.kind === 'email' ? 'an e-mail address' : 'a phone number'} cannot go by ${channel}.`,
+  });
+}
+
 /** The app's own rule: an OtpError it throws refuses the send as it is; anything else is a bug (500). */
 async function beforeSend(ctx: FlowContext, event: Parameters<NonNullable<FlowContext['config']['beforeSend']>>[0]) {
   try {
@@ -222,6 +240,8 @@ interface StartInput {
   recipient: Recipient;
   locale: Locale | undefined;
   purpose: string;
+  /** The channel asked for; unset: the provider's default. */
+  channel?: Channel | undefined;
   resendCount: number;
   /** The verification a resend replaces. */
   previous?: VerificationRecord;
@@ -240,6 +260,7 @@ async function start(ctx: FlowContext, input: StartInput, caller: Caller) {
   const action = input.previous ? 'resend' : 'send';
   await checkBot(ctx, input.botToken, { clientIp: caller.clientIp, action, purpose: input.purpose });
   const now = config.now();
+  checkProviderChannel(ctx, recipient, input.channel);
   await beforeSend(ctx, {
     to,
     kind: recipient.kind,
@@ -279,6 +300,7 @@ async function start(ctx: FlowContext, input: StartInput, caller: Caller) {
   const sent = await deliver(ctx, {
     id,
     to,
+    channel: input.channel,
     locale: input.locale,
     purpose: input.purpose,
     ttlMs: policy.ttlMs,
@@ -420,6 +442,7 @@ async function deliver(
   input: {
     id: string;
     to: string;
+    channel: Channel | undefined;
     locale: Locale | undefined;
     purpose: string;
     ttlMs: number;
@@ -434,6 +457,7 @@ async function deliver(
     ttlSeconds: input.ttlMs / 1000,
     codeLength: provider.codeLength,
     purpose: input.purpose,
+    channel: input.channel,
   };
   const testCode = ctx.config.testNumbers.get(input.to);
   if (testCode !== undefined) {
@@ -466,11 +490,11 @@ async function deliver(
         }),
       );
     }
-    // A timeout or 5xx may still have delivered a message, so the gate stays closed then. Any other refusal means
-    // nothing went out: reopen the gate so the user is not told to wait for a code that never came.
-    if (err.code !== 'provider_unavailable') {
-      await fromStore(ctx, (s) => s.release({ keys: [gateKey(input.to)], now: input.now }));
-    }
+    // The provider failed: reopen the gate, so the user who was told "try again" can, instead of waiting out a
+    // code lifetime for a code that most likely never came. (A timeout or 5xx may still have delivered one; a second
+    // message is the lesser harm. The send still counts against the per-number limit and doubles the next cooldown,
+    // so retries stay bounded.)
+    await fromStore(ctx, (s) => s.release({ keys: [gateKey(input.to)], now: input.now }));
     throw err;
   }
 }

@@ -5,7 +5,7 @@ import type { VerificationRecord } from '../stores/types.js';
 import { type Caller, DEFAULT_PURPOSE, type FlowContext, fromProvider, fromStore, seconds } from './context.js';
 import { emit } from './events.js';
 import { checkCode, isVerificationId, stringFields } from './input.js';
-import { failureBudgets } from './limits.js';
+import { failureBudgets, gateKey } from './limits.js';
 import { maskRecipient } from './mask.js';
 import { signProof } from './proof.js';
 import { notFound, policyOf } from './send.js';
@@ -58,9 +58,10 @@ export async function verify(
         ...about(reserved.record, now),
         scope: numberLocked ? 'recipient' : 'verification',
       });
+      if (!numberLocked) await openGate(ctx, reserved.record, now);
       throw new OtpError('too_many_attempts', {
         message: 'Too many wrong codes. Request a new one.',
-        retryAfter: seconds(numberLocked ? reserved.retryAfterMs : reserved.record.resendAt - now),
+        retryAfter: seconds(numberLocked ? reserved.retryAfterMs : newCodeWaitMs(ctx, reserved.record, now)),
       });
     }
   }
@@ -82,6 +83,9 @@ export async function verify(
   if (!right) {
     // Already counted on the recipient's budgets by reserveAttempt.
     const attemptsLeft = Math.max(0, Math.min(record.maxAttempts - record.attempts, failuresLeft));
+    // This code can no longer succeed: "Send a new code" must work now, not after the cooldown (the recipient's
+    // failure budgets, checked by every send, still bound the guesses).
+    if (!attemptsLeft) await openGate(ctx, record, now);
     logger.info('wrong code', { to: maskRecipient(record.to), attemptsLeft });
     emit(ctx, { type: 'verify_wrong', ...about(record, now), attemptsLeft });
     return { verified: false, attemptsLeft };
@@ -98,6 +102,8 @@ export async function verify(
 /** A right code: the app's hook, then the proof. */
 async function succeed(ctx: FlowContext, record: VerificationRecord, caller: Caller): Promise<VerifyResponse> {
   const { config, logger } = ctx;
+  // The code is used: a new one (another purpose, another tab) need not wait for the cooldown.
+  await openGate(ctx, record, config.now());
   await config.onVerified?.({ to: record.to, request: caller.request });
   // JWT times are whole seconds.
   const iat = Math.floor(config.now() / 1000);
@@ -110,6 +116,21 @@ async function succeed(ctx: FlowContext, record: VerificationRecord, caller: Cal
   logger.info('verified', { to: maskRecipient(record.to) });
   emit(ctx, { type: 'verified', ...about(record, config.now()) });
   return { verified: true, proof };
+}
+
+/**
+ * Reopens the recipient's resend gate once its verification can no longer succeed (used, or out of attempts), so a
+ * fresh send is not refused for a cooldown that protected a code now dead. A provider that refuses a second code
+ * while the first is valid still does (see newCodeWaitMs).
+ */
+async function openGate(ctx: FlowContext, record: VerificationRecord, now: number): Promise<void> {
+  await fromStore(ctx, (s) => s.release({ keys: [gateKey(record.to)], now }));
+}
+
+/** When a new code can be had after this verification ran out of attempts: at once, unless the provider refuses a
+ * second code while this one is valid. */
+function newCodeWaitMs(ctx: FlowContext, record: VerificationRecord, now: number): number {
+  return ctx.provider.resend === 'blocked-while-valid' ? Math.max(0, record.expiresAt - now) : 0;
 }
 
 /** Asks whoever checks the code: our own hash, or the provider. */

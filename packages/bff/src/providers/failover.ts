@@ -141,6 +141,8 @@ export function failover(providers: readonly OtpProvider[], options: FailoverOpt
     name,
     codeLength: first.codeLength,
     resend: combinedResend(providers),
+    // A channel any of the providers may be failed over to must be one all of them can be asked for.
+    channels: (first.channels ?? []).filter((c) => providers.every((p) => p.channels?.includes(c))),
     ...(cancellable
       ? {
           async cancel(input: { messageId: string; to: string; signal: AbortSignal }) {

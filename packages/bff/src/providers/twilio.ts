@@ -217,10 +217,13 @@ export function twilio(options: TwilioOptions): HostedCodeProvider {
     codeSource: 'provider',
     resend: 'same-code',
     codeLength,
+    // Verify's `Channel` per request (a voice call is `call`); `email` only ever for an address (the flow checks).
+    channels: ['sms', 'voice', 'whatsapp', 'email'],
 
-    async send({ to, locale, ttlSeconds, signal }) {
+    async send({ to, locale, ttlSeconds, signal, channel: asked }) {
       const email = to.includes('@');
-      const body: Record<string, string> = { To: to, Channel: email ? 'email' : channel };
+      const phoneChannel = asked === undefined ? channel : asked === 'voice' ? 'call' : asked;
+      const body: Record<string, string> = { To: to, Channel: email ? 'email' : phoneChannel };
       const mapped = twilioLocale(locale);
       // Verify Email takes no locale ("Verify Email and SNA channels don't support language translations").
       if (mapped !== undefined && !email) body.Locale = mapped;

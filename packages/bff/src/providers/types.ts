@@ -12,6 +12,8 @@ export interface ProviderSendInput {
   /** The verification's purpose ('default' when the handler declares none), for providers that label messages by
    * scenario (UniMTX's `intent`). */
   purpose?: string | undefined;
+  /** The channel the browser asked for (one of the provider's `channels`); unset: the provider's default. */
+  channel?: Channel | undefined;
   /** Aborts at the handler's `timeoutMs`. */
   signal: AbortSignal;
 }
@@ -78,6 +80,9 @@ interface ProviderBase {
   /** Code length: the provider's (a template setting) or the one the BFF generates. 4-10. */
   readonly codeLength: number;
   readonly resend: ResendBehaviour;
+  /** The channels a browser may ask for by name (`channel` on send and resend), mapped by the provider to its own.
+   * Unset: none; a request that names a channel is refused with 422 channel_unavailable. */
+  readonly channels?: readonly Channel[];
   /** Makes a superseded verification unusable at the provider, where it can (called after a resend). */
   cancel?(input: ProviderCancelInput): Promise<void>;
   /**

@@ -234,6 +234,25 @@ describe('unimtx channel, templates and custom codes', () => {
     expect(sim.messages).toMatchObject([{ requestedChannel: channel, custom: false }]);
   });
 
+  it('the browser asks for a channel on send and resend ("Call me", "Send by WhatsApp"): mapped to otp.send\'s', async () => {
+    let time = Date.UTC(2026, 10, 1, 12);
+    const sim = createUnimtxSimulator();
+    const t = { ...mount(unimtx(sim.providerOptions), { now: () => time }), sim };
+    const sent = await t.post('send', { to: TO, channel: 'voice' });
+    expect(sent.body.channel).toBe('voice');
+    time += 60_000;
+    const again = await t.post('resend', { verificationId: sent.body.verificationId, channel: 'whatsapp' });
+    expect(again.body.channel).toBe('whatsapp');
+    expect(t.sim.messages.map((m) => m.requestedChannel)).toEqual(['call', 'whatsapp']);
+    // E-mail is no channel for a number: refused before anything is sent or counted.
+    const email = await t.post('send', { to: '+12068800124', channel: 'email' });
+    expect(email.status).toBe(422);
+    expect(email.body.error.code).toBe('channel_unavailable');
+    expect((await t.post('send', { to: '+12068800124', channel: 'pigeon' })).body.error.code).toBe('invalid_request');
+    expect(t.sim.messages).toHaveLength(2);
+    expect((await t.post('send', { to: '+12068800124' })).status).toBe(200);
+  });
+
   it.each([
     ['ja-JP', 'tpl-ja'],
     ['zh-Hant-HK', 'tpl-zh-hk'],

@@ -190,6 +190,8 @@ export function unimtx(options: UnimtxOptions): OtpProvider {
 
   async function deliver(input: ProviderSendInput, code: string | undefined) {
     const templateId = matchLocale(input.locale, templates) ?? templates.default;
+    // The browser's channel in UniMTX's words (a voice call is `call`), else the configured one.
+    const asked = input.channel === undefined ? channel : input.channel === 'voice' ? 'call' : input.channel;
     const data = await call(
       'otp.send',
       {
@@ -199,19 +201,19 @@ export function unimtx(options: UnimtxOptions): OtpProvider {
         // "Time-to-live for custom code": a generated code's lifetime is otp.verify's ttl (sent there too).
         ttl: input.ttlSeconds,
         intent: intentOf(input.purpose),
-        channel,
+        channel: asked,
         templateId,
         signature,
       },
       input.signal,
     );
     if (typeof data.id !== 'string' || data.id === '') throw unreadable(NAME, 200);
-    return { messageId: data.id, channel: reportedChannel(data.channel) };
+    return { messageId: data.id, channel: reportedChannel(data.channel, asked) };
   }
 
   /** otp.send documents no channel in its reply: report the one asked for ('auto' is "SMS first"). */
-  function reportedChannel(answered: unknown): Channel {
-    const used = typeof answered === 'string' && CHANNELS.has(answered) ? answered : channel;
+  function reportedChannel(answered: unknown, asked: string): Channel {
+    const used = typeof answered === 'string' && CHANNELS.has(answered) ? answered : asked;
     return used === 'whatsapp' ? 'whatsapp' : used === 'call' ? 'voice' : 'sms';
   }
 
@@ -219,6 +221,8 @@ export function unimtx(options: UnimtxOptions): OtpProvider {
     // otp.send replaces the recipient's previous code: the cooldown alone paces resends.
     resend: 'new-code',
     codeLength,
+    // otp.send's `channel` takes each of these per request.
+    channels: ['sms', 'voice', 'whatsapp'],
   } as const;
 
   if (mode === 'custom') {

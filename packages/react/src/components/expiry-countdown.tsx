@@ -13,6 +13,8 @@ export interface ExpiryCountdownProps {
   /** The words (English by default); a whole locale (`messages={ja}`) works too. */
   messages?: Partial<Pick<OtpMessages, 'expiresIn' | 'expired'>>;
   className?: string;
+  /** Say "expired" in its own live region. Off inside a flow that announces for itself. @defaultValue true */
+  announce?: boolean;
 }
 
 /**
@@ -20,7 +22,13 @@ export interface ExpiryCountdownProps {
  * (a timer is not announced on each change); the expired message goes into a polite live region that exists
  * from the start, so it is announced once, when the code runs out.
  */
-export function ExpiryCountdown({ expiresAt, onExpire, messages, className = '' }: ExpiryCountdownProps) {
+export function ExpiryCountdown({
+  expiresAt,
+  onExpire,
+  messages,
+  className = '',
+  announce = true,
+}: ExpiryCountdownProps) {
   const m = { ...componentWords, ...messages };
   const secondsLeft = useCountdown(expiresAt);
   const expired = expiresAt != null && !secondsLeft;
@@ -37,7 +45,7 @@ export function ExpiryCountdown({ expiresAt, onExpire, messages, className = '' 
           {m.expiresIn(formatTime(secondsLeft))}
         </time>
       )}
-      <span role="status">{expired ? m.expired : ''}</span>
+      {announce ? <span role="status">{expired ? m.expired : ''}</span> : expired && m.expired}
     </p>
   );
 }

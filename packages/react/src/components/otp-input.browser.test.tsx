@@ -1,8 +1,8 @@
 import '../styles.css';
-import { Profiler, type ReactNode } from 'react';
+import { createRef, Profiler, type ReactNode, version } from 'react';
 import { flushSync } from 'react-dom';
 import { createRoot, type Root } from 'react-dom/client';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, inject, it, vi } from 'vitest';
 import { userEvent } from 'vitest/browser';
 import { OtpInput } from './otp-input.js';
 
@@ -38,7 +38,116 @@ afterEach(() => {
   document.documentElement.dir = '';
 });
 
-describe('OtpInput in Chromium', () => {
+declare module 'vitest' {
+  export interface ProvidedContext {
+    /** The React major the project runs on (the react18 project sets 18; unset: the workspace's React 19). */
+    reactMajor?: number;
+  }
+}
+
+describe(`OtpInput in Chromium, React ${version}`, () => {
+  it('runs on the React this project is for', () => {
+    expect(version.split('.')[0]).toBe(String(inject('reactMajor') ?? 19));
+  });
+
+  it('forwards its ref to the one real input (forwardRef: React 18.3 drops a plain ref prop)', () => {
+    const ref = createRef<HTMLInputElement>();
+    const errors = vi.spyOn(console, 'error');
+    const { input } = mount(<OtpInput ref={ref} />);
+    expect(ref.current).toBe(input);
+    expect(errors).not.toHaveBeenCalled();
+    errors.mockRestore();
+  });
+
+  it('a partial code does not block a native form submit, and never matches :invalid', async () => {
+    const onSubmit = vi.fn((event: SubmitEvent) => event.preventDefault());
+    const { input, host } = mount(
+      <form>
+        <OtpInput name="code" />
+        <button type="submit">Go</button>
+      </form>,
+    );
+    host.querySelector('form')?.addEventListener('submit', onSubmit);
+    await userEvent.click(input);
+    await userEvent.keyboard('12');
+    expect(input.hasAttribute('pattern')).toBe(false);
+    expect(input.matches(':invalid')).toBe(false);
+    await userEvent.click(host.querySelector('button') as HTMLElement);
+    expect(onSubmit).toHaveBeenCalledTimes(1);
+  });
+
+  it('Shift+ArrowLeft on a full code extends the selection, as input-otp does', async () => {
+    const { input, slots } = mount(<OtpInput defaultValue="123456" />);
+    await userEvent.click(input);
+    await userEvent.keyboard('{End}');
+    await expect.poll(() => selection(input)).toEqual([5, 6]);
+    await userEvent.keyboard('{Shift>}{ArrowLeft}{/Shift}');
+    await expect.poll(() => selection(input)).toEqual([4, 6]);
+    await expect.poll(() => activeSlots(slots)).toEqual([4, 5]);
+    await userEvent.keyboard('{Shift>}{ArrowLeft}{ArrowLeft}{/Shift}');
+    await expect.poll(() => selection(input)).toEqual([2, 6]);
+    // Typing replaces the selected slots, as in any text field.
+    await userEvent.keyboard('9');
+    await expect.poll(() => input.value).toBe('129');
+  });
+
+  it('ArrowLeft still walks one slot at a time after the selection change', async () => {
+    const { input, slots } = mount(<OtpInput defaultValue="123456" />);
+    await userEvent.click(input);
+    await userEvent.keyboard('{End}');
+    await expect.poll(() => activeSlots(slots)).toEqual([5]);
+    await userEvent.keyboard('{ArrowLeft}');
+    await expect.poll(() => activeSlots(slots)).toEqual([4]);
+    await userEvent.keyboard('{ArrowLeft}');
+    await expect.poll(() => activeSlots(slots)).toEqual([3]);
+    await userEvent.keyboard('{Shift>}{ArrowLeft}{/Shift}');
+    await expect.poll(() => activeSlots(slots)).toEqual([2, 3]);
+  });
+
+  it('render gets what a shadcn-style slot needs: focus, fake caret, placeholder, groups', async () => {
+    const seen: Record<number, unknown> = {};
+    const { input, host } = mount(
+      <OtpInput
+        placeholder="○○○○○○"
+        groups={[3, 3]}
+        render={(slot) => {
+          seen[slot.index] = slot;
+          return <div className="slot" data-group={slot.group} style={{ width: 40, height: 48 }} />;
+        }}
+      />,
+    );
+    expect(seen[0]).toMatchObject({ placeholderChar: '○', isFocused: false, group: 0, isGroupStart: true });
+    expect(seen[2]).toMatchObject({ group: 0, isGroupEnd: true, isGroupStart: false });
+    expect(seen[3]).toMatchObject({ group: 1, isGroupStart: true, isGroupEnd: false });
+    expect(seen[5]).toMatchObject({ group: 1, isGroupEnd: true });
+    expect(input.getAttribute('aria-placeholder')).toBe('○○○○○○');
+    expect(input.placeholder).toBe('');
+    await userEvent.click(input);
+    await expect.poll(() => seen[0]).toMatchObject({ isFocused: true, hasFakeCaret: true, isActive: true });
+    await userEvent.keyboard('1');
+    await expect.poll(() => seen[0]).toMatchObject({ char: '1', placeholderChar: null, hasFakeCaret: false });
+    await expect.poll(() => seen[1]).toMatchObject({ hasFakeCaret: true, hasCaret: true, placeholderChar: null });
+    expect(host.querySelectorAll('[data-group="1"]')).toHaveLength(3);
+  });
+
+  it('the default slots draw a separator between groups, and a click on a slot after it still lands there', async () => {
+    const { input, slots, host } = mount(<OtpInput defaultValue="123456" groups={[3, 3]} />);
+    expect(host.querySelectorAll('.otpkit-separator')).toHaveLength(1);
+    await clickSlot(input, slots[4] as HTMLElement);
+    await expect.poll(() => activeSlots(slots)).toEqual([4]);
+  });
+
+  it("pushPasswordManagerStrategy='increase-width' leaves 40 px for a badge and lets password managers in", () => {
+    const { input, slots } = mount(<OtpInput pushPasswordManagerStrategy="increase-width" />);
+    const row =
+      (slots.at(-1) as HTMLElement).getBoundingClientRect().right -
+      (slots[0] as HTMLElement).getBoundingClientRect().left;
+    expect(Math.round(input.getBoundingClientRect().width - row)).toBe(40);
+    expect(input.hasAttribute('data-1p-ignore')).toBe(false);
+    const plain = mount(<OtpInput />).input;
+    expect(plain.hasAttribute('data-1p-ignore')).toBe(true);
+  });
+
   it('puts the caret on the clicked slot, and typing replaces that character', async () => {
     const onComplete = vi.fn();
     const { input, slots } = mount(<OtpInput defaultValue="123456" onComplete={onComplete} />);

@@ -57,7 +57,7 @@ describe('OtpInput (jsdom)', () => {
   it('labels itself when the app gives no label, and uses text inputMode for alphanumeric codes', () => {
     render(<OtpInput charset="alphanumeric" length={4} />);
     expect(screen.getByRole('textbox', { name: 'One-time code' })).toHaveAttribute('inputmode', 'text');
-    expect(input()).toHaveAttribute('pattern', '[\\dA-Za-z]{4}');
+    expect(input()).not.toHaveAttribute('pattern');
     expect(input().maxLength).toBe(4);
   });
 
@@ -247,7 +247,7 @@ describe('OtpInput (jsdom)', () => {
     const ref = createRef<HTMLInputElement>();
     const { container } = render(<OtpInput ref={ref} defaultValue="12" mask invalid />);
     expect(ref.current).toBe(input());
-    expect(input()).toHaveAttribute('pattern', '\\d{6}');
+    expect(input()).not.toHaveAttribute('pattern');
     expect(slotTexts(container).slice(0, 3)).toEqual(['•', '•', '']);
     expect(input()).toHaveAttribute('aria-invalid', 'true');
     expect(container.querySelectorAll('.otpkit-slot[data-invalid]')).toHaveLength(6);

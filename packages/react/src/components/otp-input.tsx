@@ -1,6 +1,6 @@
 'use client';
-import type { ClipboardEvent, CSSProperties, InputHTMLAttributes, MouseEvent, ReactNode, Ref } from 'react';
-import { Fragment, useEffect, useRef, useState } from 'react';
+import type { ClipboardEvent, CSSProperties, InputHTMLAttributes, MouseEvent, ReactNode } from 'react';
+import { Fragment, forwardRef, useCallback, useEffect, useRef, useState } from 'react';
 import { CHARSETS, normalizeCode, type OtpCharset } from './charsets.js';
 
 /** What `render` gets for each slot. */
@@ -13,14 +13,35 @@ export interface SlotRenderProps {
   isActive: boolean;
   /** Draw a caret here: the input is focused and the caret sits in this empty slot. */
   hasCaret: boolean;
+  /** The same as `hasCaret`, under input-otp's name (shadcn's `InputOTPSlot` reads it). */
+  hasFakeCaret: boolean;
+  /** The slot's character of `placeholder` while the code is empty, else `null`. */
+  placeholderChar: string | null;
+  /** The input has focus (any slot). */
+  isFocused: boolean;
   isInvalid: boolean;
   /** `mask` is set: draw a dot instead of `char`. */
   isMasked: boolean;
+  /** 0-based group of the slot (see `groups`; 0 without groups). */
+  group: number;
+  /** First slot of its group: round its left corners (shadcn's `first:rounded-l-md`). */
+  isGroupStart: boolean;
+  /** Last slot of its group: round its right corners, draw a separator after it. */
+  isGroupEnd: boolean;
 }
 
 type NativeProps = Omit<
   InputHTMLAttributes<HTMLInputElement>,
-  'value' | 'defaultValue' | 'onChange' | 'children' | 'maxLength' | 'minLength' | 'pattern' | 'type' | 'inputMode'
+  | 'value'
+  | 'defaultValue'
+  | 'onChange'
+  | 'children'
+  | 'maxLength'
+  | 'minLength'
+  | 'pattern'
+  | 'type'
+  | 'inputMode'
+  | 'placeholder'
 >;
 
 export interface OtpInputProps extends NativeProps {
@@ -43,8 +64,17 @@ export interface OtpInputProps extends NativeProps {
   /** Ask Android Chrome for the code of the incoming SMS (WebOTP). Chrome offers it only when the SMS ends with
    * the origin-bound line `@<your host> #<code>`, e.g. `@shop.example #123456`. */
   webOtp?: boolean;
-  /** Reaches the one real `<input>`. */
-  ref?: Ref<HTMLInputElement>;
+  /** One character per slot, drawn in the empty slots while the code is empty (e.g. `'000000'` or `'○○○○○○'`);
+   * also the input's `aria-placeholder`. */
+  placeholder?: string;
+  /** Slot counts per group, e.g. `[3, 3]`: the default slots draw a separator between groups, and `render` gets
+   * `group` / `isGroupStart` / `isGroupEnd`. @defaultValue [length] */
+  groups?: readonly number[];
+  /** Password managers: `'none'` (default) asks them to ignore the field (no badge over the last slot, no
+   * "save this code?"); `'increase-width'` lets them in (1Password, for one, can fill a TOTP code) and widens the
+   * invisible input 40 px past the last slot, so their badge lands beside the slots instead of over them (the
+   * idea of input-otp's `pushPasswordManagerStrategy`). @defaultValue 'none' */
+  pushPasswordManagerStrategy?: 'increase-width' | 'none';
   /** Draws one slot (headless). Without it, default slots with data attributes are drawn. */
   render?: (props: SlotRenderProps) => ReactNode;
   /** On the root element (the input is transparent, so styling belongs to the root and the slots). */
@@ -80,36 +110,54 @@ const OVERLAY: CSSProperties = {
   cursor: 'text',
 };
 const SLOTS: CSSProperties = { display: 'flex', gap: 'var(--otpkit-gap, .5rem)' };
+/** input-otp's measured room for a password manager's badge (PWM_BADGE_SPACE_WIDTH). */
+const BADGE_ROOM = '40px';
 const noop = () => {};
 
 /** Moves the selection only while focused: on iOS Safari `setSelectionRange` on a blurred input focuses it. */
-function select(input: HTMLInputElement, start = 0, end = start) {
-  if (document.activeElement === input) input.setSelectionRange(start, end);
+function select(input: HTMLInputElement, start = 0, end = start, direction?: 'backward') {
+  if (document.activeElement === input) input.setSelectionRange(start, end, direction);
 }
 
 /**
  * A one-time-code field: ONE real `<input autocomplete="one-time-code">` over drawn slots. Uncontrolled by default;
- * the value always holds only charset characters, at most `length` of them.
+ * the value always holds only charset characters, at most `length` of them. Its ref reaches that input
+ * (`forwardRef`, so React 18.3 passes it on too: a plain `ref` prop exists only since React 19).
  */
-export function OtpInput({
-  length = 6,
-  value: valueProp,
-  defaultValue = '',
-  onChange,
-  onComplete,
-  charset = 'digits',
-  invalid = false,
-  mask = false,
-  webOtp = false,
-  render,
-  className = '',
-  style,
-  ...rest
-}: OtpInputProps) {
-  // The root: its first child holds the slots, its last child is the one real input (whose ref, the app's or the
-  // hook's, stays in `rest` and is passed on untouched).
+export const OtpInput = forwardRef<HTMLInputElement, OtpInputProps>(function OtpInput(
+  {
+    length = 6,
+    value: valueProp,
+    defaultValue = '',
+    onChange,
+    onComplete,
+    charset = 'digits',
+    invalid = false,
+    mask = false,
+    webOtp = false,
+    placeholder,
+    groups = [length],
+    pushPasswordManagerStrategy = 'none',
+    render,
+    className = '',
+    style,
+    ...rest
+  },
+  ref,
+) {
+  // The root (its first child holds the slots) and the one real input, whose ref is shared with the app's or the
+  // hook's.
   const root = useRef<HTMLDivElement>(null);
-  const getInput = () => root.current?.lastChild as HTMLInputElement;
+  const inputRef = useRef<HTMLInputElement | null>(null);
+  const getInput = () => inputRef.current as HTMLInputElement;
+  const setInput = useCallback(
+    (el: HTMLInputElement | null) => {
+      inputRef.current = el;
+      if (typeof ref === 'function') ref(el);
+      else if (ref) ref.current = el;
+    },
+    [ref],
+  );
   const [inner, setInner] = useState(defaultValue);
   const value = valueProp ?? inner;
   // Mirror of the input's selection while it is focused (null: not focused), only to draw the active slot and
@@ -141,9 +189,12 @@ export function OtpInput({
       // - movedLeft, `s && s < pe && ps !== pe`: moved left from a selected slot (ArrowLeft collapses it to its
       //   start, which is `s` again); select the slot before.
       // - otherwise: select the slot the caret stands before.
-      s = s >= length ? length - 1 : s && s < pe && ps !== pe ? s - 1 : s;
+      // The first two select BACKWARD (anchor after the slot, focus before it), as input-otp does: Shift+ArrowLeft
+      // then extends the selection to the slot before instead of collapsing it into a one-slot move.
+      const back = s >= length || (s && s < pe && ps !== pe);
+      if (back) s--;
       e = s + 1;
-      input.setSelectionRange(s, e);
+      input.setSelectionRange(s, e, back ? 'backward' : 'forward');
     }
     // Only on a change: React may re-render once even for a same-value setState, and selectionchange also
     // follows every keystroke, so this keeps typing at one commit per character.
@@ -247,7 +298,8 @@ export function OtpInput({
   // would wipe the code.
   const place = (input: HTMLInputElement, i = length - 1) => {
     const n = input.value.length;
-    i < n ? select(input, i, i + 1) : select(input, n);
+    // The last character is selected backward, as if the caret had come from the end (see sync).
+    i < n ? select(input, i, i + 1, i + 1 === n ? 'backward' : undefined) : select(input, n);
     sync();
   };
 
@@ -268,29 +320,57 @@ export function OtpInput({
 
   const [start = -1, end = -1] = (!rest.disabled && selection) || [];
   const slots: ReactNode[] = [];
+  // The group of each slot, from `groups` (a last group takes what the sizes leave out).
+  let group = 0;
+  let groupStart = 0;
+  let groupEnd = groups[0] ?? length;
   for (let index = 0; index < length; index++) {
     const char = value[index] ?? null;
     const isActive = start === end ? index === start : index >= start && index < end;
     const hasCaret = isActive && start === end;
+    const placeholderChar = (!value && placeholder?.[index]) || null;
+    const isGroupStart = index === groupStart;
+    const isGroupEnd = index === groupEnd - 1 || index === length - 1;
     slots.push(
       render ? (
         <Fragment key={index}>
-          {render({ index, char, isActive, hasCaret, isInvalid: invalid, isMasked: mask })}
+          {render({
+            index,
+            char,
+            isActive,
+            hasCaret,
+            hasFakeCaret: hasCaret,
+            placeholderChar,
+            isFocused: !!selection,
+            isInvalid: invalid,
+            isMasked: mask,
+            group,
+            isGroupStart,
+            isGroupEnd,
+          })}
         </Fragment>
       ) : (
-        <div
-          key={index}
-          className="otpkit-slot"
-          data-state={char ? 'filled' : 'empty'}
-          data-active={isActive || undefined}
-          data-caret={hasCaret || undefined}
-          data-invalid={invalid || undefined}
-        >
-          {char && (mask ? '•' : char)}
-        </div>
+        <Fragment key={index}>
+          <div
+            className="otpkit-slot"
+            data-state={char ? 'filled' : 'empty'}
+            data-active={isActive || undefined}
+            data-caret={hasCaret || undefined}
+            data-invalid={invalid || undefined}
+            data-placeholder={placeholderChar ? '' : undefined}
+          >
+            {char ? (mask ? '•' : char) : placeholderChar}
+          </div>
+          {isGroupEnd && index < length - 1 && <div className="otpkit-separator" />}
+        </Fragment>
       ),
     );
+    if (isGroupEnd) {
+      groupStart = index + 1;
+      groupEnd = groupStart + (groups[++group] ?? length);
+    }
   }
+  const pushBadge = pushPasswordManagerStrategy === 'increase-width';
 
   return (
     <div
@@ -310,23 +390,33 @@ export function OtpInput({
       </div>
       <input
         aria-label={rest['aria-labelledby'] || rest.id ? undefined : 'One-time code'}
+        aria-placeholder={placeholder}
         {...rest}
+        ref={setInput}
         className="otpkit-input"
-        style={OVERLAY}
+        style={
+          pushBadge
+            ? { ...OVERLAY, width: `calc(100% + ${BADGE_ROOM})`, clipPath: `inset(0 ${BADGE_ROOM} 0 0)` }
+            : OVERLAY
+        }
         type="text"
         autoComplete="one-time-code"
         inputMode={CHARSETS[charset][1]}
-        pattern={`${CHARSETS[charset][0]}{${length}}`}
+        // No `pattern`: it would make every partial code :invalid while typing and block a form's native submit
+        // (input-otp sets one and has both problems). normalizeCode already keeps out anything else.
         maxLength={length}
         autoCapitalize="off"
         autoCorrect="off"
         spellCheck={false}
         aria-invalid={invalid || undefined}
-        // Password managers otherwise put their badge over the last slot (input-otp#30) or offer to save the code.
-        data-1p-ignore=""
-        data-lpignore="true"
-        data-bwignore=""
-        data-form-type="other"
+        // Password managers otherwise put their badge over the last slot (input-otp#30) or offer to save the code;
+        // with room for the badge (pushBadge) they are welcome.
+        {...(!pushBadge && {
+          'data-1p-ignore': '',
+          'data-lpignore': 'true',
+          'data-bwignore': '',
+          'data-form-type': 'other',
+        })}
         value={value}
         // Changes are handled by the native `input` listener above; this only tells React the field is editable.
         onChange={noop}
@@ -345,4 +435,4 @@ export function OtpInput({
       />
     </div>
   );
-}
+});

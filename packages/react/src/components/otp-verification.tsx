@@ -1,11 +1,13 @@
 'use client';
-import { type FormEvent, useId, useRef, useState } from 'react';
+import { type FormEvent, type ReactNode, type RefObject, useCallback, useEffect, useId, useRef, useState } from 'react';
 import { useCountdown } from '../hooks/use-countdown.js';
 import { useDelivery } from '../hooks/use-delivery.js';
 import {
+  type Channel,
   isBusy,
   isFinished,
   type Locale,
+  type OtpState,
   type UseOtpVerificationOptions,
   useOtpVerification,
 } from '../hooks/use-otp-verification.js';
@@ -33,110 +35,360 @@ export interface OtpVerificationProps {
   /** Where the server runs a bot check: a function returning a fresh widget token, called for each send and resend
    * (or a token). See `useOtpVerification`'s `botToken`. */
   botToken?: UseOtpVerificationOptions['botToken'];
-  /** Prefills the phone number. */
+  /** What the user verifies: a phone number, an e-mail address (the server must allow e-mail: `allowEmail`), or
+   * either in one field. @defaultValue 'phone' */
+  recipient?: 'phone' | 'email' | 'either';
+  /** Other channels the server can send a code by (its provider's `channels`), offered under "Didn't get a
+   * code?" once a resend is allowed: `['whatsapp', 'voice']` shows "Send by WhatsApp" and "Call me instead".
+   * @defaultValue [] */
+  channels?: readonly Channel[];
+  /** Prefills the phone number or address. */
   defaultTo?: string;
   className?: string;
 }
 
+type Step = 'entry' | 'code' | 'done';
+/** Where focus goes when a status begins: the code field, the step's main action, the step's title, the entry
+ * field; unset: it stays where the user put it (typing, a button that stays focusable). */
+type Focus = 'code' | 'action' | 'title' | 'field';
+
 /**
- * The drop-in flow: phone number -> code (with expiry and resend) -> verified. Each status has its words, shown
- * and announced once through a polite live region. Countdowns tick inside their own components, so neither the
- * flow nor the OtpInput re-renders once a second (render-count.test.tsx proves it for typing).
+ * What each status shows: ONE table, so a new status (e.g. a `delivery` state, "not delivered: try another
+ * channel") is one row here plus its words.
+ * - `step`: the card's step; `open` means "the code step once a code was sent, else the entry step".
+ * - `error`: the message is an error (red, next to its field, linked with aria-describedby).
+ * - `action`: the code step's main action instead of "Didn't get a code?": a new code, or the failed verify again.
+ * - `focus`: see Focus.
  */
-export function OtpVerification({ messages, defaultTo = '', className = '', ...options }: OtpVerificationProps) {
+const VIEWS: Record<OtpState['status'], { step: Step | 'open'; error?: true; action?: 'newCode'; focus?: Focus }> = {
+  idle: { step: 'entry', focus: 'field' },
+  sending: { step: 'open' },
+  code_sent: { step: 'code', focus: 'code' },
+  verifying: { step: 'code' },
+  invalid_code: { step: 'code', error: true },
+  verified: { step: 'done', focus: 'title' },
+  expired: { step: 'code', error: true, action: 'newCode', focus: 'action' },
+  already_verified: { step: 'code', error: true, action: 'newCode', focus: 'action' },
+  too_many_attempts: { step: 'code', error: true, action: 'newCode', focus: 'action' },
+  rate_limited: { step: 'open', error: true },
+  error: { step: 'open', error: true },
+};
+
+/** Errors that are about the number or address itself: only these mark the entry field invalid (a network or
+ * provider failure is not the user's typo). */
+const FIELD_ERRORS = new Set(['invalid_phone', 'undeliverable', 'forbidden', 'channel_unavailable']);
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+/** A masked recipient as it is shown (`+86•••••••5678`) and as it is spoken: digits one by one, the hidden part as
+ * a pause ("+ 8 6 … 5 6 7 8"), never "star star star". */
+const shown = (to: string) => to.replace(/\*/g, '•');
+const spoken = (to: string) =>
+  to.includes('@') ? to.replace(/\*+/g, '…') : to.replace(/\*+/g, ' … ').replace(/(\d)(?=\d)/g, '$1 ');
+
+/**
+ * The drop-in flow: phone number or e-mail address -> code (with resend, other channels and expiry) -> verified.
+ * Every step has a title and labelled fields; each status has its words, shown next to the field they concern and
+ * announced once through one polite live region; focus moves to a sensible element on every change. The steps
+ * share one grid cell, so the card keeps the height of the tallest and does not jump between states. Countdowns
+ * tick inside their own components, so neither the flow nor the OtpInput re-renders once a second.
+ */
+export function OtpVerification({
+  messages,
+  recipient = 'phone',
+  channels = [],
+  defaultTo = '',
+  className = '',
+  ...options
+}: OtpVerificationProps) {
   const m = { ...en, ...messages };
   // The rest of the props (endpoint, fetch, locale, onVerified, botToken) are the hook's options.
   const otp = useOtpVerification(options);
-  const [phone, setPhone] = useState(defaultTo);
-  const [badPhone, setBadPhone] = useState(false);
-  const refocusPhone = useRef(false);
+  const { status, to, channel, error } = otp;
+  const [value, setValue] = useState(defaultTo);
+  // The client-side format check's verdict for what was submitted (null: it passed or nothing was submitted).
+  const [badFormat, setBadFormat] = useState<string | null>(null);
+  // The message is hidden once the user edits the field it is about, until the next status.
+  const [editedFor, setEditedFor] = useState<string | null>(null);
   const id = useId();
-  const { status, to, channel } = otp;
-  const step = status === 'verified' ? 'verified' : to && channel && status !== 'idle' ? 'code' : 'number';
-  // Whether the code arrived, read while the code can still be typed: "not delivered" is worth saying before the
-  // user waits out the whole expiry for an SMS the carrier already gave up on.
+  const codeRef = useRef<HTMLInputElement | null>(null);
+  const refs = {
+    field: useRef<HTMLInputElement>(null),
+    code: codeRef,
+    action: useRef<HTMLButtonElement>(null),
+    title: { entry: useRef<HTMLHeadingElement>(null), code: useRef<HTMLHeadingElement>(null) },
+    done: useRef<HTMLHeadingElement>(null),
+  };
+  // The verify that failed, to try again with (the code stays in the field).
+  const lastCode = useRef('');
+  const lastRoute = useRef<'send' | 'verify' | 'resend'>('send');
+
+  const view = VIEWS[status];
+  const step: Step = view.step === 'open' ? (to && otp.verificationId !== null ? 'code' : 'entry') : view.step;
+  const isEmail = recipient === 'email' || (recipient === 'either' && value.includes('@'));
+  const key = `${status} ${otp.wrongCodes} ${error?.code ?? ''} ${badFormat ?? ''}`;
+  const edited = editedFor === key;
+  // An honest wait, in words, where the status has one ("You can try again in 4 minutes."); computed when the status
+  // begins (the buttons carry the ticking time).
+  const wait =
+    (status === 'rate_limited' || status === 'too_many_attempts') && otp.retryAt && otp.retryAt > Date.now()
+      ? ` ${m.waitFor((otp.retryAt - Date.now()) / 1000)}`
+      : '';
+  // Whether the code arrived, read while it can still be typed: "not delivered" is worth saying before the user
+  // waits out the whole expiry for an SMS the carrier already gave up on (POST …/status; `unknown` ends the reads).
   const delivery = useDelivery(step === 'code' && !isFinished(status) ? otp.verificationId : null, {
     endpoint: options.endpoint,
     fetch: options.fetch,
     until: otp.expiresAt,
   });
-  const notDelivered = delivery === 'failed' && status === 'code_sent' && to && channel;
-  const message = badPhone ? m.phoneInvalid : notDelivered ? m.notDelivered(to, channel) : statusMessage(m, otp);
-
-  const submit = (event: FormEvent) => {
-    event.preventDefault();
-    const number = normalizePhone(phone);
-    setBadPhone(!isE164(number));
-    if (isE164(number)) otp.send(number);
+  const notDelivered = delivery === 'failed' && status === 'code_sent' && !!to && !!channel;
+  const words = (recipientText: (to: string) => string) =>
+    edited
+      ? ''
+      : notDelivered && to && channel
+        ? m.notDelivered(recipientText(to), channel)
+        : (badFormat ?? statusMessage(m, { ...otp, to: to && recipientText(to) }) + wait);
+  const message = words(spoken);
+  const visibleMessage = words(shown);
+  const isError = !!badFormat || !!view.error;
+  const fieldInvalid = !edited && (!!badFormat || (step === 'entry' && FIELD_ERRORS.has(error?.code ?? '')));
+  // A verify that failed on the way (network, provider): offer it again rather than make the user edit a digit.
+  const retryVerify = status === 'error' && step === 'code' && lastRoute.current === 'verify';
+  const action = view.action ?? (retryVerify ? 'retry' : undefined);
+  // (On code_sent the "sent to" line says it; the code step shows no message.)
+  const shownMessage = step === 'code' && status === 'code_sent' && !notDelivered ? '' : visibleMessage;
+  // Only when there is something to hide: typing a code must not re-render the flow (render-count.test.tsx).
+  const onEdit = (next: string) => {
+    if (next && !edited && (shownMessage || otp.inputProps.invalid)) setEditedFor(key);
   };
 
+  const recipientOf = (raw: string) => (raw.includes('@') ? raw.trim() : normalizePhone(raw));
+  const send = (extra?: { channel: Channel }) => {
+    lastRoute.current = 'send';
+    return otp.send(recipientOf(value), extra);
+  };
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    if (isBusy(status)) return;
+    const next = recipientOf(value);
+    const bad = isEmail
+      ? EMAIL.test(next)
+        ? null
+        : m.emailInvalid
+      : isE164(next)
+        ? null
+        : recipient === 'either'
+          ? m.eitherHint
+          : m.phoneInvalid;
+    setBadFormat(bad);
+    if (!bad) void send();
+  };
+
+  // Focus, on every status change after the first render: the table's target, else wherever the user is, unless
+  // that is nowhere (<body>) or inside a step that just went away: then the current step's title.
+  const first = useRef(true);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: a new status (or step) is the trigger
+  useEffect(() => {
+    if (first.current) {
+      first.current = false;
+      return;
+    }
+    const target = focusTarget(
+      action === 'retry' ? 'action' : view.focus,
+      step,
+      refs,
+      badFormat !== null || fieldInvalid,
+    );
+    const current = document.activeElement;
+    const lost = !current || current === document.body || !!current.closest('[data-otpkit-hidden]');
+    (target ?? (lost ? (step === 'done' ? refs.done : refs.title[step]).current : null))?.focus();
+  }, [status, step, badFormat, otp.wrongCodes]);
+
+  const setCode = useCallback(
+    (el: HTMLInputElement | null) => {
+      codeRef.current = el;
+      otp.inputProps.ref(el);
+    },
+    [otp.inputProps.ref],
+  );
+
+  const labels = {
+    phone: [m.phoneTitle, m.phoneLabel, m.phoneHint],
+    email: [m.emailTitle, m.emailLabel, m.emailHint],
+    either: [m.eitherTitle, m.eitherLabel, m.eitherHint],
+  }[recipient];
+  const messageId = `${id}message`;
+  const hintId = `${id}hint`;
+  const codeId = `${id}code`;
+  const sentTo = to ?? '';
+
   return (
-    <div className={`otpkit-flow ${className}`.trim()} data-step={step} data-status={status}>
-      {step === 'number' && (
+    <div className={`otpkit-flow ${className}`.trim()} data-step={step} data-status={status} data-recipient={recipient}>
+      <StepPanel active={step === 'entry'} name="entry">
+        <h2 className="otpkit-title" tabIndex={-1} ref={refs.title.entry}>
+          {labels[0]}
+        </h2>
         <form className="otpkit-number" noValidate onSubmit={submit}>
           <label className="otpkit-label" htmlFor={`${id}to`}>
-            {m.phoneLabel}
+            {labels[1]}
           </label>
           <input
-            ref={(el) => {
-              if (el && refocusPhone.current) {
-                refocusPhone.current = false;
-                el.focus();
-              }
-            }}
+            ref={refs.field}
             id={`${id}to`}
             className="otpkit-phone"
-            type="tel"
+            type={recipient === 'phone' ? 'tel' : recipient === 'email' ? 'email' : 'text'}
+            inputMode={recipient === 'phone' ? 'tel' : recipient === 'email' ? 'email' : undefined}
             name="to"
-            autoComplete="tel"
-            value={phone}
-            onChange={(e) => setPhone(e.target.value)}
-            aria-describedby={`${id}hint`}
-            aria-invalid={badPhone || status === 'error' || undefined}
+            autoComplete={recipient === 'phone' ? 'tel' : recipient === 'email' ? 'email' : 'username'}
+            value={value}
+            onChange={(e) => {
+              setValue(e.target.value);
+              onEdit(e.target.value);
+            }}
+            aria-describedby={step === 'entry' && visibleMessage ? `${hintId} ${messageId}` : hintId}
+            aria-invalid={fieldInvalid || undefined}
           />
-          <p id={`${id}hint`} className="otpkit-hint">
-            {m.phoneHint}
+          <p id={hintId} className="otpkit-hint">
+            {labels[2]}
           </p>
-          <SendButton retryAt={otp.retryAt} busy={status === 'sending'} m={m} />
+          {/* Always there (the room is reserved); its id only where it describes the active field. */}
+          <Message
+            id={step === 'entry' ? messageId : undefined}
+            text={step === 'entry' ? visibleMessage : ''}
+            error={isError}
+            status={status}
+          />
+          <CountdownButton
+            className="otpkit-send"
+            type="submit"
+            until={otp.retryAt}
+            busy={status === 'sending' && step === 'entry'}
+            label={m.sendCode}
+            busyLabel={m.sending}
+            waitLabel={m.retryIn}
+          />
         </form>
-      )}
-      {step === 'code' && to && channel && (
-        <div className="otpkit-code">
-          <p className="otpkit-sent">
-            {m.codeSent(to, channel)}{' '}
-            <button
-              type="button"
-              className="otpkit-change"
-              onClick={() => {
-                refocusPhone.current = true;
-                otp.reset();
-              }}
-            >
-              {m.changeNumber}
-            </button>
-          </p>
-          {/* A finished code (expired, used, too many attempts): the input goes, only a new code helps. */}
-          {!isFinished(status) && (
+      </StepPanel>
+
+      <StepPanel active={step === 'code'} name="code">
+        <div className="otpkit-title-row">
+          <h2 className="otpkit-title" tabIndex={-1} ref={refs.title.code}>
+            {m.codeTitle}
+          </h2>
+          <button
+            type="button"
+            className="otpkit-change"
+            onClick={() => {
+              setBadFormat(null);
+              otp.reset();
+            }}
+          >
+            {sentTo.includes('@') ? m.changeEmail : m.changeNumber}
+          </button>
+        </div>
+        <p className="otpkit-sent">
+          {channel && (
             <>
-              <OtpInput {...otp.inputProps} aria-label={m.codeLabel} name="code" autoFocus />
-              <ExpiryCountdown expiresAt={otp.expiresAt} onExpire={otp.expire} messages={m} />
+              <span aria-hidden="true">{m.codeSent(`\u2068${shown(sentTo)}\u2069`, channel)}</span>
+              <span style={visuallyHidden}>{m.codeSent(spoken(sentTo), channel)}</span>
             </>
           )}
-          <ResendButton
-            resendAt={otp.resendAt}
-            retryAt={otp.retryAt}
-            // The machine treats an already-used verification as finished (no resend): start a fresh one.
-            onResend={() => (status === 'already_verified' ? otp.send(normalizePhone(phone)) : otp.resend())}
-            disabled={isBusy(status)}
-            messages={isFinished(status) ? { ...m, resend: m.sendNewCode } : m}
-          />
+        </p>
+        <label className="otpkit-label" htmlFor={codeId}>
+          {m.codeLabel}
+        </label>
+        <OtpInput
+          {...otp.inputProps}
+          ref={setCode}
+          id={codeId}
+          name="code"
+          // A finished code stays on screen, disabled, so the card keeps its shape; focus goes to the new-code button.
+          disabled={otp.inputProps.disabled || step !== 'code'}
+          invalid={otp.inputProps.invalid && !edited}
+          onChange={onEdit}
+          onComplete={(code) => {
+            lastCode.current = code;
+            lastRoute.current = 'verify';
+            otp.inputProps.onComplete(code);
+          }}
+          aria-describedby={step === 'code' && shownMessage ? messageId : undefined}
+          // WebOTP only while the code is awaited (it withdraws its prompt when the step ends).
+          webOtp={step === 'code'}
+        />
+        <Message
+          id={step === 'code' ? messageId : undefined}
+          text={step === 'code' ? shownMessage : ''}
+          error={isError}
+          status={status}
+        />
+        <div className="otpkit-actions">
+          <div className="otpkit-stack" {...hidden(!action)}>
+            <CountdownButton
+              buttonRef={refs.action}
+              className="otpkit-primary"
+              type="button"
+              until={action === 'newCode' ? otp.retryAt : null}
+              busy={status === 'sending'}
+              label={action === 'retry' ? m.tryAgain : m.sendNewCode}
+              busyLabel={m.sending}
+              waitLabel={m.retryIn}
+              onClick={() => {
+                if (action === 'retry') {
+                  lastRoute.current = 'verify';
+                  void otp.verify(lastCode.current);
+                } else void send();
+              }}
+            />
+          </div>
+          <div className="otpkit-stack otpkit-help" {...hidden(!!action)}>
+            <p className="otpkit-help-title">{m.didNotGetCode}</p>
+            <div className="otpkit-help-actions">
+              <ResendButton
+                resendAt={otp.resendAt}
+                retryAt={otp.retryAt}
+                onResend={() => {
+                  lastRoute.current = 'resend';
+                  void otp.resend();
+                }}
+                disabled={isBusy(status)}
+                messages={m}
+                announce={false}
+              />
+              {channels.map((c) => (
+                <ChannelButton
+                  key={c}
+                  until={Math.max(otp.resendAt ?? 0, otp.retryAt ?? 0)}
+                  busy={isBusy(status)}
+                  label={m.sendBy(c)}
+                  onClick={() => {
+                    lastRoute.current = 'resend';
+                    void otp.resend({ channel: c });
+                  }}
+                />
+              ))}
+            </div>
+            {/* One clock at a time: the expiry shows only while the resend button is not counting (styles.css). */}
+            <ExpiryCountdown
+              expiresAt={step === 'code' && !isFinished(status) ? otp.expiresAt : null}
+              onExpire={otp.expire}
+              messages={m}
+              announce={false}
+            />
+          </div>
         </div>
-      )}
-      {/* The words for sighted users; the live region below carries the same text for screen readers. On
-          code_sent the "sent to" line above already says it. */}
-      <p className="otpkit-message" data-status={status} aria-hidden="true">
-        {step === 'code' && status === 'code_sent' && !notDelivered ? '' : message}
-      </p>
+      </StepPanel>
+
+      <StepPanel active={step === 'done'} name="done">
+        <div className="otpkit-done-icon" aria-hidden="true" />
+        <h2 className="otpkit-title" tabIndex={-1} ref={refs.done}>
+          {m.verifiedTitle}
+        </h2>
+        <p className="otpkit-done-text">
+          <span aria-hidden="true">{m.verifiedTo(`\u2068${shown(sentTo)}\u2069`)}</span>
+          <span style={visuallyHidden}>{m.verifiedTo(spoken(sentTo))}</span>
+        </p>
+      </StepPanel>
+
+      {/* The one live region: what the status says, once per change, numbers spoken as digits. */}
       <p role="status" className="otpkit-sr-only" style={visuallyHidden}>
         {message}
       </p>
@@ -144,12 +396,127 @@ export function OtpVerification({ messages, defaultTo = '', className = '', ...o
   );
 }
 
-/** Its own component so a rate-limit countdown re-renders only this button, not the flow. */
-function SendButton({ retryAt, busy, m }: { retryAt: number | null; busy: boolean; m: OtpMessages }) {
-  const left = useCountdown(retryAt);
+function focusTarget(
+  focus: Focus | undefined,
+  step: Step,
+  refs: {
+    field: RefObject<HTMLInputElement | null>;
+    code: RefObject<HTMLInputElement | null>;
+    action: RefObject<HTMLButtonElement | null>;
+    title: Record<'entry' | 'code', RefObject<HTMLHeadingElement | null>>;
+    done: RefObject<HTMLHeadingElement | null>;
+  },
+  fieldError: boolean,
+): HTMLElement | null {
+  if (step === 'entry' && fieldError) return refs.field.current;
+  if (!focus) return null;
+  if (focus === 'title') return (step === 'done' ? refs.done : refs.title[step === 'code' ? 'code' : 'entry']).current;
+  return refs[focus].current;
+}
+
+/** One step of the card. All steps share one grid cell (the card is as tall as the tallest); the inactive ones
+ * are hidden (visibility: no focus, no screen reader, no layout change). */
+function StepPanel({ active, name, children }: { active: boolean; name: Step; children: ReactNode }) {
   return (
-    <button type="submit" className="otpkit-send" disabled={busy || left > 0}>
-      {busy ? m.sending : left ? m.retryIn(formatTime(left)) : m.sendCode}
+    <div className={`otpkit-step otpkit-step-${name}`} {...hidden(!active)}>
+      {children}
+    </div>
+  );
+}
+
+/** Hidden but still taking its room (the card's height), out of the tab order and the accessibility tree. Inline,
+ * so it holds without styles.css too. */
+const hidden = (hide: boolean) =>
+  hide ? { 'data-otpkit-hidden': '', style: { visibility: 'hidden' } as const } : { 'data-otpkit-hidden': undefined };
+
+/** The message under the active field: its own id (the field's aria-describedby), reserved room (styles.css). */
+function Message({
+  id,
+  text,
+  error,
+  status,
+}: {
+  id: string | undefined;
+  text: string;
+  error: boolean;
+  status: string;
+}) {
+  return (
+    <p id={id} className="otpkit-message" data-status={status} data-tone={text && error ? 'error' : undefined}>
+      {text}
+    </p>
+  );
+}
+
+/**
+ * A button that waits until `until` (epoch ms) with the time on its face, then works. Busy or waiting, it is
+ * aria-disabled rather than disabled, so a keyboard user's focus stays on it (a disabled button drops focus to
+ * <body>). Its own component, so the countdown re-renders only the button, not the flow.
+ */
+function CountdownButton({
+  until,
+  busy,
+  label,
+  busyLabel,
+  waitLabel,
+  className,
+  type,
+  onClick,
+  buttonRef,
+}: {
+  until: number | null;
+  busy: boolean;
+  label: string;
+  busyLabel: string;
+  waitLabel: (time: string) => string;
+  className: string;
+  type: 'submit' | 'button';
+  onClick?: () => void;
+  /** (Not `ref`: React 18 does not pass a `ref` prop to a function component.) */
+  buttonRef?: RefObject<HTMLButtonElement | null>;
+}) {
+  const left = useCountdown(until);
+  const blocked = busy || left > 0;
+  return (
+    <button
+      ref={buttonRef}
+      // biome-ignore lint/a11y/useButtonType: it is one of the two, given by the caller
+      type={type}
+      className={className}
+      aria-disabled={blocked || undefined}
+      data-state={busy ? 'busy' : left ? 'waiting' : 'ready'}
+      onClick={(event) => {
+        if (blocked) event.preventDefault();
+        else onClick?.();
+      }}
+    >
+      {busy ? busyLabel : left ? waitLabel(formatTime(left)) : label}
+    </button>
+  );
+}
+
+/** "Send by WhatsApp" / "Call me instead": a new code by that channel, once a resend is allowed. */
+function ChannelButton({
+  until,
+  busy,
+  label,
+  onClick,
+}: {
+  until: number;
+  busy: boolean;
+  label: string;
+  onClick: () => void;
+}) {
+  const left = useCountdown(until);
+  return (
+    <button
+      type="button"
+      className="otpkit-channel"
+      disabled={left > 0}
+      aria-disabled={busy || undefined}
+      onClick={busy ? undefined : onClick}
+    >
+      {label}
     </button>
   );
 }

@@ -30,7 +30,9 @@ const probe = vi.hoisted(() => {
       const { createElement, Profiler } = await import('react');
       const wrapped = Object.entries(actual).map(([name, value]) => [
         name,
-        typeof value === 'function' && /^[A-Z]/.test(name)
+        // A component: a function, or the object forwardRef makes (OtpInput; its ref travels in props on React 19).
+        (typeof value === 'function' || (typeof value === 'object' && value !== null && '$$typeof' in value)) &&
+        /^[A-Z]/.test(name)
           ? (props: object) =>
               createElement(
                 Profiler,

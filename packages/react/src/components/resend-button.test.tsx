@@ -76,18 +76,24 @@ test('shows the rate-limited wait from retryAt when it is the longer one', () =>
   expect(button).toBeEnabled();
 });
 
-test('messages, disabled and the render override', () => {
+test('messages, disabled (aria-disabled: focus stays, clicks do nothing) and the render override', async () => {
+  const onResend = vi.fn();
   const { rerender } = render(
     <ResendButton resendAt={Date.now() + 5_000} onResend={() => {}} messages={{ resendIn: (t) => `Encore ${t}` }} />,
   );
   expect(screen.getByRole('button')).toHaveTextContent('Encore 0:05');
   rerender(
-    <ResendButton resendAt={null} onResend={() => {}} disabled>
+    <ResendButton resendAt={null} onResend={onResend} disabled>
       {({ label, secondsLeft }) => `${label} (${secondsLeft})`}
     </ResendButton>,
   );
-  expect(screen.getByRole('button')).toHaveTextContent('Resend code (0)');
-  expect(screen.getByRole('button')).toBeDisabled();
+  const button = screen.getByRole('button');
+  expect(button).toHaveTextContent('Resend code (0)');
+  expect(button).toHaveAttribute('aria-disabled', 'true');
+  button.focus();
+  act(() => button.click());
+  expect(onResend).not.toHaveBeenCalled();
+  expect(document.activeElement).toBe(button);
 });
 
 test('leaves no timer behind on unmount, mid-countdown', () => {

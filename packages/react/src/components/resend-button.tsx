@@ -25,6 +25,9 @@ export interface ResendButtonProps {
   /** The words (English by default); a whole locale (`messages={ja}`) works too. */
   messages?: Partial<Pick<OtpMessages, 'resend' | 'resendIn' | 'resendAvailable' | 'retryIn'>>;
   className?: string;
+  /** Say "you can resend" in its own live region when the wait ends. Off inside a flow that announces for
+   * itself (one announcement per change). @defaultValue true */
+  announce?: boolean;
   /** Replaces the button's content. */
   children?: (props: ResendButtonRenderProps) => ReactNode;
 }
@@ -41,6 +44,7 @@ export function ResendButton({
   disabled,
   messages,
   className = '',
+  announce = true,
   children,
 }: ResendButtonProps) {
   const m = { ...componentWords, ...messages };
@@ -59,14 +63,20 @@ export function ResendButton({
         type="button"
         className={`otpkit-resend ${className}`.trim()}
         data-state={secondsLeft ? (rateLimited ? 'rate-limited' : 'cooling') : 'ready'}
-        disabled={disabled || secondsLeft > 0}
-        onClick={onResend}
+        // Busy (`disabled`): aria-disabled, not disabled, so a keyboard user's focus stays on the button while the
+        // request runs (a disabled button drops focus to <body>). The cooldown disables it for real: a disabled
+        // button is not focusable, so its ticking label is not read out every second.
+        disabled={secondsLeft > 0}
+        aria-disabled={disabled || undefined}
+        onClick={disabled ? undefined : onResend}
       >
         {children ? children({ secondsLeft, rateLimited, label }) : label}
       </button>
-      <span role="status" className="otpkit-sr-only" style={visuallyHidden}>
-        {waited && !secondsLeft ? m.resendAvailable : ''}
-      </span>
+      {announce && (
+        <span role="status" className="otpkit-sr-only" style={visuallyHidden}>
+          {waited && !secondsLeft ? m.resendAvailable : ''}
+        </span>
+      )}
     </>
   );
 }

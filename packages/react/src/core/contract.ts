@@ -25,6 +25,7 @@ export type OtpErrorCode =
   | 'payload_too_large'
   | 'unsupported_media_type'
   | 'undeliverable'
+  | 'channel_unavailable'
   | 'too_many_attempts'
   | 'rate_limited'
   | 'internal_error'
@@ -43,6 +44,9 @@ export interface SendRequest {
   /** The bot-check widget's token (Turnstile, hCaptcha, reCAPTCHA), where the server runs a bot check: single use,
    * so every send and resend carries a fresh one. Ignored by a server without one. */
   botToken?: string;
+  /** Ask for this channel instead of the server's default ("Send by WhatsApp", "Call me"); one the provider cannot
+   * be asked for is 422 channel_unavailable. Unset: the provider's default. */
+  channel?: Channel;
 }
 
 /** Body of `POST …/verify`. */
@@ -56,6 +60,8 @@ export interface ResendRequest {
   verificationId: string;
   /** A fresh bot-check token (see `SendRequest.botToken`). */
   botToken?: string;
+  /** As on send: the new code goes by this channel. */
+  channel?: Channel;
 }
 
 /** 200 body of `POST …/send` and `POST …/resend`. */

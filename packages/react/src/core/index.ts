@@ -31,6 +31,7 @@ export {
   type OtpMachineOptions,
   type OtpState,
   type OtpStateError,
+  type ResendOptions,
   type SendOptions,
 } from './machine.js';
 export { canVerify, isBusy, isFinished, isVerified, type OtpStatus, statusOfError } from './status.js';

@@ -306,6 +306,45 @@ describe('createOtpMachine against the real handler', () => {
     expect(machine.getState().status).toBe('idle');
   });
 
+  it('reset() then a send to the same number returns to its open code: no request, no second message', async () => {
+    const { machine, sim, code } = setup();
+    await machine.send(TO);
+    await machine.verify(wrongOf(code()));
+    const open = machine.getState();
+    machine.reset();
+    expect(machine.getState().status).toBe('idle');
+    await machine.send(TO);
+    expect(sim.messages).toHaveLength(1);
+    expect(machine.getState()).toMatchObject({
+      status: 'code_sent',
+      verificationId: open.verificationId,
+      attemptsLeft: 4,
+      expiresAt: open.expiresAt,
+    });
+    // The code the user already has still works.
+    await machine.verify(code());
+    expect(machine.getState().status).toBe('verified');
+  });
+
+  it('reset() then another number sends; a kept code that expired meanwhile is not restored', async () => {
+    const { machine, sim } = setup();
+    await machine.send(TO);
+    machine.reset();
+    await machine.send('+447400123456');
+    expect(sim.messages).toHaveLength(2);
+    expect(machine.getState().to).toMatch(/^\+44/);
+
+    const fresh = setup();
+    await fresh.machine.send(TO);
+    const first = fresh.machine.getState().verificationId;
+    fresh.machine.reset();
+    vi.setSystemTime(Date.now() + 301_000);
+    await fresh.machine.send(TO);
+    expect(fresh.sim.messages).toHaveLength(2);
+    expect(fresh.machine.getState()).toMatchObject({ status: 'code_sent' });
+    expect(fresh.machine.getState().verificationId).not.toBe(first);
+  });
+
   it('dispose() aborts, rolls the status back without notifying, and leaves the machine usable', async () => {
     const { machine, sim, signals, code } = setup();
     await machine.send(TO);

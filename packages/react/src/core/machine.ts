@@ -38,6 +38,14 @@ export interface OtpState {
 export interface SendOptions {
   /** The message template's language (BCP 47). @defaultValue the machine's `locale` */
   locale?: Locale;
+  /** Ask for this channel ("Send by WhatsApp", "Call me"). @defaultValue the server's */
+  channel?: Channel;
+}
+
+/** Options of one resend. */
+export interface ResendOptions {
+  /** The new code goes by this channel. @defaultValue the server's */
+  channel?: Channel;
 }
 
 export interface OtpMachineOptions {
@@ -53,17 +61,20 @@ export interface OtpMachine {
   getState(): OtpState;
   /** Calls `listener` after every state change. Returns the unsubscribe function. */
   subscribe(listener: () => void): () => void;
-  /** Starts a new verification (cancels nothing server-side). Ignored while a request is in flight. */
+  /** Starts a new verification (cancels nothing server-side). Ignored while a request is in flight. After a
+   * `reset()`, a send to the same recipient while its code is still open returns to that code (no request, no new
+   * message: the code the user may already have keeps working). */
   send(to: string, options?: SendOptions): Promise<void>;
   /** Checks a code. Ignored unless a code is open and no request is in flight (so a duplicate never goes out). */
   verify(code: string): Promise<void>;
-  /** New code for the open verification; if the server no longer knows it, a fresh send to the same recipient. */
-  resend(): Promise<void>;
+  /** New code for the open verification (by `channel`, when given); if the server no longer knows it, a fresh send
+   * to the same recipient. */
+  resend(options?: ResendOptions): Promise<void>;
   /** Moves an open code to `expired` once its `expiresAt` has passed (call it when an ExpiryCountdown reaches
    * zero); a no-op before that, and while a request is in flight: that answer still lands, then this runs again.
    * `error` is left as it was (the last request's error, if any). */
   expire(): void;
-  /** Aborts any request and returns to `idle`. */
+  /** Aborts any request and returns to `idle` ("change number"). An open code is kept aside: see `send`. */
   reset(): void;
   /** Aborts any request; its result is dropped and the status rolls back. The machine stays usable, because
    * React StrictMode and <Activity> clean up and re-run effects on the same instance. */
@@ -91,6 +102,8 @@ export function createOtpMachine(client: OtpClient, options: OtpMachineOptions =
   let state = initialOtpState;
   // The full recipient, kept (never in state) so a resend can fall back to a fresh send after a 404.
   let last: [to: string, options: SendOptions] | undefined;
+  // What reset() set aside: the recipient and the state of its still-open code.
+  let kept: [to: string, state: OtpState] | undefined;
   // The request in flight and the status before it. A response is used only while its flight is still this
   // one: reset/dispose clear it, so a late answer is dropped.
   let flight: [AbortController, OtpStatus] | undefined;
@@ -177,13 +190,19 @@ export function createOtpMachine(client: OtpClient, options: OtpMachineOptions =
       return () => listeners.delete(listener);
     },
 
-    async send(to, { locale = options.locale } = {}) {
+    async send(to, { locale = options.locale, channel } = {}) {
       if (flight) return;
+      const [keptTo, keptState] = kept ?? [];
+      kept = undefined;
       last = [to, { locale }];
+      // (A channel asked for is a new message by that channel: the kept code is not what the user wants then.)
+      if (keptState && keptTo === to && !channel && now() < (keptState.expiresAt as number)) {
+        return set({ ...keptState, status: 'code_sent', error: null });
+      }
       const { codeLength, wrongCodes } = state;
       await run(
         { ...initialOtpState, status: 'sending', codeLength, wrongCodes },
-        (signal) => client.send({ to, locale, signal }),
+        (signal) => client.send({ to, locale, ...(channel && { channel }), signal }),
         sent,
       );
     },
@@ -214,17 +233,18 @@ export function createOtpMachine(client: OtpClient, options: OtpMachineOptions =
       );
     },
 
-    async resend() {
+    async resend({ channel } = {}) {
       const id = state.verificationId;
       // Nothing to resend once verified (`verified`, `already_verified`).
       if (flight || isVerified(state.status)) return;
-      if (id === null) return last && machine.send(...last);
+      const again = () => last && machine.send(last[0], { ...last[1], ...(channel && { channel }) });
+      if (id === null) return again();
       await run(
         { status: 'sending' },
-        (signal) => client.resend({ verificationId: id, signal }),
+        (signal) => client.resend({ verificationId: id, ...(channel && { channel }), signal }),
         sent,
         // Gone from the server: a fresh send to the same recipient (which starts from a state without this id).
-        (error) => (error.code === 'not_found' && last ? machine.send(...last) : failed(error)),
+        (error) => (error.code === 'not_found' && last ? again() : failed(error)),
       );
     },
 
@@ -237,6 +257,8 @@ export function createOtpMachine(client: OtpClient, options: OtpMachineOptions =
 
     reset() {
       abort();
+      // (A code in flight or finished is not worth keeping: canVerify says which can still succeed.)
+      kept = last && canVerify(state) ? [last[0], state] : undefined;
       last = undefined;
       set(initialOtpState);
     },

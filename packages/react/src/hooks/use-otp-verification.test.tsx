@@ -2,13 +2,13 @@
 // provider's network edge, and the real OtpInput.
 import { turnstile } from '@otpkit/bff/bot-checks';
 import { createSiteverifySimulator, createTestBff } from '@otpkit/bff/testing';
-import { type MutationObserver, QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { MutationCache, type MutationObserver, QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { act, render, renderHook, screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { type ReactNode, StrictMode } from 'react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { OtpInput } from '../components/otp-input.js';
-import { type UseOtpVerificationOptions, useOtpVerification } from './use-otp-verification.js';
+import { isOtpkitMutation, type UseOtpVerificationOptions, useOtpVerification } from './use-otp-verification.js';
 
 const TO = '+8618701235678';
 const wrongOf = (code: string) => code.replace(/\d$/, (d) => String((Number(d) + 1) % 10));
@@ -132,6 +132,41 @@ describe('useOtpVerification', () => {
     await waitFor(() => expect(queryClient.getMutationCache().getAll()).toHaveLength(0));
   });
 
+  it("lets an app's global MutationCache onError skip the kit's errors (isOtpkitMutation)", async () => {
+    const { fetch, code, sim } = setup();
+    const toasts: unknown[] = [];
+    const queryClient = new QueryClient({
+      mutationCache: new MutationCache({
+        onError: (error, _variables, _context, mutation) => {
+          if (isOtpkitMutation(mutation)) return;
+          toasts.push(error);
+        },
+      }),
+    });
+    const seen: boolean[] = [];
+    queryClient.getMutationCache().subscribe((event) => {
+      if (event.type === 'updated' && event.action.type === 'error') seen.push(isOtpkitMutation(event.mutation));
+    });
+    const wrapper = ({ children }: { children: ReactNode }) => (
+      <QueryClientProvider client={queryClient}>{children}</QueryClientProvider>
+    );
+    const { result } = renderHook(() => useOtpVerification({ fetch }), { wrapper });
+    await act(() => result.current.send(TO));
+    sim.inject('http500', { path: '/v1/verifications' });
+    await act(() => result.current.verify(code()));
+    expect(result.current.error?.code).toBe('provider_unavailable');
+    // The kit's mutation did fail in the app's cache, and the app's handler recognised it.
+    expect(seen).toEqual([true]);
+    expect(toasts).toEqual([]);
+    // An app mutation is not mistaken for the kit's.
+    await queryClient
+      .getMutationCache()
+      .build(queryClient, { mutationFn: () => Promise.reject(new Error('app')) })
+      .execute(undefined)
+      .catch(() => {});
+    expect(toasts).toHaveLength(1);
+  });
+
   it('binds each route to the QueryClient of its first request and keeps it, as useMutation does', async () => {
     const { fetch, code } = setup();
     const first = new QueryClient();
@@ -190,10 +225,11 @@ describe('useOtpVerification', () => {
     const { result } = renderHook(() => useOtpVerification({ fetch, locale: 'zh-CN' }));
     await act(() => result.current.send(TO));
     await act(() => result.current.reset());
-    await act(() => result.current.send(TO, { locale: 'pt-BR' }));
+    // (Another number: the same one would return to its open code, with no request.)
+    await act(() => result.current.send('+447400123456', { locale: 'pt-BR' }));
     expect(bff.requests.map((r) => r.body)).toEqual([
       { to: TO, locale: 'zh-CN' },
-      { to: TO, locale: 'pt-BR' },
+      { to: '+447400123456', locale: 'pt-BR' },
     ]);
   });
 
@@ -231,7 +267,7 @@ describe('useOtpVerification', () => {
     await act(() => result.current.send(TO));
     rerender({ fetch: second.fetch });
     await act(() => result.current.reset());
-    await act(() => result.current.send(TO));
+    await act(() => result.current.send('+447400123456'));
     expect(first.bff.requests).toHaveLength(1);
     expect(second.bff.requests).toHaveLength(1);
   });

@@ -3,7 +3,7 @@ import { MutationObserver, QueryClient, QueryClientContext } from '@tanstack/rea
 import { useContext, useEffect, useMemo, useState, useSyncExternalStore } from 'react';
 import { type BotTokenSource, createOtpClient, type OtpClient, type OtpClientOptions } from '../core/client.js';
 import type { Locale } from '../core/contract.js';
-import { createOtpMachine, type OtpState, type SendOptions } from '../core/machine.js';
+import { createOtpMachine, type OtpState, type ResendOptions, type SendOptions } from '../core/machine.js';
 import { canVerify } from '../core/status.js';
 
 // What the components need of the core comes through the hooks: components do not import core/ themselves.
@@ -36,7 +36,8 @@ export interface UseOtpVerificationResult extends OtpState {
   /** Sends a code to `to`, in `options.locale` (else the hook's `locale`). */
   send(to: string, options?: SendOptions): Promise<void>;
   verify(code: string): Promise<void>;
-  resend(): Promise<void>;
+  /** A new code (by `options.channel`, when given: "Send by WhatsApp", "Call me"). */
+  resend(options?: ResendOptions): Promise<void>;
   /** Status `expired` once `expiresAt` has passed: `<ExpiryCountdown onExpire={otp.expire} />`. */
   expire(): void;
   reset(): void;
@@ -45,6 +46,17 @@ export interface UseOtpVerificationResult extends OtpState {
 
 /** @deprecated Renamed `UseOtpVerificationResult` (as TanStack names `UseMutationResult`). */
 export type UseOtpVerification = UseOtpVerificationResult;
+
+/**
+ * The `meta` of every mutation the kit runs (`mutationKey: ['otpkit', 'send' | 'verify' | 'resend']`). The kit shows
+ * its own errors, so an app's global `MutationCache({ onError })` (a toast for every failed mutation) should skip
+ * these: `if (isOtpkitMutation(mutation)) return;`.
+ */
+export const otpkitMutationMeta = { otpkit: true } as const;
+
+/** True for the kit's own mutations (see `otpkitMutationMeta`), for a global `MutationCache` `onError`/`onSuccess`. */
+export const isOtpkitMutation = (mutation: { meta?: Record<string, unknown> | undefined }): boolean =>
+  mutation.meta?.otpkit === true;
 
 /** A request as a mutation's variables: a closure, so the cache (and devtools) hold a function, never the number
  * or the code. */
@@ -122,7 +134,7 @@ export function useOtpVerification(options: UseOtpVerificationOptions = {}): Use
           networkMode: 'always',
           gcTime: 0,
           // So an app's global MutationCache onError (e.g. a toast on every failed mutation) can skip ours.
-          meta: { otpkit: true },
+          meta: otpkitMutationMeta,
         }));
         // reset() detaches the observer, so the finished mutation is garbage-collected from the app's cache; not
         // while the observer runs a newer request of the route (this one was aborted by a reset in between).

@@ -9,6 +9,14 @@ export function formatTime(seconds: number): string {
   return h ? `${h}:${mmss.padStart(5, '0')}` : mmss;
 }
 
+/** Whole seconds as the coarsest honest unit, rounded up: 45 -> [45, 's'], 230 -> [4, 'm'], 5400 -> [2, 'h']. */
+export function waitParts(seconds: number): [number, 's' | 'm' | 'h'] {
+  const s = Math.max(1, Math.ceil(seconds));
+  if (s < 60) return [s, 's'];
+  if (s < 90 * 60) return [Math.ceil(s / 60), 'm'];
+  return [Math.ceil(s / 3600), 'h'];
+}
+
 /** The message key for each status (and for each error code under status `error`); '' has no words. The hook
  * may report expired / too_many_attempts / rate_limited as an error when they come from a send or resend. */
 const KEYS: Record<string, keyof OtpMessages | ''> = {
@@ -22,6 +30,7 @@ const KEYS: Record<string, keyof OtpMessages | ''> = {
   provider_unavailable: 'unavailable',
   invalid_phone: 'invalidPhone',
   undeliverable: 'undeliverable',
+  channel_unavailable: 'channelUnavailable',
   forbidden: 'forbidden',
   bot_check_failed: 'botCheckFailed',
 };

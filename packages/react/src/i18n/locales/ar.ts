@@ -1,5 +1,6 @@
 import type { Channel } from '../../core/contract.js';
 import type { PhoneWords } from '../../phone/words.js';
+import { waitParts } from '../messages.js';
 import type { OtpMessages } from './en.js';
 
 const channels: Record<Channel, string> = {
@@ -20,6 +21,34 @@ const attempts: Record<string, (n: number) => string> = {
   few: (n) => `تبقّت ${n} محاولات`,
   many: (n) => `تبقّت ${n} محاولة`,
   other: (n) => `تبقّت ${n} محاولة`,
+};
+
+// After بعد, in the genitive, by the same six forms: ثانية واحدة, ثانيتين, 3 ثوانٍ, 11 ثانية.
+const units: Record<'s' | 'm' | 'h', Record<string, (n: number) => string>> = {
+  s: {
+    zero: (n) => `${ltr(String(n))} ثانية`,
+    one: () => 'ثانية واحدة',
+    two: () => 'ثانيتين',
+    few: (n) => `${ltr(String(n))} ثوانٍ`,
+    many: (n) => `${ltr(String(n))} ثانية`,
+    other: (n) => `${ltr(String(n))} ثانية`,
+  },
+  m: {
+    zero: (n) => `${ltr(String(n))} دقيقة`,
+    one: () => 'دقيقة واحدة',
+    two: () => 'دقيقتين',
+    few: (n) => `${ltr(String(n))} دقائق`,
+    many: (n) => `${ltr(String(n))} دقيقة`,
+    other: (n) => `${ltr(String(n))} دقيقة`,
+  },
+  h: {
+    zero: (n) => `${ltr(String(n))} ساعة`,
+    one: () => 'ساعة واحدة',
+    two: () => 'ساعتين',
+    few: (n) => `${ltr(String(n))} ساعات`,
+    many: (n) => `${ltr(String(n))} ساعة`,
+    other: (n) => `${ltr(String(n))} ساعة`,
+  },
 };
 
 /** Arabic (Modern Standard Arabic). Right to left: render it under `dir="rtl"`; codes and numbers stay LTR. */
@@ -54,6 +83,27 @@ export const ar = {
   networkError: 'لا يوجد اتصال. تحقق من الشبكة وحاول مرة أخرى.',
   unavailable: 'الخدمة غير متاحة. حاول مرة أخرى بعد قليل.',
   genericError: 'حدث خطأ ما. حاول مرة أخرى.',
+  phoneTitle: 'تحقّق من رقم هاتفك',
+  emailTitle: 'تحقّق من بريدك الإلكتروني',
+  emailLabel: 'البريد الإلكتروني',
+  emailHint: 'سنرسل إليك رمزًا عبر البريد الإلكتروني.',
+  emailInvalid: `أدخل عنوان بريد إلكتروني مثل ${ltr('name@example.com')}.`,
+  eitherTitle: 'أكّد هويتك',
+  eitherLabel: 'رقم الهاتف أو البريد الإلكتروني',
+  eitherHint: 'رقم هاتف مع رمز الدولة، أو عنوان بريد إلكتروني.',
+  codeTitle: 'أدخل الرمز',
+  changeEmail: 'تغيير البريد الإلكتروني',
+  verifiedTitle: 'تم التحقق',
+  verifiedTo: (to) => `تم التحقق من ${ltr(to)}.`,
+  didNotGetCode: 'لم يصلك الرمز؟',
+  sendBy: (channel) => (channel === 'voice' ? 'اتصل بي بدلًا من ذلك' : `إرسال عبر ${channels[channel]}`),
+  tryAgain: 'حاول مرة أخرى',
+  waitFor: (seconds) => {
+    const [n, unit] = waitParts(seconds);
+    const words = units[unit];
+    return `يمكنك المحاولة مرة أخرى بعد ${(words[plural.select(n)] ?? words.other!)(n)}.`;
+  },
+  channelUnavailable: 'هذا الخيار غير متاح هنا. جرّب طريقة أخرى.',
 } satisfies OtpMessages;
 
 /** The words of `PhoneInput` (`@otpkit/react/phone`) in Arabic. */

@@ -1,5 +1,6 @@
 import type { Channel } from '../../core/contract.js';
 import type { PhoneWords } from '../../phone/words.js';
+import { waitParts } from '../messages.js';
 import type { OtpMessages } from './en.js';
 
 const channels: Record<Channel, string> = { sms: 'SMS', whatsapp: 'WhatsApp', email: 'E-Mail', voice: 'Sprachanruf' };
@@ -38,6 +39,29 @@ export const de = {
   networkError: 'Keine Verbindung. Prüfen Sie Ihr Netzwerk und versuchen Sie es erneut.',
   unavailable: 'Der Dienst ist nicht verfügbar. Versuchen Sie es gleich noch einmal.',
   genericError: 'Etwas ist schiefgelaufen. Versuchen Sie es erneut.',
+  phoneTitle: 'Telefonnummer bestätigen',
+  emailTitle: 'E-Mail-Adresse bestätigen',
+  emailLabel: 'E-Mail-Adresse',
+  emailHint: 'Wir senden Ihnen einen Code per E-Mail.',
+  emailInvalid: 'Geben Sie eine E-Mail-Adresse wie name@beispiel.de ein.',
+  eitherTitle: 'Bestätigen Sie, dass Sie es sind',
+  eitherLabel: 'Telefonnummer oder E-Mail-Adresse',
+  eitherHint: 'Eine Telefonnummer mit Ländervorwahl oder eine E-Mail-Adresse.',
+  codeTitle: 'Code eingeben',
+  changeEmail: 'E-Mail-Adresse ändern',
+  verifiedTitle: 'Bestätigt',
+  verifiedTo: (to) => `${to} ist bestätigt.`,
+  didNotGetCode: 'Keinen Code erhalten?',
+  sendBy: (channel) => (channel === 'voice' ? 'Stattdessen anrufen lassen' : `Per ${channels[channel]} senden`),
+  tryAgain: 'Erneut versuchen',
+  waitFor: (seconds) => {
+    const [n, unit] = waitParts(seconds);
+    const word = { s: ['Sekunde', 'Sekunden'], m: ['Minute', 'Minuten'], h: ['Stunde', 'Stunden'] }[unit][
+      plural.select(n) === 'one' ? 0 : 1
+    ];
+    return `Sie können es in ${n} ${word} erneut versuchen.`;
+  },
+  channelUnavailable: 'Diese Option ist hier nicht verfügbar. Versuchen Sie es auf anderem Weg.',
 } satisfies OtpMessages;
 
 /** The words of `PhoneInput` (`@otpkit/react/phone`) in German. */

@@ -1,5 +1,6 @@
 import type { Channel } from '../../core/contract.js';
 import type { PhoneWords } from '../../phone/words.js';
+import { waitParts } from '../messages.js';
 import type { OtpMessages } from './en.js';
 
 const channels: Record<Channel, string> = {
@@ -41,6 +42,27 @@ export const es = {
   networkError: 'Sin conexión. Comprueba tu red e inténtalo de nuevo.',
   unavailable: 'El servicio no está disponible. Inténtalo de nuevo en unos momentos.',
   genericError: 'Algo ha fallado. Inténtalo de nuevo.',
+  phoneTitle: 'Verifica tu número de teléfono',
+  emailTitle: 'Verifica tu correo electrónico',
+  emailLabel: 'Correo electrónico',
+  emailHint: 'Te enviaremos un código por correo.',
+  emailInvalid: 'Escribe un correo como nombre@ejemplo.com.',
+  eitherTitle: 'Verifica que eres tú',
+  eitherLabel: 'Teléfono o correo electrónico',
+  eitherHint: 'Un teléfono con el prefijo del país, o un correo electrónico.',
+  codeTitle: 'Introduce el código',
+  changeEmail: 'Cambiar correo',
+  verifiedTitle: 'Verificado',
+  verifiedTo: (to) => `${to} está verificado.`,
+  didNotGetCode: '¿No te ha llegado el código?',
+  sendBy: (channel) => (channel === 'voice' ? 'Llámame' : `Enviar por ${channels[channel]}`),
+  tryAgain: 'Reintentar',
+  waitFor: (seconds) => {
+    const [n, unit] = waitParts(seconds);
+    const word = { s: ['segundo', 'segundos'], m: ['minuto', 'minutos'], h: ['hora', 'horas'] }[unit][n === 1 ? 0 : 1];
+    return `Podrás volver a intentarlo en ${n} ${word}.`;
+  },
+  channelUnavailable: 'Esta opción no está disponible. Prueba de otra forma.',
 } satisfies OtpMessages;
 
 /** The words of `PhoneInput` (`@otpkit/react/phone`) in Spanish. */

@@ -1,5 +1,6 @@
 import type { Channel } from '../../core/contract.js';
 import type { PhoneWords } from '../../phone/words.js';
+import { waitParts } from '../messages.js';
 import type { OtpMessages } from './en.js';
 
 const channels: Record<Channel, string> = { sms: 'SMS', whatsapp: 'WhatsApp', email: 'e-mail', voice: 'appel vocal' };
@@ -38,6 +39,30 @@ export const fr = {
   networkError: 'Pas de connexion. Vérifiez votre réseau et réessayez.',
   unavailable: 'Le service est indisponible. Réessayez dans un instant.',
   genericError: 'Une erreur s’est produite. Réessayez.',
+  phoneTitle: 'Vérifiez votre numéro de téléphone',
+  emailTitle: 'Vérifiez votre adresse e-mail',
+  emailLabel: 'Adresse e-mail',
+  emailHint: 'Nous vous enverrons un code par e-mail.',
+  emailInvalid: 'Saisissez une adresse e-mail comme nom@exemple.fr.',
+  eitherTitle: 'Confirmez votre identité',
+  eitherLabel: 'Numéro de téléphone ou adresse e-mail',
+  eitherHint: 'Un numéro de téléphone avec l’indicatif du pays, ou une adresse e-mail.',
+  codeTitle: 'Saisissez le code',
+  changeEmail: 'Changer d’adresse e-mail',
+  verifiedTitle: 'Vérifié',
+  // Neither "vérifié" nor "vérifiée": `to` is a number (masculine) or an address (feminine).
+  verifiedTo: (to) => `Vérification réussie pour ${to}.`,
+  didNotGetCode: 'Vous n’avez pas reçu de code\u00a0?',
+  sendBy: (channel) => (channel === 'voice' ? 'Recevoir plutôt un appel' : `Envoyer par ${channels[channel]}`),
+  tryAgain: 'Réessayer',
+  waitFor: (seconds) => {
+    const [n, unit] = waitParts(seconds);
+    const word = { s: ['seconde', 'secondes'], m: ['minute', 'minutes'], h: ['heure', 'heures'] }[unit][
+      plural.select(n) === 'one' ? 0 : 1
+    ];
+    return `Vous pourrez réessayer dans ${n} ${word}.`;
+  },
+  channelUnavailable: 'Cette option n’est pas disponible ici. Essayez un autre moyen.',
 } satisfies OtpMessages;
 
 /** The words of `PhoneInput` (`@otpkit/react/phone`) in French. */

@@ -1,5 +1,6 @@
 import type { Channel } from '../../core/contract.js';
 import type { PhoneWords } from '../../phone/words.js';
+import { waitParts } from '../messages.js';
 import type { OtpMessages } from './en.js';
 
 const channels: Record<Channel, string> = { sms: 'SMS', whatsapp: 'WhatsApp', email: 'ईमेल', voice: 'वॉइस कॉल' };
@@ -37,6 +38,27 @@ export const hi = {
   networkError: 'कनेक्शन नहीं है। अपना नेटवर्क जाँचें और फिर से कोशिश करें।',
   unavailable: 'सेवा अभी उपलब्ध नहीं है। थोड़ी देर में फिर से कोशिश करें।',
   genericError: 'कुछ गड़बड़ हो गई। फिर से कोशिश करें।',
+  phoneTitle: 'अपने फ़ोन नंबर की पुष्टि करें',
+  emailTitle: 'अपने ईमेल पते की पुष्टि करें',
+  emailLabel: 'ईमेल पता',
+  emailHint: 'हम आपको ईमेल से कोड भेजेंगे।',
+  emailInvalid: 'name@example.com जैसा ईमेल पता लिखें।',
+  eitherTitle: 'पुष्टि करें कि यह आप ही हैं',
+  eitherLabel: 'फ़ोन नंबर या ईमेल',
+  eitherHint: 'देश के कोड के साथ फ़ोन नंबर, या ईमेल पता।',
+  codeTitle: 'कोड डालें',
+  changeEmail: 'ईमेल बदलें',
+  verifiedTitle: 'पुष्टि हो गई',
+  verifiedTo: (to) => `${to} की पुष्टि हो गई है।`,
+  didNotGetCode: 'कोड नहीं मिला?',
+  sendBy: (channel) => (channel === 'voice' ? 'इसके बजाय मुझे कॉल करें' : `${channels[channel]} से भेजें`),
+  tryAgain: 'फिर से कोशिश करें',
+  // Before में the unit takes the oblique form, the same for 1 and for more: 1 घंटे में, 4 घंटे में.
+  waitFor: (seconds) => {
+    const [n, unit] = waitParts(seconds);
+    return `आप ${n} ${{ s: 'सेकंड', m: 'मिनट', h: 'घंटे' }[unit]} में फिर से कोशिश कर सकते हैं।`;
+  },
+  channelUnavailable: 'यह विकल्प यहाँ उपलब्ध नहीं है। कोई दूसरा तरीका आज़माएँ।',
 } satisfies OtpMessages;
 
 /** The words of `PhoneInput` (`@otpkit/react/phone`) in Hindi. */

@@ -1,5 +1,6 @@
 import type { Channel } from '../../core/contract.js';
 import type { PhoneWords } from '../../phone/words.js';
+import { waitParts } from '../messages.js';
 import type { OtpMessages } from './en.js';
 
 const channels: Record<Channel, string> = { sms: 'SMS', whatsapp: 'WhatsApp', email: 'メール', voice: '音声通話' };
@@ -37,6 +38,26 @@ export const ja = {
   networkError: '接続できません。ネットワークを確認して、もう一度お試しください。',
   unavailable: 'サービスを一時的に利用できません。しばらくしてからお試しください。',
   genericError: 'エラーが発生しました。もう一度お試しください。',
+  phoneTitle: '電話番号の確認',
+  emailTitle: 'メールアドレスの確認',
+  emailLabel: 'メールアドレス',
+  emailHint: 'このアドレスに認証コードをお送りします。',
+  emailInvalid: 'name@example.com のような形式で入力してください。',
+  eitherTitle: 'ご本人確認',
+  eitherLabel: '電話番号またはメールアドレス',
+  eitherHint: '国番号から始まる電話番号、またはメールアドレス。',
+  codeTitle: '認証コードを入力',
+  changeEmail: 'メールアドレスを変更',
+  verifiedTitle: '認証済み',
+  verifiedTo: (to) => `${to} は認証されました。`,
+  didNotGetCode: 'コードが届きませんか？',
+  sendBy: (channel) => (channel === 'voice' ? '電話で受け取る' : `${channels[channel]}で送信`),
+  tryAgain: 'もう一度試す',
+  waitFor: (seconds) => {
+    const [n, unit] = waitParts(seconds);
+    return `${n}${{ s: '秒', m: '分', h: '時間' }[unit]}後にもう一度お試しください。`;
+  },
+  channelUnavailable: 'この方法は利用できません。別の方法をお試しください。',
 } satisfies OtpMessages;
 
 /** The words of `PhoneInput` (`@otpkit/react/phone`) in Japanese. */

@@ -1,5 +1,6 @@
 import type { Channel } from '../../core/contract.js';
 import type { PhoneWords } from '../../phone/words.js';
+import { waitParts } from '../messages.js';
 import type { OtpMessages } from './en.js';
 
 // With the particle: 로 after a vowel or ㄹ, 으로 after another consonant (왓츠앱 → 으로).
@@ -43,6 +44,27 @@ export const ko = {
   networkError: '연결되지 않았습니다. 네트워크를 확인한 후 다시 시도하세요.',
   unavailable: '서비스를 사용할 수 없습니다. 잠시 후 다시 시도하세요.',
   genericError: '문제가 발생했습니다. 다시 시도하세요.',
+  phoneTitle: '전화번호 인증',
+  emailTitle: '이메일 주소 인증',
+  emailLabel: '이메일 주소',
+  emailHint: '이메일로 인증 코드를 보내 드립니다.',
+  emailInvalid: 'name@example.com 형식으로 이메일 주소를 입력하세요.',
+  eitherTitle: '본인 확인',
+  eitherLabel: '전화번호 또는 이메일 주소',
+  eitherHint: '국가 번호를 포함한 전화번호 또는 이메일 주소를 입력하세요.',
+  codeTitle: '인증 코드 입력',
+  changeEmail: '이메일 변경',
+  verifiedTitle: '인증 완료',
+  verifiedTo: (to) => `${to} 인증이 완료되었습니다.`,
+  didNotGetCode: '코드를 받지 못하셨나요?',
+  // The channel carries its particle: "WhatsApp으로 받기", "음성 전화로 받기".
+  sendBy: (channel) => `${channels[channel]} 받기`,
+  tryAgain: '다시 시도',
+  waitFor: (seconds) => {
+    const [n, unit] = waitParts(seconds);
+    return `${n}${{ s: '초', m: '분', h: '시간' }[unit]} 후에 다시 시도할 수 있습니다.`;
+  },
+  channelUnavailable: '여기서는 이 방법을 사용할 수 없습니다. 다른 방법으로 시도하세요.',
 } satisfies OtpMessages;
 
 /** The words of `PhoneInput` (`@otpkit/react/phone`) in Korean. */

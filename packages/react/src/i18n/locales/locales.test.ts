@@ -69,6 +69,10 @@ test.each(Object.entries({ en, ...locales }))('%s formats its numbers and times'
   expect(m.resendIn('0:27')).toContain('0:27');
   expect(m.retryIn('1:30')).toContain('1:30');
   expect(m.expiresIn('4:59')).toContain('4:59');
+  // Waits in words, rounded up to the coarsest honest unit.
+  expect(m.waitFor(230)).toContain('4');
+  expect(m.waitFor(45)).toContain('45');
+  expect(m.verifiedTo('+86*******5678')).toContain('+86*******5678');
   for (const channel of ['sms', 'whatsapp', 'email', 'voice'] as const) {
     const sent = m.codeSent('+86*******5678', channel);
     expect(sent).toContain('+86*******5678');
@@ -105,6 +109,15 @@ test('Arabic isolates numbers and times left to right inside its right-to-left t
 test('Japanese keeps the number with its counter; Thai spaces a Latin channel name', () => {
   expect(ja.wrongCode(4)).toBe('コードが正しくありません。あと\u20604\u2060回入力できます。');
   expect(th.codeSent('+66*****5678', 'sms')).toBe('ส่งรหัสไปยัง +66*****5678 ทาง SMS แล้ว');
+});
+
+test('English says waits in words, singular and plural', () => {
+  expect(en.waitFor(230)).toBe('You can try again in 4 minutes.');
+  expect(en.waitFor(1)).toBe('You can try again in 1 second.');
+  expect(en.waitFor(60)).toBe('You can try again in 1 minute.');
+  expect(en.waitFor(3 * 3600)).toBe('You can try again in 3 hours.');
+  expect(en.sendBy('voice')).toBe('Call me instead');
+  expect(en.sendBy('whatsapp')).toBe('Send by WhatsApp');
 });
 
 test('English and Spanish say one attempt in the singular', () => {

@@ -1,5 +1,6 @@
 import type { Channel } from '../../core/contract.js';
 import type { PhoneWords } from '../../phone/words.js';
+import { waitParts } from '../messages.js';
 import type { OtpMessages } from './en.js';
 
 const channels: Record<Channel, string> = {
@@ -44,6 +45,29 @@ export const pt_BR = {
   networkError: 'Sem conexão. Verifique sua rede e tente novamente.',
   unavailable: 'O serviço está indisponível. Tente novamente em instantes.',
   genericError: 'Algo deu errado. Tente novamente.',
+  phoneTitle: 'Verifique seu número de telefone',
+  emailTitle: 'Verifique seu e-mail',
+  emailLabel: 'Endereço de e-mail',
+  emailHint: 'Vamos enviar um código para o seu e-mail.',
+  emailInvalid: 'Digite um e-mail como nome@exemplo.com.',
+  eitherTitle: 'Confirme que é você',
+  eitherLabel: 'Telefone ou e-mail',
+  eitherHint: 'Um telefone com o código do país ou um endereço de e-mail.',
+  codeTitle: 'Digite o código',
+  changeEmail: 'Alterar e-mail',
+  verifiedTitle: 'Verificado',
+  verifiedTo: (to) => `${to} foi verificado.`,
+  didNotGetCode: 'Não recebeu o código?',
+  sendBy: (channel) => (channel === 'voice' ? 'Receber uma ligação' : `Enviar por ${channels[channel]}`),
+  tryAgain: 'Tentar novamente',
+  waitFor: (seconds) => {
+    const [n, unit] = waitParts(seconds);
+    const word = { s: ['segundo', 'segundos'], m: ['minuto', 'minutos'], h: ['hora', 'horas'] }[unit][
+      plural.select(n) === 'one' ? 0 : 1
+    ];
+    return `Você poderá tentar novamente em ${n} ${word}.`;
+  },
+  channelUnavailable: 'Esta opção não está disponível aqui. Tente de outra forma.',
 } satisfies OtpMessages;
 
 /** The words of `PhoneInput` (`@otpkit/react/phone`) in Brazilian Portuguese. */

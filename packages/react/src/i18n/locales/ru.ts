@@ -1,5 +1,6 @@
 import type { Channel } from '../../core/contract.js';
 import type { PhoneWords } from '../../phone/words.js';
+import { waitParts } from '../messages.js';
 import type { OtpMessages } from './en.js';
 
 // Each channel with its own preposition and case: "по SMS", "в WhatsApp", "по электронной почте", "звонком".
@@ -16,6 +17,12 @@ const attempts: Record<string, (n: number) => string> = {
   few: (n) => `Осталось ${n} попытки`,
   many: (n) => `Осталось ${n} попыток`,
   other: (n) => `Осталось ${n} попытки`,
+};
+// After через, in the accusative: 1 секунду, 2 секунды, 5 секунд.
+const units: Record<'s' | 'm' | 'h', Record<string, string>> = {
+  s: { one: 'секунду', few: 'секунды', many: 'секунд', other: 'секунды' },
+  m: { one: 'минуту', few: 'минуты', many: 'минут', other: 'минуты' },
+  h: { one: 'час', few: 'часа', many: 'часов', other: 'часа' },
 };
 
 /** Russian ("вы"). */
@@ -50,6 +57,28 @@ export const ru = {
   networkError: 'Нет соединения. Проверьте сеть и повторите попытку.',
   unavailable: 'Сервис недоступен. Повторите попытку чуть позже.',
   genericError: 'Что-то пошло не так. Повторите попытку.',
+  phoneTitle: 'Подтвердите номер телефона',
+  emailTitle: 'Подтвердите адрес электронной почты',
+  emailLabel: 'Адрес электронной почты',
+  emailHint: 'Мы отправим вам код по электронной почте.',
+  emailInvalid: 'Введите адрес электронной почты, например name@example.com.',
+  eitherTitle: 'Подтвердите, что это вы',
+  eitherLabel: 'Номер телефона или электронная почта',
+  eitherHint: 'Номер телефона с кодом страны или адрес электронной почты.',
+  codeTitle: 'Введите код',
+  changeEmail: 'Изменить адрес почты',
+  verifiedTitle: 'Подтверждено',
+  // Both a number (номер) and an address (адрес) are masculine.
+  verifiedTo: (to) => `${to} подтверждён.`,
+  didNotGetCode: 'Не пришёл код?',
+  sendBy: (channel) => (channel === 'voice' ? 'Получить код звонком' : `Отправить ${channels[channel]}`),
+  tryAgain: 'Повторить попытку',
+  waitFor: (seconds) => {
+    const [n, unit] = waitParts(seconds);
+    const words = units[unit];
+    return `Повторить попытку можно через ${n} ${words[plural.select(n)] ?? words.other}.`;
+  },
+  channelUnavailable: 'Этот способ здесь недоступен. Попробуйте другой.',
 } satisfies OtpMessages;
 
 /** The words of `PhoneInput` (`@otpkit/react/phone`) in Russian. */

@@ -1,5 +1,6 @@
 import type { Channel } from '../../core/contract.js';
 import type { PhoneWords } from '../../phone/words.js';
+import { waitParts } from '../messages.js';
 import type { OtpMessages } from './en.js';
 
 const channels: Record<Channel, string> = { sms: 'SMS', whatsapp: 'WhatsApp', email: 'อีเมล', voice: 'การโทร' };
@@ -37,6 +38,26 @@ export const th = {
   networkError: 'เชื่อมต่อไม่ได้ กรุณาตรวจสอบอินเทอร์เน็ตแล้วลองใหม่',
   unavailable: 'บริการไม่พร้อมใช้งานชั่วคราว กรุณาลองใหม่ภายหลัง',
   genericError: 'เกิดข้อผิดพลาด กรุณาลองใหม่',
+  phoneTitle: 'ยืนยันหมายเลขโทรศัพท์',
+  emailTitle: 'ยืนยันอีเมล',
+  emailLabel: 'อีเมล',
+  emailHint: 'เราจะส่งรหัสไปที่อีเมลนี้',
+  emailInvalid: 'กรอกอีเมล เช่น name@example.com',
+  eitherTitle: 'ยืนยันตัวตน',
+  eitherLabel: 'หมายเลขโทรศัพท์หรืออีเมล',
+  eitherHint: 'หมายเลขโทรศัพท์พร้อมรหัสประเทศ หรืออีเมล',
+  codeTitle: 'กรอกรหัส',
+  changeEmail: 'เปลี่ยนอีเมล',
+  verifiedTitle: 'ยืนยันแล้ว',
+  verifiedTo: (to) => `${to} ได้รับการยืนยันแล้ว`,
+  didNotGetCode: 'ไม่ได้รับรหัสใช่ไหม',
+  sendBy: (channel) => (channel === 'voice' ? 'โทรหาฉันแทน' : `ส่งทาง ${channels[channel]}`),
+  tryAgain: 'ลองอีกครั้ง',
+  waitFor: (seconds) => {
+    const [n, unit] = waitParts(seconds);
+    return `ลองอีกครั้งได้ใน ${n} ${{ s: 'วินาที', m: 'นาที', h: 'ชั่วโมง' }[unit]}`;
+  },
+  channelUnavailable: 'ไม่สามารถใช้ตัวเลือกนี้ได้ โปรดลองวิธีอื่น',
 } satisfies OtpMessages;
 
 /** The words of `PhoneInput` (`@otpkit/react/phone`) in Thai. */

@@ -1,5 +1,6 @@
 import type { Channel } from '../../core/contract.js';
 import type { PhoneWords } from '../../phone/words.js';
+import { waitParts } from '../messages.js';
 import type { OtpMessages } from './en.js';
 
 const channels: Record<Channel, string> = { sms: '短信', whatsapp: 'WhatsApp', email: '电子邮件', voice: '语音电话' };
@@ -35,6 +36,26 @@ export const zh_CN = {
   networkError: '网络连接失败，请检查网络后重试。',
   unavailable: '服务暂时不可用，请稍后再试。',
   genericError: '出错了，请重试。',
+  phoneTitle: '验证手机号',
+  emailTitle: '验证邮箱',
+  emailLabel: '邮箱地址',
+  emailHint: '我们会把验证码发送到这个邮箱。',
+  emailInvalid: '请输入邮箱地址，例如 name@example.com。',
+  eitherTitle: '验证身份',
+  eitherLabel: '手机号或邮箱',
+  eitherHint: '带国家/地区代码的手机号，或邮箱地址。',
+  codeTitle: '输入验证码',
+  changeEmail: '更换邮箱',
+  verifiedTitle: '验证成功',
+  verifiedTo: (to) => `${to} 已验证。`,
+  didNotGetCode: '没有收到验证码？',
+  sendBy: (channel) => (channel === 'voice' ? '改为语音来电' : `通过${channels[channel]}发送`),
+  tryAgain: '重试',
+  waitFor: (seconds) => {
+    const [n, unit] = waitParts(seconds);
+    return `请在 ${n} ${{ s: '秒', m: '分钟', h: '小时' }[unit]}后重试。`;
+  },
+  channelUnavailable: '此方式暂不可用，请换一种方式。',
 } satisfies OtpMessages;
 
 /** The words of `PhoneInput` (`@otpkit/react/phone`) in Simplified Chinese. */

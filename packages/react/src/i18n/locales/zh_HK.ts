@@ -1,5 +1,6 @@
 import type { Channel } from '../../core/contract.js';
 import type { PhoneWords } from '../../phone/words.js';
+import { waitParts } from '../messages.js';
 import type { OtpMessages } from './en.js';
 
 // Hong Kong usage, not only Traditional characters: 短訊 (not 簡訊), 電郵, 網絡, 索取.
@@ -36,6 +37,26 @@ export const zh_HK = {
   networkError: '網絡連線失敗，請檢查網絡後再試。',
   unavailable: '服務暫時無法使用，請稍後再試。',
   genericError: '發生錯誤，請再試一次。',
+  phoneTitle: '驗證手機號碼',
+  emailTitle: '驗證電郵地址',
+  emailLabel: '電郵地址',
+  emailHint: '我們會把驗證碼傳送到這個電郵地址。',
+  emailInvalid: '請輸入電郵地址，例如 name@example.com。',
+  eitherTitle: '驗證身份',
+  eitherLabel: '手機號碼或電郵地址',
+  eitherHint: '連國家／地區代碼的手機號碼，或電郵地址。',
+  codeTitle: '輸入驗證碼',
+  changeEmail: '更改電郵地址',
+  verifiedTitle: '驗證成功',
+  verifiedTo: (to) => `${to} 已驗證。`,
+  didNotGetCode: '收不到驗證碼？',
+  sendBy: (channel) => (channel === 'voice' ? '改用語音來電' : `透過${channels[channel]}傳送`),
+  tryAgain: '再試一次',
+  waitFor: (seconds) => {
+    const [n, unit] = waitParts(seconds);
+    return `請於 ${n} ${{ s: '秒', m: '分鐘', h: '小時' }[unit]}後再試。`;
+  },
+  channelUnavailable: '此方式暫不可用，請改用其他方式。',
 } satisfies OtpMessages;
 
 /** The words of `PhoneInput` (`@otpkit/react/phone`) in Traditional Chinese (Hong Kong). */
