@@ -93,7 +93,9 @@ export const Turnstile: Story = {
 
     await userEvent.click(canvas.getByRole('checkbox', { name: 'Verify you are human' }));
     await userEvent.click(canvas.getByRole('button', { name: 'Send code' }));
-    const input = await canvas.findByLabelText('Verification code', {}, { timeout: 4000 });
+    // Every step of the drop-in is in the DOM: wait until the code step is the one shown.
+    const input = canvas.getByLabelText('Verification code');
+    await waitFor(() => expect(input.closest('[data-otpkit-hidden]')).toBeNull(), { timeout: 4000 });
     // The server checked the dummy token with siteverify; the widget reset for the next request.
     await expect(captcha.requests.map((r) => r.response)).toEqual([dummyToken]);
     await expect(canvas.getByRole('checkbox', { name: 'Verify you are human' })).not.toBeChecked();
