@@ -2,6 +2,8 @@ import { unimtx } from '@otpkit/bff';
 import { createTestBff, createUnimtxSimulator, type TestBff } from '@otpkit/bff/testing';
 import { OtpVerification, type OtpVerificationProps } from '@otpkit/react';
 import { ja } from '@otpkit/react/locales/ja';
+import { PhoneInput } from '@otpkit/react/phone';
+import '@otpkit/react/phone.css';
 import type { Meta, StoryObj } from '@storybook/react-vite';
 import { expect, fn, type userEvent, waitFor, type within } from 'storybook/test';
 
@@ -15,6 +17,8 @@ interface FlowArgs {
   recipient?: OtpVerificationProps['recipient'];
   channels?: OtpVerificationProps['channels'];
   defaultTo?: string;
+  /** PhoneInput from @otpkit/react/phone in the drop-in's `phoneInput` slot. */
+  phonePicker?: boolean;
 }
 
 /**
@@ -22,9 +26,18 @@ interface FlowArgs {
  * loads, so no story sees another's codes or limits. It is handed to the component (as `fetch`) and to the play
  * function (to read the code the "SMS" carried).
  */
-function Flow({ bff, onVerified, locale, recipient, channels, defaultTo = NUMBER }: FlowArgs & { bff: TestBff }) {
+function Flow({
+  bff,
+  onVerified,
+  locale,
+  recipient,
+  channels,
+  defaultTo = NUMBER,
+  phonePicker,
+}: FlowArgs & { bff: TestBff }) {
   return (
     <OtpVerification
+      {...(phonePicker ? { phoneInput: (field) => <PhoneInput {...field} defaultCountry="US" /> } : {})}
       fetch={bff.fetch}
       onVerified={onVerified}
       defaultTo={defaultTo}
@@ -302,3 +315,30 @@ export const ProviderUnavailableDark = dark(ProviderUnavailable);
 export const VerifyFailedTryAgainDark = dark(VerifyFailedTryAgain);
 export const EmailDark = dark(Email);
 export const OtherChannelsDark = dark(OtherChannels);
+
+/** The drop-in with PhoneInput in its `phoneInput` slot: a national number, its country from the picker, sent as
+ * E.164. */
+export const WithPhoneInput: Story = {
+  args: { phonePicker: true, defaultTo: '' },
+  play: async ({ canvas, userEvent, loaded }) => {
+    await userEvent.type(canvas.getByLabelText('Phone number'), '(206) 880-0123');
+    await sendCode(canvas, userEvent);
+    await expect(bffOf(loaded).requests[0]?.body).toEqual({ to: '+12068800123' });
+  },
+};
+
+/** The provider reported the SMS undelivered (POST …/status): the card says so while the code can still be typed. */
+export const NotDelivered: Story = {
+  loaders: [async () => ({ bff: createTestBff({ deliveryReports: true }) })],
+  play: async ({ canvas, userEvent, loaded }) => {
+    await sendCode(canvas, userEvent);
+    await bffOf(loaded).report('delivered_failed');
+    // The drop-in reads the delivery 2 s after the code step opens.
+    await waitFor(
+      () => expect(canvas.getByText(/was not delivered/, { selector: '[role=status]' })).toBeInTheDocument(),
+      {
+        timeout: 8000,
+      },
+    );
+  },
+};

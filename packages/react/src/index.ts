@@ -6,7 +6,7 @@
 export type { OtpCharset } from './components/charsets.js';
 export { ExpiryCountdown, type ExpiryCountdownProps } from './components/expiry-countdown.js';
 export { OtpInput, type OtpInputProps, type SlotRenderProps } from './components/otp-input.js';
-export { OtpVerification, type OtpVerificationProps } from './components/otp-verification.js';
+export { OtpVerification, type OtpVerificationProps, type PhoneFieldProps } from './components/otp-verification.js';
 export { ResendButton, type ResendButtonProps, type ResendButtonRenderProps } from './components/resend-button.js';
 export {
   createOtpClient,

@@ -4,6 +4,7 @@ import { act, cleanup, render, screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
 import { es } from '../i18n/locales/es.js';
+import { PhoneInput } from '../phone/index.js';
 import { OtpVerification, type OtpVerificationProps } from './otp-verification.js';
 
 afterEach(cleanup);
@@ -294,4 +295,26 @@ test('says so when the provider reports the code was not delivered (POST …/sta
   } finally {
     vi.useRealTimers();
   }
+});
+
+describe('phoneInput: PhoneInput from @otpkit/react/phone in the drop-in', () => {
+  const withPhoneInput = () => setup({ phoneInput: (field) => <PhoneInput {...field} defaultCountry="US" /> });
+
+  test('a national number with its country from the picker is sent as E.164', async () => {
+    const { bff, user } = withPhoneInput();
+    await user.type(screen.getByLabelText('Phone number'), '(206) 880-0123');
+    await user.click(screen.getByRole('button', { name: 'Send code' }));
+    await waitFor(() => expect(bff.requests[0]?.body).toEqual({ to: '+12068800123' }));
+    await says(/^We sent a code to/);
+  });
+
+  test('an incomplete number is refused in the field, without a request', async () => {
+    const { bff, user } = withPhoneInput();
+    const field = screen.getByLabelText('Phone number');
+    await user.type(field, '206 880');
+    await user.click(screen.getByRole('button', { name: 'Send code' }));
+    await says('This number is not valid.');
+    expect(field).toHaveAttribute('aria-invalid', 'true');
+    expect(bff.requests).toHaveLength(0);
+  });
 });

@@ -1,5 +1,15 @@
 'use client';
-import { type FormEvent, type ReactNode, type RefObject, useCallback, useEffect, useId, useRef, useState } from 'react';
+import {
+  type FormEvent,
+  type ReactNode,
+  type Ref,
+  type RefObject,
+  useCallback,
+  useEffect,
+  useId,
+  useRef,
+  useState,
+} from 'react';
 import { useCountdown } from '../hooks/use-countdown.js';
 import { useDelivery } from '../hooks/use-delivery.js';
 import {
@@ -42,9 +52,28 @@ export interface OtpVerificationProps {
    * code?" once a resend is allowed: `['whatsapp', 'voice']` shows "Send by WhatsApp" and "Call me instead".
    * @defaultValue [] */
   channels?: readonly Channel[];
+  /**
+   * Your phone field instead of the plain one, e.g. `PhoneInput` from `@otpkit/react/phone` (a country picker,
+   * national formats as typed, any pasted spelling): `phoneInput={(field) => <PhoneInput {...field} />}`. It gets the
+   * field's id, description, invalid state, a ref (focus) and `onChange(e164 | null, { text })`; the drop-in sends
+   * the E.164 number it reports. A slot, not a built-in, so the drop-in does not carry libphonenumber-js's metadata
+   * for apps that do not use it. Unset: a plain field for a number with its country code.
+   */
+  phoneInput?: (field: PhoneFieldProps) => ReactNode;
   /** Prefills the phone number or address. */
   defaultTo?: string;
   className?: string;
+}
+
+/** What the drop-in gives a `phoneInput`: spread it onto the field. */
+export interface PhoneFieldProps {
+  id: string;
+  ref: Ref<HTMLInputElement>;
+  defaultValue: string;
+  /** `value`: the E.164 number, or null while the field holds none (incomplete, invalid). */
+  onChange: (value: string | null, change: { text: string }) => void;
+  'aria-describedby': string;
+  'aria-invalid': true | undefined;
 }
 
 type Step = 'entry' | 'code' | 'done';
@@ -96,6 +125,7 @@ export function OtpVerification({
   messages,
   recipient = 'phone',
   channels = [],
+  phoneInput,
   defaultTo = '',
   className = '',
   ...options
@@ -161,6 +191,7 @@ export function OtpVerification({
     if (next && !edited && (shownMessage || otp.inputProps.invalid)) setEditedFor(key);
   };
 
+  const customPhone = recipient === 'phone' && phoneInput !== undefined;
   const recipientOf = (raw: string) => (raw.includes('@') ? raw.trim() : normalizePhone(raw));
   const send = (extra?: { channel: Channel }) => {
     lastRoute.current = 'send';
@@ -178,7 +209,10 @@ export function OtpVerification({
         ? null
         : recipient === 'either'
           ? m.eitherHint
-          : m.phoneInvalid;
+          : // A phone field of the app's has its own country picker: "starting with +" would not be true there.
+            customPhone
+            ? m.invalidPhone
+            : m.phoneInvalid;
     setBadFormat(bad);
     if (!bad) void send();
   };
@@ -231,22 +265,36 @@ export function OtpVerification({
           <label className="otpkit-label" htmlFor={`${id}to`}>
             {labels[1]}
           </label>
-          <input
-            ref={refs.field}
-            id={`${id}to`}
-            className="otpkit-phone"
-            type={recipient === 'phone' ? 'tel' : recipient === 'email' ? 'email' : 'text'}
-            inputMode={recipient === 'phone' ? 'tel' : recipient === 'email' ? 'email' : undefined}
-            name="to"
-            autoComplete={recipient === 'phone' ? 'tel' : recipient === 'email' ? 'email' : 'username'}
-            value={value}
-            onChange={(e) => {
-              setValue(e.target.value);
-              onEdit(e.target.value);
-            }}
-            aria-describedby={step === 'entry' && visibleMessage ? `${hintId} ${messageId}` : hintId}
-            aria-invalid={fieldInvalid || undefined}
-          />
+          {customPhone && phoneInput ? (
+            phoneInput({
+              id: `${id}to`,
+              ref: refs.field,
+              defaultValue: defaultTo,
+              onChange: (next, change) => {
+                setValue(next ?? change.text);
+                onEdit(change.text);
+              },
+              'aria-describedby': step === 'entry' && visibleMessage ? `${hintId} ${messageId}` : hintId,
+              'aria-invalid': fieldInvalid || undefined,
+            })
+          ) : (
+            <input
+              ref={refs.field}
+              id={`${id}to`}
+              className="otpkit-phone"
+              type={recipient === 'phone' ? 'tel' : recipient === 'email' ? 'email' : 'text'}
+              inputMode={recipient === 'phone' ? 'tel' : recipient === 'email' ? 'email' : undefined}
+              name="to"
+              autoComplete={recipient === 'phone' ? 'tel' : recipient === 'email' ? 'email' : 'username'}
+              value={value}
+              onChange={(e) => {
+                setValue(e.target.value);
+                onEdit(e.target.value);
+              }}
+              aria-describedby={step === 'entry' && visibleMessage ? `${hintId} ${messageId}` : hintId}
+              aria-invalid={fieldInvalid || undefined}
+            />
+          )}
           <p id={hintId} className="otpkit-hint">
             {labels[2]}
           </p>
