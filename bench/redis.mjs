@@ -39,6 +39,7 @@ function handler(store, mode = 'platform') {
     // Budgets raised so that every verify in the load stays a wrong-code 200 (the provider is asked each time).
     maxAttempts: 1_000_000_000,
     maxFailuresPerNumber: 1_000_000_000,
+    maxFailuresPerNumberPerDay: 1_000_000_000,
     // Consecutive numbers from one country: the pumping budgets would refuse them after 10.
     prefixVelocity: { digits: 2, limit: 1_000_000, windowSeconds: 3600 },
     countryBudget: { default: 1_000_000 },

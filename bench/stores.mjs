@@ -43,6 +43,7 @@ function handler(store) {
     logger: { info() {}, warn() {}, error: (message, fields) => console.error(message, fields) },
     maxAttempts: many,
     maxFailuresPerNumber: many,
+    maxFailuresPerNumberPerDay: many,
     prefixVelocity: { digits: 2, limit: many, windowSeconds: 3600 },
     countryBudget: { default: many },
     sendBudget: { perHour: many, perDay: many },

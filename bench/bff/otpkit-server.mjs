@@ -18,6 +18,7 @@ const otp = createOtpHandler({
   // verify path. With the defaults the 6th wrong code would be answered 429 without an upstream call.
   maxAttempts: many,
   maxFailuresPerNumber: many,
+  maxFailuresPerNumberPerDay: many,
   numberLimit: { limit: many, windowSeconds: 3600 },
   ipLimit: { limit: many, windowSeconds: 3600 },
   // The setup opens its verifications on consecutive numbers of one country: the pumping budgets would refuse them.

@@ -26,6 +26,7 @@ const otp = createOtpHandler({
   // section), and that the setup's sends from one address to consecutive numbers are not refused.
   maxAttempts: many,
   maxFailuresPerNumber: many,
+  maxFailuresPerNumberPerDay: many,
   numberLimit: { limit: many, windowSeconds: 3600 },
   ipLimit: { limit: many, windowSeconds: 3600 },
   prefixVelocity: { digits: 2, limit: many, windowSeconds: 3600 },

@@ -18,6 +18,7 @@ export function createApp() {
     logger: { info() {}, warn() {}, error: (message, fields) => console.error(message, fields) },
     maxAttempts: many,
     maxFailuresPerNumber: many,
+    maxFailuresPerNumberPerDay: many,
     numberLimit: { limit: many, windowSeconds: 3600 },
     ipLimit: { limit: many, windowSeconds: 3600 },
     prefixVelocity: { digits: 2, limit: many, windowSeconds: 3600 },

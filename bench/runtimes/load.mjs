@@ -42,7 +42,8 @@ export function closedLoad(options) {
   const child = fork(loadScript, [], { stdio: ['ignore', 2, 2, 'ipc'] });
   return new Promise((resolve, reject) => {
     child.once('message', resolve);
-    child.once('exit', (code) => reject(new Error(`the load generator exited with ${code}`)));
+    // 'close', not 'exit': 'exit' may come before the IPC channel has delivered the child's last message.
+    child.once('close', (code) => reject(new Error(`the load generator exited with ${code} and no figures`)));
     child.send(options);
   });
 }
