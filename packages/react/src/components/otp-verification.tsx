@@ -528,7 +528,6 @@ function CountdownButton({
   return (
     <button
       ref={buttonRef}
-      // biome-ignore lint/a11y/useButtonType: it is one of the two, given by the caller
       type={type}
       className={className}
       aria-disabled={blocked || undefined}
