@@ -91,7 +91,7 @@ describe('request hardening', () => {
 
 describe.each(MODES)('no leaks (%s)', (mode) => {
   it('no response body or log line carries a secret, a code, a message id; logs carry no ids, proofs or full numbers', async () => {
-    const t = setup(mode, { timeoutMs: 50, allowEmail: true });
+    const t = setup(mode, { timeoutMs: 1000, allowEmail: true });
     // A full flow: send, wrong code, right code, second verify, resend, and failures on the way.
     const a = await t.sendCode(TO);
     await t.post('verify', { verificationId: a.id, code: wrong(a.code) });
