@@ -18,7 +18,7 @@ function setup(opts: { sim?: UnimtxSimulatorOptions; provider?: Partial<UnimtxOp
     fetch: sim.fetch,
     ...opts.provider,
   });
-  const t = mount(provider, { timeoutMs: 200 });
+  const t = mount(provider, { timeoutMs: 1000 });
   function assertNoLeaks() {
     for (const text of [...t.responses, t.logText()]) {
       expect(text).not.toContain(SECRET);

@@ -30,7 +30,7 @@ function setup(
     machine?: OtpMachineOptions;
   } = {},
 ) {
-  const bff = createTestBff({ handler: { timeoutMs: 200, ...options.handler } });
+  const bff = createTestBff({ handler: { timeoutMs: 1000, ...options.handler } });
   // The server's clock; `skewSeconds` puts it ahead of this device's.
   bff.clock.advance((options.at ?? Date.now() + (options.skewSeconds ?? 0) * 1000) - bff.clock.now());
   const clock = { now: bff.clock.now, advance: (seconds: number) => bff.clock.advance(seconds * 1000) };

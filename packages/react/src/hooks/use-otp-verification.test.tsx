@@ -14,7 +14,7 @@ const TO = '+8618701235678';
 const wrongOf = (code: string) => code.replace(/\d$/, (d) => String((Number(d) + 1) % 10));
 
 function setup() {
-  const bff = createTestBff({ handler: { timeoutMs: 200 } });
+  const bff = createTestBff({ handler: { timeoutMs: 1000 } });
   const signals: AbortSignal[] = [];
   /** The handler's answer to each request, whether or not the hook still waits for it. */
   const answers: Promise<Response>[] = [];
