@@ -314,7 +314,8 @@ async function start(ctx: FlowContext, input: StartInput, caller: Caller) {
     to,
     channel: sent.channel,
     locale: input.locale,
-    purpose: input.purpose,
+    // Absent means the default purpose (every reader says `?? DEFAULT_PURPOSE`): one field less in every record.
+    purpose: input.purpose === DEFAULT_PURPOSE ? undefined : input.purpose,
     messageId: sent.codeHash === undefined ? sent.messageId : undefined,
     codeHash: sent.codeHash,
     codeLength: provider.codeLength,
