@@ -2,19 +2,18 @@
 // memoryStore in the same run, and how many Redis round trips a send and a verify cost. Uses the BUILT packages
 // (`pnpm bench` builds first) and a throwaway redis-server on a free loopback port.
 import os from 'node:os';
-import { performance } from 'node:perf_hooks';
 import { createOtpHandler, engagelab, memoryStore } from '@otpkit/bff';
 import { redisStore } from '@otpkit/bff/redis';
 import { createEngageLabSimulator } from '@otpkit/bff/testing';
 import { Cluster, Redis } from 'ioredis';
 import { startRedisCluster } from '../scripts/redis-cluster.mjs';
 import { startRedis } from '../scripts/redis-server.mjs';
+import { call, load, newNumber, openVerifications } from './in-process/load.mjs';
+import { summarize, VERIFICATIONS } from './runtimes/load.mjs';
 
 const CONCURRENCY = Number(process.env.BENCH_CONNECTIONS ?? 16);
 const WARMUP_MS = Number(process.env.BENCH_WARMUP_MS ?? 1000);
 const DURATION_MS = Number(process.env.BENCH_DURATION_MS ?? 4000);
-/** Open verifications the load cycles through (each gets wrong codes only). */
-const VERIFICATIONS = 64;
 /** Sends and verifies watched with MONITOR to count round trips. */
 const COUNTED = 100;
 const SECRET = 'bench-secret-0123456789abcdef0123456789abcdef';
@@ -46,69 +45,6 @@ function handler(store, mode = 'platform') {
     sendBudget: { perHour: 1_000_000, perDay: 1_000_000 },
     logger: quiet,
   });
-}
-
-const request = (path, body) =>
-  new Request(`http://127.0.0.1/api/otp/${path}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(body),
-  });
-
-async function call(otp, path, body) {
-  const res = await otp.handle(request(path, body));
-  const answer = await res.json();
-  if (res.status !== 200) throw new Error(`${path} answered ${res.status}: ${JSON.stringify(answer)}`);
-  return answer;
-}
-
-let numberSeq = 0;
-const newNumber = () => `+8613${String(++numberSeq).padStart(9, '0')}`;
-
-/** Closed loop: CONCURRENCY workers each verify a wrong code, wait for the answer, repeat. Phases go by the clock
- * read in the loop, not by timers: with memoryStore and the in-process simulator a verify can complete in
- * microtasks alone, and a timer would never get its turn. */
-async function load(otp, ids) {
-  const latencies = [];
-  let errors = 0;
-  let next = 0;
-  const start = performance.now();
-  const measureFrom = start + WARMUP_MS;
-  const end = measureFrom + DURATION_MS;
-  const worker = async () => {
-    for (let t = performance.now(); t < end; t = performance.now()) {
-      const id = ids[next++ % ids.length];
-      const res = await otp.handle(request('verify', { verificationId: id, code: '000000' }));
-      const ok = res.status === 200 && (await res.json()).verified === false;
-      if (t >= measureFrom) {
-        latencies.push(performance.now() - t);
-        if (!ok) errors++;
-      }
-      // Let I/O and timers run between requests, as a server's event loop would.
-      await new Promise((resolve) => setImmediate(resolve));
-    }
-  };
-  await Promise.all(Array.from({ length: CONCURRENCY }, worker));
-  return { latencies, count: latencies.length, errors, seconds: (performance.now() - measureFrom) / 1000 };
-}
-
-async function open(otp) {
-  const ids = [];
-  for (let i = 0; i < VERIFICATIONS; i++) ids.push((await call(otp, 'send', { to: newNumber() })).verificationId);
-  return ids;
-}
-
-const percentile = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))];
-function summarize(runs) {
-  const latencies = runs.flatMap((r) => r.latencies).sort((a, b) => a - b);
-  const count = runs.reduce((s, r) => s + r.count, 0);
-  return {
-    rps: count / runs.reduce((s, r) => s + r.seconds, 0),
-    p50: percentile(latencies, 0.5),
-    p99: percentile(latencies, 0.99),
-    count,
-    errors: runs.reduce((s, r) => s + r.errors, 0),
-  };
 }
 
 /** Round trips per operation, seen by MONITOR (one line per command a client sends; a script counts once, the
@@ -190,7 +126,10 @@ export default async function run() {
     // A-B-B-A: on a shared machine load drifts; alternating keeps that drift out of the ratio.
     for (const kind of ['memory', 'redis', 'redis', 'memory']) {
       const otp = stores[kind];
-      runs[kind].push(await load(otp, await open(otp)));
+      const bodies = await openVerifications(otp);
+      runs[kind].push(
+        await load(otp, bodies, { connections: CONCURRENCY, warmupMs: WARMUP_MS, durationMs: DURATION_MS }),
+      );
     }
     const memory = summarize(runs.memory);
     const red = summarize(runs.redis);

@@ -9,7 +9,7 @@ import os from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
-import { freePort } from '../scripts/redis-server.mjs';
+import { freePort } from '../scripts/server-process.mjs';
 import { closedLoad, cpuSeconds, openVerifications, summarize } from './runtimes/load.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');

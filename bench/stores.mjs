@@ -6,7 +6,6 @@
 import { mkdirSync } from 'node:fs';
 import os from 'node:os';
 import { dirname, join } from 'node:path';
-import { performance } from 'node:perf_hooks';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { createOtpHandler, engagelab, memoryStore } from '@otpkit/bff';
 import { migrate, postgresStore } from '@otpkit/bff/postgres';
@@ -18,12 +17,13 @@ import { Redis } from 'ioredis';
 import pg from 'pg';
 import { startPostgres } from '../scripts/postgres-server.mjs';
 import { startRedis } from '../scripts/redis-server.mjs';
+import { call, load, newNumber, openVerifications } from './in-process/load.mjs';
+import { summarize, VERIFICATIONS } from './runtimes/load.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const CONCURRENCY = Number(process.env.BENCH_CONNECTIONS ?? 16);
 const WARMUP_MS = Number(process.env.BENCH_WARMUP_MS ?? 1000);
 const DURATION_MS = Number(process.env.BENCH_DURATION_MS ?? 3000);
-const VERIFICATIONS = 64;
 /** Sequential verifies whose round trips are counted per store. */
 const COUNTED = 100;
 const STORES = ['memoryStore', 'redisStore (ioredis)', 'redisStore (@upstash/redis, HTTP)', 'postgresStore (pg)'];
@@ -48,51 +48,6 @@ function handler(store) {
     countryBudget: { default: many },
     sendBudget: { perHour: many, perDay: many },
   });
-}
-
-const request = (path, body) =>
-  new Request(`http://127.0.0.1/api/otp/${path}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(body),
-  });
-
-async function call(otp, path, body) {
-  const res = await otp.handle(request(path, body));
-  const answer = await res.json();
-  if (res.status !== 200) throw new Error(`${path} answered ${res.status}: ${JSON.stringify(answer)}`);
-  return answer;
-}
-
-let numberSeq = 0;
-const newNumber = () => `+8613${String(++numberSeq).padStart(9, '0')}`;
-
-/** Closed loop: CONCURRENCY workers each verify a wrong code, wait for the answer, repeat (phases by the clock read
- * in the loop: with memoryStore a verify can complete in microtasks alone, and a timer would never get its turn). */
-async function load(otp, bodies) {
-  const latencies = [];
-  let errors = 0;
-  let next = 0;
-  const start = performance.now();
-  const measureFrom = start + WARMUP_MS;
-  const end = measureFrom + DURATION_MS;
-  async function worker() {
-    while (performance.now() < end) {
-      const t0 = performance.now();
-      let ok = false;
-      try {
-        const res = await otp.handle(request('verify', bodies[next++ % bodies.length]));
-        ok = res.status === 200 && (await res.json()).verified === false;
-      } catch {}
-      const t1 = performance.now();
-      if (t1 >= measureFrom && t1 <= end) {
-        latencies.push(t1 - t0);
-        if (!ok) errors += 1;
-      }
-    }
-  }
-  await Promise.all(Array.from({ length: CONCURRENCY }, worker));
-  return { latencies, errors, seconds: DURATION_MS / 1000 };
 }
 
 /** The Upstash REST endpoint (a TypeScript test helper of the package), bundled for this Node process. */
@@ -180,8 +135,6 @@ async function startStores() {
   }
 }
 
-const percentile = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? Number.NaN;
-
 export default async function run() {
   const loadAvg = os.loadavg()[0].toFixed(1);
   const { stores, stop } = await startStores();
@@ -199,27 +152,17 @@ export default async function run() {
     const runs = Object.fromEntries(STORES.map((name) => [name, []]));
     for (const name of ORDER) {
       const otp = handlers[name];
-      const bodies = [];
-      for (let i = 0; i < VERIFICATIONS; i++) {
-        const { verificationId } = await call(otp, 'send', { to: newNumber() });
-        bodies.push({ verificationId, code: '000000' });
-      }
-      runs[name].push(await load(otp, bodies));
+      const bodies = await openVerifications(otp);
+      runs[name].push(
+        await load(otp, bodies, { connections: CONCURRENCY, warmupMs: WARMUP_MS, durationMs: DURATION_MS }),
+      );
     }
-    const rows = STORES.map((name) => {
-      const latencies = runs[name].flatMap((r) => r.latencies).sort((a, b) => a - b);
-      const seconds = runs[name].reduce((s, r) => s + r.seconds, 0);
-      return {
-        name,
-        rps: latencies.length / seconds,
-        p50: percentile(latencies, 0.5),
-        p99: percentile(latencies, 0.99),
-        count: latencies.length,
-        errors: runs[name].reduce((s, r) => s + r.errors, 0),
-        trips: trips[name],
-        unit: stores[name].unit,
-      };
-    });
+    const rows = STORES.map((name) => ({
+      name,
+      ...summarize(runs[name]),
+      trips: trips[name],
+      unit: stores[name].unit,
+    }));
     return [
       '## Stores: verify over each store, side by side',
       '',

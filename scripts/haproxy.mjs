@@ -2,25 +2,15 @@
 // bench: a free loopback port, its config in its own temp dir, stopped by its pid. Round robin per request over
 // kept-alive connections, and the client's address appended to X-Forwarded-For (so the servers behind it set
 // `trustProxy`). A stats endpoint says how many requests each server got and how many answers were 5xx.
-import { spawn } from 'node:child_process';
-import { accessSync, constants, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
-import { delimiter, join } from 'node:path';
-import { freePort } from './redis-server.mjs';
+import { join } from 'node:path';
+import { findExecutable, freePort, startServer } from './server-process.mjs';
 
 /** Path of the haproxy binary: $OTPKIT_HAPROXY, else the first on PATH (or /usr/sbin, where Debian puts it). */
 export function findHaproxy() {
-  const dirs = [...(process.env.PATH ?? '').split(delimiter), '/usr/sbin', '/usr/bin', '/usr/local/sbin'];
-  const candidates = dirs.filter(Boolean).map((dir) => join(dir, 'haproxy'));
-  if (process.env.OTPKIT_HAPROXY) candidates.unshift(process.env.OTPKIT_HAPROXY);
-  for (const file of candidates) {
-    try {
-      accessSync(file, constants.X_OK);
-      return file;
-    } catch {}
-  }
-  throw new Error('haproxy is not installed. Run `sh scripts/setup.sh` (it installs it from Debian), then retry.');
+  return findExecutable('haproxy', 'OTPKIT_HAPROXY', ['/usr/sbin', '/usr/bin', '/usr/local/sbin']);
 }
 
 const connects = (port) =>
@@ -74,46 +64,18 @@ export async function startHaproxy(options) {
   const statsPort = await freePort();
   const file = join(dir, 'haproxy.cfg');
   writeFileSync(file, config({ port, statsPort, servers: options.servers }));
-  // -db: stay in the foreground, no daemon (so the pid we hold is haproxy itself).
-  const child = spawn(bin, ['-db', '-f', file], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  const collect = (chunk) => {
-    output = (output + chunk).slice(-4000);
-  };
-  child.stdout.on('data', collect);
-  child.stderr.on('data', collect);
-  const exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
-  let gone = false;
-  exited.then(() => {
-    gone = true;
+  const { pid, stop, exited } = await startServer({
+    name: 'haproxy',
+    bin,
+    // Given, so one try only: a retry on a new port would need a new config (the stats port in it too).
+    port,
+    // -db: stay in the foreground, no daemon (so the pid we hold is haproxy itself).
+    args: () => ['-db', '-f', file],
+    ready: async () => (await connects(port)) && (await connects(statsPort)),
+    timeoutMs: options.timeoutMs ?? 10_000,
+    cleanup: () => rmSync(dir, { recursive: true, force: true }),
   });
-  child.once('error', (error) => collect(error.message));
-  const stop = async () => {
-    if (child.exitCode === null && child.signalCode === null) {
-      child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
-      await exited;
-      clearTimeout(timer);
-    }
-    rmSync(dir, { recursive: true, force: true });
-  };
-  const deadline = Date.now() + (options.timeoutMs ?? 10_000);
-  while (!gone && Date.now() < deadline) {
-    if ((await connects(port)) && (await connects(statsPort))) {
-      return {
-        bin,
-        pid: child.pid,
-        port,
-        url: `http://127.0.0.1:${port}`,
-        stats: () => stats(statsPort),
-        stop,
-        exited,
-      };
-    }
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-  await stop();
-  throw new Error(`haproxy did not start${gone ? ' (it exited)' : ' in time'}. Output:\n${output}`);
+  return { bin, pid, port, url: `http://127.0.0.1:${port}`, stats: () => stats(statsPort), stop, exited };
 }
 
 /** Per server behind it: requests sent to it, and answers by class, from the stats page's CSV. */

@@ -2,12 +2,10 @@
 // Redis: initdb in its own temp dir, a free loopback port (TCP only, no Unix socket), stopped by its pid, the dir
 // removed. Debian's initdb refuses to run as root, so as root both initdb and postgres run as the `postgres` user
 // (spawned with its uid and gid: the pid we hold is the postmaster's own, not a wrapper's).
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import {
-  accessSync,
   chmodSync,
   chownSync,
-  constants,
   existsSync,
   mkdirSync,
   mkdtempSync,
@@ -18,18 +16,9 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, dirname, join, resolve } from 'node:path';
-import { freePort } from './redis-server.mjs';
+import { isExecutable, startServer } from './server-process.mjs';
 
 export const TEST_PASSWORD = 'otpkit-test-password';
-
-const executable = (file) => {
-  try {
-    accessSync(file, constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 /**
  * The directory holding `postgres` and `initdb`: $OTPKIT_POSTGRES_BINDIR, else Debian's newest
@@ -46,7 +35,7 @@ export function findPostgres() {
   } catch {}
   candidates.push(...(process.env.PATH ?? '').split(delimiter).filter(Boolean));
   for (const dir of candidates) {
-    if (executable(join(dir, 'postgres')) && executable(join(dir, 'initdb'))) return dir;
+    if (isExecutable(join(dir, 'postgres')) && isExecutable(join(dir, 'initdb'))) return dir;
   }
   throw new Error(
     'PostgreSQL (postgres and initdb) is not installed. Run `sh scripts/setup.sh` (it installs it from Debian), then retry.',
@@ -124,57 +113,26 @@ export async function startPostgres(options = {}) {
     if (ownsDir) rmSync(dir, { recursive: true, force: true });
     throw error;
   }
-  const deadline = Date.now() + (options.timeoutMs ?? 20_000);
-  let lastError = '';
-  // A free port can be taken by someone else between freePort() and the bind: retry on a new one.
-  for (let tries = 0; tries < 5; tries++) {
-    const port = options.port ?? (await freePort());
-    const args = ['-D', join(dir, 'data'), '-p', String(port), '-c', 'listen_addresses=127.0.0.1'];
-    args.push('-c', 'unix_socket_directories=', '-c', 'fsync=off', '-c', 'full_page_writes=off');
-    args.push('-c', 'max_connections=200', '-c', 'shared_buffers=32MB');
-    const child = spawn(join(bindir, 'postgres'), args, { stdio: ['ignore', 'pipe', 'pipe'], ...(user ?? {}) });
-    let output = '';
-    let ready = false;
-    const collect = (chunk) => {
-      output = (output + chunk).slice(-8000);
-      if (/database system is ready to accept connections/.test(output)) ready = true;
-    };
-    child.stdout.on('data', collect);
-    child.stderr.on('data', collect);
-    const exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
-    let exitedEarly = false;
-    exited.then(() => {
-      exitedEarly = true;
-    });
-    child.once('error', (error) => {
-      lastError = error.message;
-    });
-    while (!exitedEarly && !ready && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
-    if (ready && !exitedEarly) {
-      const stop = async () => {
-        if (child.exitCode === null && child.signalCode === null) {
-          // SIGINT: fast shutdown (ends sessions, no waiting for clients); SIGKILL only if it hangs.
-          child.kill('SIGINT');
-          const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
-          await exited;
-          clearTimeout(timer);
-        }
-        if (ownsDir) rmSync(dir, { recursive: true, force: true });
-      };
-      const url = `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/postgres`;
-      return { bindir, port, dir, pid: child.pid, url, password, stop, exited };
-    }
-    if (!exitedEarly) {
-      child.kill('SIGKILL');
-      await exited;
-      lastError = `postgres did not get ready within the time limit. Output:\n${output}`;
-      break;
-    }
-    lastError = `postgres exited at start. Output:\n${output}`;
-    if (options.port !== undefined || !/could not (bind|create listen)/i.test(output)) break;
-  }
-  if (ownsDir) rmSync(dir, { recursive: true, force: true });
-  throw new Error(lastError);
+  const settings = ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', '-c', 'fsync=off'];
+  settings.push('-c', 'full_page_writes=off', '-c', 'max_connections=200', '-c', 'shared_buffers=32MB');
+  const { port, pid, stop, exited } = await startServer({
+    name: 'postgres',
+    bin: join(bindir, 'postgres'),
+    port: options.port,
+    args: (port) => ['-D', join(dir, 'data'), '-p', String(port), ...settings],
+    spawnOptions: user ?? {},
+    ready: (_port, output) => /database system is ready to accept connections/.test(output),
+    // Another start on a new port helps only when this one's port was taken.
+    retry: (output) => /could not (bind|create listen)/i.test(output),
+    // SIGINT: fast shutdown (ends sessions, no waiting for clients).
+    stopSignal: 'SIGINT',
+    timeoutMs: options.timeoutMs ?? 20_000,
+    cleanup: () => {
+      if (ownsDir) rmSync(dir, { recursive: true, force: true });
+    },
+  });
+  const url = `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/postgres`;
+  return { bindir, port, dir, pid, url, password, stop, exited };
 }
 
 /**

@@ -7,7 +7,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
-import { findRedisServer, freePort, startRedis } from './redis-server.mjs';
+import { findRedisServer, startRedis } from './redis-server.mjs';
+import { freePort } from './server-process.mjs';
 
 const run = promisify(execFile);
 

@@ -11,7 +11,6 @@ export interface RedisServer {
   running(): boolean;
 }
 export function findRedisServer(): string;
-export function freePort(): Promise<number>;
 export function ping(port: number, timeoutMs?: number): Promise<boolean>;
 export function startRedis(options?: {
   port?: number;

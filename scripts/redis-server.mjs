@@ -1,35 +1,14 @@
 // Starts and stops a throwaway redis-server for tests and benchmarks: a free loopback port, its own temp dir, stopped
 // by its pid. Shared by scripts/with-redis.mjs, the Redis tests (when run without it) and bench/redis.mjs.
-import { spawn } from 'node:child_process';
-import { accessSync, constants, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { createConnection, createServer } from 'node:net';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
-import { delimiter, join } from 'node:path';
+import { join } from 'node:path';
+import { findExecutable, startServer } from './server-process.mjs';
 
 /** Path of the redis-server binary: $OTPKIT_REDIS_SERVER, else the first on PATH (or /usr/bin, /usr/sbin). */
 export function findRedisServer() {
-  const dirs = [...(process.env.PATH ?? '').split(delimiter), '/usr/bin', '/usr/sbin', '/usr/local/bin'];
-  const candidates = dirs.filter(Boolean).map((dir) => join(dir, 'redis-server'));
-  if (process.env.OTPKIT_REDIS_SERVER) candidates.unshift(process.env.OTPKIT_REDIS_SERVER);
-  for (const file of candidates) {
-    try {
-      accessSync(file, constants.X_OK);
-      return file;
-    } catch {}
-  }
-  throw new Error('redis-server is not installed. Run `sh scripts/setup.sh` (it installs it from Debian), then retry.');
-}
-
-/** A port the kernel just handed out on 127.0.0.1 (closed again, so redis-server can take it). */
-export function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = /** @type {import('node:net').AddressInfo} */ (server.address());
-      server.close(() => resolve(port));
-    });
-  });
+  return findExecutable('redis-server', 'OTPKIT_REDIS_SERVER', ['/usr/bin', '/usr/sbin', '/usr/local/bin']);
 }
 
 /** Resolves true when something on the port answers PING with +PONG within `timeoutMs`. */
@@ -63,59 +42,23 @@ export function ping(port, timeoutMs = 200) {
 export async function startRedis(options = {}) {
   const bin = findRedisServer();
   const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'otpkit-redis-'));
-  const ownsDir = options.dir === undefined;
   mkdirSync(dir, { recursive: true });
-  const deadline = Date.now() + (options.timeoutMs ?? 10_000);
-  let lastError = '';
-  // A free port can be taken by someone else between freePort() and redis' bind: retry on a new one.
-  for (let tries = 0; tries < 5; tries++) {
-    const port = options.port ?? (await freePort());
-    const args = ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', ''];
-    args.push(...(options.persist ? ['--appendonly', 'yes', '--appendfsync', 'no'] : ['--appendonly', 'no']));
-    args.push(...(options.args ?? []));
-    const child = spawn(bin, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    const collect = (chunk) => {
-      output = (output + chunk).slice(-4000);
-    };
-    child.stdout.on('data', collect);
-    child.stderr.on('data', collect);
-    const exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
-    let exitedEarly = false;
-    exited.then(() => {
-      exitedEarly = true;
-    });
-    child.once('error', (error) => {
-      lastError = error.message;
-    });
-    while (!exitedEarly && Date.now() < deadline) {
-      if (await ping(port)) {
-        const stop = async () => {
-          if (child.exitCode === null && child.signalCode === null) {
-            // SIGTERM: redis shuts down cleanly (flushes the AOF); SIGKILL only if it hangs.
-            child.kill('SIGTERM');
-            const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
-            await exited;
-            clearTimeout(timer);
-          }
-          if (ownsDir) rmSync(dir, { recursive: true, force: true });
-        };
-        const running = () => child.exitCode === null && child.signalCode === null;
-        return { bin, port, dir, pid: child.pid, url: `redis://127.0.0.1:${port}`, stop, exited, running };
-      }
-      await new Promise((resolve) => setTimeout(resolve, 25));
-    }
-    if (!exitedEarly) {
-      child.kill('SIGKILL');
-      await exited;
-      lastError = `redis-server did not answer PING within the time limit. Output:\n${output}`;
-      break;
-    }
-    lastError = `redis-server exited at start. Output:\n${output}`;
-    if (options.port !== undefined) break;
-  }
-  if (ownsDir) rmSync(dir, { recursive: true, force: true });
-  throw new Error(lastError);
+  const more = options.persist ? ['--appendonly', 'yes', '--appendfsync', 'no'] : ['--appendonly', 'no'];
+  more.push(...(options.args ?? []));
+  const { port, pid, stop, exited, running } = await startServer({
+    name: 'redis-server',
+    bin,
+    port: options.port,
+    args: (port) => ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', ...more],
+    ready: (port) => ping(port),
+    // SIGTERM: redis shuts down cleanly (flushes the AOF).
+    stopSignal: 'SIGTERM',
+    timeoutMs: options.timeoutMs ?? 10_000,
+    cleanup: () => {
+      if (options.dir === undefined) rmSync(dir, { recursive: true, force: true });
+    },
+  });
+  return { bin, port, dir, pid, url: `redis://127.0.0.1:${port}`, stop, exited, running };
 }
 
 /**

@@ -1,5 +1,6 @@
-// Shared by the runtimes and stores sections: opening verifications over HTTP, the closed-loop load (bench/bff/
-// load.mjs in its own process), CPU time of a process from /proc, and pooling rounds into one row.
+// The runtimes section's load: opening verifications over HTTP, the closed-loop load (bench/bff/load.mjs in its own
+// process), CPU time of a process from /proc; and, shared with the redis and stores sections (their in-process load,
+// ../in-process/load.mjs), the number of open verifications and pooling rounds into one row.
 import { fork } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';

@@ -4,17 +4,15 @@
 // attempt budget exactly (no more provider checks and no more accepted guesses than it allows), no 5xx, and the
 // per-client send limit, keyed on the address HAProxy saw (a forged X-Forwarded-For buys nothing). Correctness only;
 // throughput per added instance is bench/fleet.mjs.
-import { type ChildProcess, fork } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Haproxy, startHaproxy } from '../../../scripts/haproxy.mjs';
 import { startRedisCluster } from '../../../scripts/redis-cluster.mjs';
 import type { ChildEnv } from './multi-instance.child.js';
+import { bundleServer, type ServerProcess, startServer } from './server-process.test-helpers.js';
 import { createEngageLabSimulator } from './testing/index.js';
 import type { LoopbackServer } from './testing/loopback.js';
 
@@ -33,7 +31,6 @@ async function startStore(): Promise<{ env: Pick<ChildEnv, 'STORE' | 'STORE_URL'
   return { env: { STORE: 'redis-cluster', STORE_URL: nodes }, stop: () => cluster.stop() };
 }
 
-const here = dirname(fileURLToPath(import.meta.url));
 let tmp: string;
 let childFile: string;
 let store: Awaited<ReturnType<typeof startStore>>;
@@ -45,20 +42,8 @@ beforeAll(async () => {
   store = await startStore();
   sim = createEngageLabSimulator();
   upstream = await sim.listen();
-  // The multi-instance tests' server (the real handler over redisStore, node:http, trustProxy: true), bundled from
-  // source into one CommonJS file (Node 20 cannot run TypeScript).
-  childFile = join(tmp, 'server.cjs');
-  await build({
-    entryPoints: [join(here, 'multi-instance.child.ts')],
-    bundle: true,
-    platform: 'node',
-    format: 'cjs',
-    target: 'node20',
-    conditions: ['source'],
-    external: ['pg-native'],
-    outfile: childFile,
-    logLevel: 'error',
-  });
+  // The multi-instance tests' server (the real handler over redisStore, node:http, trustProxy: true).
+  childFile = await bundleServer(tmp);
 }, 60_000);
 
 afterAll(async () => {
@@ -66,33 +51,6 @@ afterAll(async () => {
   await store?.stop();
   if (tmp) rmSync(tmp, { recursive: true, force: true });
 });
-
-interface Instance {
-  child: ChildProcess;
-  port: number;
-  stderr: () => string;
-}
-
-async function startInstance(env: ChildEnv): Promise<Instance> {
-  const child = fork(childFile, [], {
-    env: { ...process.env, ...env },
-    execArgv: [],
-    stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
-  });
-  let stderr = '';
-  child.stderr?.on('data', (chunk) => {
-    stderr += chunk;
-  });
-  const port = await new Promise<number>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`an instance did not start: ${stderr}`)), 15_000);
-    child.once('message', (message) => {
-      clearTimeout(timer);
-      resolve((message as { port: number }).port);
-    });
-    child.once('exit', (code) => reject(new Error(`an instance exited with ${code}: ${stderr}`)));
-  });
-  return { child, port, stderr: () => stderr };
-}
 
 /** One client machine: its own loopback source address (127.0.0.0/8 is all ours) and kept-alive connections. */
 function client(address: string) {
@@ -147,7 +105,7 @@ async function closedLoop<T>(total: number, next: (i: number) => Promise<T>): Pr
 }
 
 describe.each([2, 4])('%i BFF instances behind HAProxy, one shared Redis Cluster', (count) => {
-  let instances: Instance[] = [];
+  let instances: ServerProcess[] = [];
   let haproxy: Haproxy;
   const clients = new Map<string, ReturnType<typeof client>>();
   const from = (address: string) => {
@@ -174,13 +132,13 @@ describe.each([2, 4])('%i BFF instances behind HAProxy, one shared Redis Cluster
       MAX_ATTEMPTS: String(MAX_ATTEMPTS),
       IP_LIMIT: String(IP_LIMIT),
     };
-    instances = await Promise.all(Array.from({ length: count }, () => startInstance(env)));
+    instances = await Promise.all(Array.from({ length: count }, () => startServer(childFile, env)));
     haproxy = await startHaproxy({ servers: instances.map(({ port }) => ({ port })) });
   }, 60_000);
 
   afterAll(async () => {
     await haproxy?.stop();
-    for (const { child } of instances) if (child.exitCode === null) child.kill('SIGTERM');
+    for (const instance of instances) instance.stop();
     for (const c of clients.values()) c.agent.destroy();
   });
 

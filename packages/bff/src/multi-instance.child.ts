@@ -1,7 +1,6 @@
-// One BFF server process of the multi-instance tests (multi-instance.test-helpers.ts): the real handler over
-// redisStore or postgresStore, served by node:http. The test bundles this file with esbuild (Node 20 cannot run
-// TypeScript) and forks two of it; settings come from the environment, and the child tells its parent the port it
-// listens on.
+// One BFF server process of the multi-instance and fleet tests: the real handler over redisStore or postgresStore,
+// served by node:http. The tests bundle this file and fork it (server-process.test-helpers.ts); settings come from
+// the environment, and the child tells its parent the port it listens on.
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Cluster, Redis } from 'ioredis';

@@ -1,14 +1,12 @@
 // Two BFF server processes behind one shared store, as in a deployment with a load balancer: the attempt budget, the
 // send limits and the resend gate must hold across both, and a store outage must fail closed and heal. One harness,
 // run once per shared store (multi-instance.test.ts: Redis; multi-instance.postgres.test.ts: PostgreSQL).
-import { type ChildProcess, fork } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ChildEnv } from './multi-instance.child.js';
+import { bundleServer, type ServerProcess, startServer } from './server-process.test-helpers.js';
 import { createEngageLabSimulator, createUnimtxSimulator } from './testing/index.js';
 import type { LoopbackServer } from './testing/loopback.js';
 
@@ -47,36 +45,13 @@ const SECRET = 'multi-instance-test-secret-0123456789abcdef0123';
 // I/O), so the call is a 503 (correct, but not what these tests are about). The outage bound below follows it.
 const STORE_TIMEOUT_MS = 15_000;
 
-const here = dirname(fileURLToPath(import.meta.url));
-
 export function describeMultiInstance(backend: StoreBackend): void {
   let tmp: string;
   let sim: ReturnType<typeof createEngageLabSimulator>;
   let upstream: LoopbackServer;
   let uni: ReturnType<typeof createUnimtxSimulator>;
   let uniUpstream: LoopbackServer;
-  const children: { child: ChildProcess; url: string; stderr: () => string }[] = [];
-
-  async function startChild(file: string, env: ChildEnv) {
-    const child = fork(file, [], {
-      env: { ...process.env, ...env },
-      execArgv: [],
-      stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
-    });
-    let stderr = '';
-    child.stderr?.on('data', (chunk) => {
-      stderr += chunk;
-    });
-    const port = await new Promise<number>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`child did not start: ${stderr}`)), 10_000);
-      child.once('message', (message) => {
-        clearTimeout(timer);
-        resolve((message as { port: number }).port);
-      });
-      child.once('exit', (code) => reject(new Error(`child exited with ${code}: ${stderr}`)));
-    });
-    return { child, url: `http://127.0.0.1:${port}/api/otp`, stderr: () => stderr };
-  }
+  const children: ServerProcess[] = [];
 
   beforeAll(async () => {
     tmp = mkdtempSync(join(tmpdir(), 'otpkit-multi-'));
@@ -87,21 +62,7 @@ export function describeMultiInstance(backend: StoreBackend): void {
     upstream = await sim.listen();
     uni = createUnimtxSimulator({ accessKeySecret: 'multi-instance-unimtx-secret-0123456789' });
     uniUpstream = await uni.listen();
-    // The child's entry, bundled from source by esbuild (Node 20 cannot run TypeScript). Everything, the store's
-    // driver included, goes into one CommonJS file in a temp dir, so it needs no node_modules next to it.
-    const file = join(tmp, 'server.cjs');
-    await build({
-      entryPoints: [join(here, 'multi-instance.child.ts')],
-      bundle: true,
-      platform: 'node',
-      format: 'cjs',
-      target: 'node20',
-      conditions: ['source'],
-      // pg's optional native binding (never used here).
-      external: ['pg-native'],
-      outfile: file,
-      logLevel: 'error',
-    });
+    const file = await bundleServer(tmp);
     const env: ChildEnv = {
       STORE: backend.kind,
       STORE_URL: url,
@@ -118,11 +79,11 @@ export function describeMultiInstance(backend: StoreBackend): void {
       MAX_ATTEMPTS: String(MAX_ATTEMPTS),
       IP_LIMIT: String(IP_LIMIT),
     };
-    children.push(...(await Promise.all([startChild(file, env), startChild(file, env)])));
+    children.push(...(await Promise.all([startServer(file, env), startServer(file, env)])));
   }, 60_000);
 
   afterAll(async () => {
-    for (const { child } of children) if (child.exitCode === null) child.kill('SIGTERM');
+    for (const server of children) server.stop();
     await upstream?.close();
     await uniUpstream?.close();
     await backend.stop();
@@ -132,8 +93,7 @@ export function describeMultiInstance(backend: StoreBackend): void {
   let ipSeq = 0;
   /** POSTs to one of the two servers; each test uses its own client IP (the children trust X-Forwarded-For). */
   async function post(server: number, path: string, body: unknown, ip: string, mount = 'otp') {
-    const base = children[server % 2]!.url.replace(/\/api\/otp$/, `/api/${mount}`);
-    const response = await fetch(`${base}/${path}`, {
+    const response = await fetch(`http://127.0.0.1:${children[server % 2]!.port}/api/${mount}/${path}`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'x-forwarded-for': ip },
       body: JSON.stringify(body),

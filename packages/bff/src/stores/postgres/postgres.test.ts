@@ -4,7 +4,7 @@ import { build } from 'esbuild';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testPostgres } from '../../../../../scripts/postgres-server.mjs';
-import { freePort } from '../../../../../scripts/redis-server.mjs';
+import { freePort } from '../../../../../scripts/server-process.mjs';
 import { describeError, OtpError } from '../../errors.js';
 import { createOtpHandler } from '../../http/handler.js';
 import { engagelab } from '../../providers/engagelab.js';
