@@ -196,7 +196,11 @@ export class PackedMap {
         this.#size -= 1;
         continue;
       }
-      const keep = slot.filter((packed) => !test(packed) || (removed?.(packed), false));
+      const keep = slot.filter((packed) => {
+        if (!test(packed)) return true;
+        removed?.(packed);
+        return false;
+      });
       this.#size -= slot.length - keep.length;
       if (keep.length === 0) this.#slots.delete(h);
       else if (keep.length < slot.length) this.#slots.set(h, keep.length === 1 ? (keep[0] as string) : keep);
