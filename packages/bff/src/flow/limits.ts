@@ -13,8 +13,10 @@ export const DAILY_FAILURE_PREFIX = 'fd:';
 export const sendsKey = (to: string) => `n:${recipientKey(to)}`;
 /** Sends per recipient per day: how many times its resend cooldown has doubled (see resendWaitMs). */
 export const dailySendsKey = (to: string) => `nd:${recipientKey(to)}`;
-/** The resend gate: closed until the `resendAt` promised to the browser. */
-export const gateKey = (to: string) => `g:${recipientKey(to)}`;
+/** The resend gate: closed until the `resendAt` promised to the browser. Reopened by the store in the step that
+ * leaves a verification no guess (see reserveAttempt's `reopen`): a dead code's cooldown holds nobody back. */
+export const GATE_PREFIX = 'g:';
+export const gateKey = (to: string) => GATE_PREFIX + recipientKey(to);
 /** Sends per client address. */
 export const ipKey = (ip: string) => `ip:${ip}`;
 /** A provider message id of ours (marked at send while delivery callbacks are on): delivery reports for other ids

@@ -5,7 +5,7 @@ import type { VerificationRecord } from '../stores/types.js';
 import { type Caller, DEFAULT_PURPOSE, type FlowContext, fromProvider, fromStore, seconds } from './context.js';
 import { emit } from './events.js';
 import { checkCode, isVerificationId, stringFields } from './input.js';
-import { failureBudgets, gateKey } from './limits.js';
+import { failureBudgets, GATE_PREFIX } from './limits.js';
 import { maskRecipient } from './mask.js';
 import { signProof } from './proof.js';
 import { notFound, policyOf } from './send.js';
@@ -37,8 +37,15 @@ export async function verify(
       ? await hmac((await ctx.keys()).code, `${verificationId}:${code}`)
       : undefined;
   // The guess counts as wrong on the recipient's budgets from here on, until it proves right (markVerified, or the
-  // store's own comparison) or cannot be checked (refundAttempt): the same atomic step reserves the attempt.
-  const reserved = await fromStore(ctx, (s) => s.reserveAttempt({ id: verificationId, budgets, now, codeHash: guess }));
+  // store's own comparison) or cannot be checked (refundAttempt): the same atomic step reserves the attempt. The step
+  // that leaves this code no guess (right, or its last attempt) also reopens the resend gate (`reopen`): "Send a new
+  // code" must work at once, not after a cooldown that protected a code now dead (the recipient's failure budgets,
+  // checked by every send, still bound the guesses), and a used code need not hold back a new one (another purpose,
+  // another tab). So a verify costs one store call, or two around a provider's check.
+  const reopen = [GATE_PREFIX];
+  const reserved = await fromStore(ctx, (s) =>
+    s.reserveAttempt({ id: verificationId, budgets, now, codeHash: guess, reopen }),
+  );
   switch (reserved.status) {
     case 'verified':
       return succeed(ctx, reserved.record, caller);
@@ -58,7 +65,6 @@ export async function verify(
         ...about(reserved.record, now),
         scope: numberLocked ? 'recipient' : 'verification',
       });
-      if (!numberLocked) await openGate(ctx, reserved.record, now);
       throw new OtpError('too_many_attempts', {
         message: 'Too many wrong codes. Request a new one.',
         retryAfter: seconds(numberLocked ? reserved.retryAfterMs : newCodeWaitMs(ctx, reserved.record, now)),
@@ -83,14 +89,11 @@ export async function verify(
   if (!right) {
     // Already counted on the recipient's budgets by reserveAttempt.
     const attemptsLeft = Math.max(0, Math.min(record.maxAttempts - record.attempts, failuresLeft));
-    // This code can no longer succeed: "Send a new code" must work now, not after the cooldown (the recipient's
-    // failure budgets, checked by every send, still bound the guesses).
-    if (!attemptsLeft) await openGate(ctx, record, now);
     logger.info('wrong code', { to: maskRecipient(record.to), attemptsLeft });
     emit(ctx, { type: 'verify_wrong', ...about(record, now), attemptsLeft });
     return { verified: false, attemptsLeft };
   }
-  if (!(await fromStore(ctx, (s) => s.markVerified({ id: verificationId, budgets, now })))) {
+  if (!(await fromStore(ctx, (s) => s.markVerified({ id: verificationId, budgets, now, reopen })))) {
     // Two right guesses raced; the other request won and its caller got the proof (and the winner's refund). This
     // guess was right too: its failure goes back as well.
     await fromStore(ctx, (s) => s.refundAttempt({ id: verificationId, budgets, now }));
@@ -102,8 +105,6 @@ export async function verify(
 /** A right code: the app's hook, then the proof. */
 async function succeed(ctx: FlowContext, record: VerificationRecord, caller: Caller): Promise<VerifyResponse> {
   const { config, logger } = ctx;
-  // The code is used: a new one (another purpose, another tab) need not wait for the cooldown.
-  await openGate(ctx, record, config.now());
   await config.onVerified?.({ to: record.to, request: caller.request });
   // JWT times are whole seconds.
   const iat = Math.floor(config.now() / 1000);
@@ -116,15 +117,6 @@ async function succeed(ctx: FlowContext, record: VerificationRecord, caller: Cal
   logger.info('verified', { to: maskRecipient(record.to) });
   emit(ctx, { type: 'verified', ...about(record, config.now()) });
   return { verified: true, proof };
-}
-
-/**
- * Reopens the recipient's resend gate once its verification can no longer succeed (used, or out of attempts), so a
- * fresh send is not refused for a cooldown that protected a code now dead. A provider that refuses a second code
- * while the first is valid still does (see newCodeWaitMs).
- */
-async function openGate(ctx: FlowContext, record: VerificationRecord, now: number): Promise<void> {
-  await fromStore(ctx, (s) => s.release({ keys: [gateKey(record.to)], now }));
 }
 
 /** When a new code can be had after this verification ran out of attempts: at once, unless the provider refuses a

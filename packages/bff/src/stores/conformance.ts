@@ -275,6 +275,55 @@ export function describeStore(
         expect(await failures(DAY, record.to, t0 + 26_000)).toBe(0);
       });
 
+      it('reopen: the step that leaves no guess forgets the counters (right code, last attempt, full budget), no other', async () => {
+        const GATE = 'gate:';
+        const gate = (to: string) => GATE + recipientKey(to);
+        const close = (to: string, now: number) => take([rule(gate(to), 1, 600_000)], now);
+        const closed = async (to: string, now: number) => (await store.hits({ key: gate(to), now })) === 1;
+        const reopen = [GATE];
+        // A wrong guess with attempts left: the gate stays; the last attempt's reservation reopens it.
+        const wrong = await created({ maxAttempts: 2, codeHash: 'right' });
+        await close(wrong.to, t0);
+        await store.reserveAttempt({ id: wrong.id, budgets: [budget()], now: t0, codeHash: 'no', reopen });
+        expect(await closed(wrong.to, t0)).toBe(true);
+        await store.reserveAttempt({ id: wrong.id, budgets: [budget()], now: t0, codeHash: 'no', reopen });
+        expect(await closed(wrong.to, t0)).toBe(false);
+        // Later calls on the spent verification leave a newer send's gate alone.
+        await close(wrong.to, t0 + 1);
+        const spent = await store.reserveAttempt({ id: wrong.id, budgets: [budget()], now: t0 + 1, reopen });
+        expect(spent.status).toBe('exhausted');
+        expect(await closed(wrong.to, t0 + 1)).toBe(true);
+
+        // A right local code reopens in the same step.
+        const right = await created({ codeHash: 'right' });
+        await close(right.to, t0);
+        const hit = await store.reserveAttempt({
+          id: right.id,
+          budgets: [budget()],
+          now: t0,
+          codeHash: 'right',
+          reopen,
+        });
+        expect([hit.status, await closed(right.to, t0)]).toEqual(['verified', false]);
+
+        // A reservation that fills a failure budget reopens; so does the winning markVerified, and only it.
+        const full = await created();
+        await close(full.to, t0);
+        await store.reserveAttempt({ id: full.id, budgets: [budget(2)], now: t0, reopen });
+        expect(await closed(full.to, t0)).toBe(true);
+        await store.reserveAttempt({ id: full.id, budgets: [budget(2)], now: t0, reopen });
+        expect(await closed(full.to, t0)).toBe(false);
+        const checked = await created();
+        await close(checked.to, t0);
+        await store.reserveAttempt({ id: checked.id, budgets: [budget()], now: t0, reopen });
+        expect(await closed(checked.to, t0)).toBe(true);
+        expect(await store.markVerified({ id: checked.id, budgets: [budget()], now: t0, reopen })).toBe(true);
+        expect(await closed(checked.to, t0)).toBe(false);
+        await close(checked.to, t0 + 1);
+        expect(await store.markVerified({ id: checked.id, budgets: [budget()], now: t0 + 1, reopen })).toBe(false);
+        expect(await closed(checked.to, t0 + 1)).toBe(true);
+      });
+
       it('markVerified gives back the failure of the winning call only; refundAttempt gives one back, never below 0', async () => {
         const record = await created();
         const budgets = [budget(10), budget(10, 60_000, true, DAY)];

@@ -165,7 +165,7 @@ export function memoryStore(options: MemoryStoreOptions = {}): OtpStore {
       return live(id, at(now)) !== undefined && records.delete(id);
     },
 
-    async reserveAttempt({ id, budgets, now, codeHash }): Promise<ReserveResult> {
+    async reserveAttempt({ id, budgets, now, codeHash, reopen = [] }): Promise<ReserveResult> {
       const s = live(id, at(now));
       if (!s) return { status: 'not_found' };
       if (s.verified) return { status: 'already_verified', record: copy(s) };
@@ -195,20 +195,23 @@ export function memoryStore(options: MemoryStoreOptions = {}): OtpStore {
       if (right) {
         s.verified = true;
         save(s);
+        for (const prefix of reopen) forget(prefix + to);
         return { status: 'verified', record: copy(s) };
       }
       save(s);
       for (const b of budgets) hit(b.prefix + to, now, b.windowMs, b.sliding);
+      if (s.attempts >= s.maxAttempts || failuresLeft <= 1) for (const prefix of reopen) forget(prefix + to);
       arm();
       return { status: 'reserved', record: copy(s), failuresLeft: failuresLeft - 1 };
     },
 
-    async markVerified({ id, budgets, now }) {
+    async markVerified({ id, budgets, now, reopen = [] }) {
       const s = live(id, at(now));
       if (!s || s.verified) return false;
       s.verified = true;
       save(s);
       refund(s, budgets, now);
+      for (const prefix of reopen) forget(prefix + recipientKey(s.to));
       return true;
     },
 

@@ -105,18 +105,30 @@ export interface OtpStore {
    * is this one, the same step marks the record verified and counts no failure (`verified`, with the attempt
    * reserved): a right local code costs one call. (A plain comparison is fine: without the key, nobody can make a
    * guess whose hash matches more of the right one.)
+   *
+   * `reopen`: prefixes of the recipient's counters (each `prefix + recipientKey(record.to)`, like the budgets) that
+   * the same step forgets when it leaves the verification unable to take another guess: it is verified, or this
+   * reservation took its last attempt (attempts reach maxAttempts, or a budget reaches its limit). The flow reopens
+   * the resend gate so, without a call of its own. Only that transition forgets them: a later call on a spent
+   * verification ('exhausted') does not, so it cannot reopen the gate of a newer send.
    */
   reserveAttempt(input: {
     id: string;
     budgets: readonly FailureBudget[];
     now: number;
     codeHash?: string | undefined;
+    reopen?: readonly string[] | undefined;
   }): Promise<ReserveResult>;
   /**
-   * Marks the record verified, and on that same call gives back the failure its attempt counted on each budget.
-   * Resolves true for the one call that did it; false if it already was, or is gone.
+   * Marks the record verified, and on that same call gives back the failure its attempt counted on each budget and
+   * forgets the `reopen` counters. Resolves true for the one call that did it; false if it already was, or is gone.
    */
-  markVerified(input: { id: string; budgets: readonly FailureBudget[]; now: number }): Promise<boolean>;
+  markVerified(input: {
+    id: string;
+    budgets: readonly FailureBudget[];
+    now: number;
+    reopen?: readonly string[] | undefined;
+  }): Promise<boolean>;
   /**
    * Gives back one failure on each budget of the record's recipient (never below 0; windows unchanged): the code
    * could not be checked (the provider failed), so the guess taught the caller nothing. The attempt stays spent.

@@ -266,7 +266,8 @@ ON CONFLICT (id) DO UPDATE SET data = excluded.data, recipient = excluded.recipi
     delete: `DELETE FROM ${R} WHERE id = $1::text RETURNING gone_at > $2::text::bigint AS live`,
 
     // $1 id, $2 now, $3 the failure budgets as JSON [{p, l, w, s}] (l null: no limit), $4 the guessed code's hash
-    // ('' for none: 'verified' when it is the record's, counting no failure). A record whose answer can no
+    // ('' for none: 'verified' when it is the record's, counting no failure), $5 the reopen prefixes as JSON (their
+    // counters deleted when this step leaves no guess: verified, or the last attempt or budget room reserved). A record whose answer can no
     // longer change (verified, expired at now, or its attempts all reserved: each only ever goes one way) is
     // answered from the statement's snapshot, without a lock, so a flood of guesses on a spent verification does not
     // queue on its row. Otherwise: a budget counter row that does not exist yet is inserted (empty: hits 0) and the
@@ -333,6 +334,11 @@ ON CONFLICT (id) DO UPDATE SET data = excluded.data, recipient = excluded.recipi
       ELSE $2::text::bigint + v.win END
   FROM v WHERE c.key = v.key AND EXISTS (SELECT 1 FROM s WHERE s.status = 'reserved')
   RETURNING 1
+), reopened AS (
+  DELETE FROM ${C} c USING s, jsonb_array_elements_text($5::text::jsonb) AS p
+  WHERE c.key = p || s.recipient AND (s.status = 'verified' OR (s.status = 'reserved'
+    AND (s.attempts + 1 >= s.max_attempts OR coalesce((SELECT room FROM agg), 'Infinity') <= 1)))
+  RETURNING 1
 )
 SELECT CASE WHEN EXISTS (SELECT 1 FROM missing) OR NOT (SELECT ok FROM complete) THEN 'retry'
     ELSE coalesce(s.status, 'not_found') END AS status,
@@ -341,13 +347,17 @@ SELECT CASE WHEN EXISTS (SELECT 1 FROM missing) OR NOT (SELECT ok FROM complete)
   (SELECT room FROM agg) AS room, (SELECT wait FROM agg) AS wait, (SELECT count(*) FROM counted) AS counted
 FROM (SELECT 1) AS one LEFT JOIN s ON true`,
 
-    // $1 id, $2 now, $3 the budget prefixes as JSON. Only the call that flips it gets a row back (a concurrent one
-    // waits, then finds it verified); that call also gives back one failure on each budget (record first, then
-    // the counters in key order, as reserveAttempt locks them).
+    // $1 id, $2 now, $3 the budget prefixes as JSON, $4 the reopen prefixes as JSON. Only the call that flips it
+    // gets a row back (a concurrent one waits, then finds it verified); that call also gives back one failure on
+    // each budget (record first, then the counters in key order, as reserveAttempt locks them) and deletes the
+    // reopen counters.
     markVerified: `WITH m AS (
   UPDATE ${R} SET verified = true
   WHERE id = $1::text AND gone_at > $2::text::bigint AND NOT verified RETURNING recipient
-), ${REFUND}
+), ${REFUND}, reopened AS (
+  DELETE FROM ${C} c USING m, jsonb_array_elements_text($4::text::jsonb) AS p WHERE c.key = p || m.recipient
+  RETURNING 1
+)
 SELECT 1 AS won FROM m`,
 
     // $1 id, $2 now, $3 the budget prefixes as JSON: one failure back on each (never below 0).
@@ -471,7 +481,7 @@ export function postgresStore(options: PostgresStoreOptions): OtpStore {
         return row !== undefined && bool(row.live);
       }),
 
-    reserveAttempt: ({ id, budgets, now, codeHash }) =>
+    reserveAttempt: ({ id, budgets, now, codeHash, reopen = [] }) =>
       run(async (): Promise<ReserveResult> => {
         const json = JSON.stringify(
           budgets.map((b) => ({
@@ -482,7 +492,7 @@ export function postgresStore(options: PostgresStoreOptions): OtpStore {
           })),
         );
         for (let tries = 0; tries < TAKE_TRIES; tries++) {
-          const [row] = await query(SQL.reserveAttempt, [id, at(now), json, codeHash ?? '']);
+          const [row] = await query(SQL.reserveAttempt, [id, at(now), json, codeHash ?? '', JSON.stringify(reopen)]);
           const status = row?.status;
           if (!row || status === 'retry') continue;
           const failuresLeft = row.room === null || row.room === undefined ? Number.POSITIVE_INFINITY : num(row.room);
@@ -510,9 +520,9 @@ export function postgresStore(options: PostgresStoreOptions): OtpStore {
         throw new Error(`reserveAttempt: its counters kept disappearing (deleted by cleanup) ${TAKE_TRIES} times`);
       }),
 
-    markVerified: ({ id, budgets, now }) =>
+    markVerified: ({ id, budgets, now, reopen = [] }) =>
       run(async () => {
-        const rows = await query(SQL.markVerified, [id, at(now), prefixes(budgets)]);
+        const rows = await query(SQL.markVerified, [id, at(now), prefixes(budgets), JSON.stringify(reopen)]);
         return rows.length === 1;
       }),
 

@@ -4,7 +4,6 @@
 // ioredis binding).
 import { OtpError } from '../../errors.js';
 import {
-  type FailureBudget,
   type LimitRule,
   type OtpStore,
   type ReserveResult,
@@ -132,10 +131,11 @@ if h then return 1 end
 return 0`,
   ),
 
-  // KEYS[1] record. ARGV: now, the guessed code's hash ('' for none), then 4 per failure budget: key prefix (store
-  // prefix + the caller's), limit ('' for none), windowMs, sliding '1'/'0'. Reply: {status, json, attempts, verified,
-  // failuresLeft ('' for none), retryAfterMs}; 'verified' when the hash is the record's (`h`). The budget keys are built here from the record's own `to` (the caller knows only the id); they
-  // share the record's hash slot (see the key layout).
+  // KEYS[1] record. ARGV: now, the guessed code's hash ('' for none), the number of reopen prefixes and those
+  // prefixes (store prefix + the caller's), then 4 per failure budget: key prefix (store prefix + the caller's), limit
+  // ('' for none), windowMs, sliding '1'/'0'. Reply: {status, json, attempts, verified, failuresLeft ('' for none),
+  // retryAfterMs}; 'verified' when the hash is the record's (`h`). The budget and reopen keys are built here from the
+  // record's own `to` (the caller knows only the id); they share the record's hash slot (see the key layout).
   reserveAttempt: script(
     'otpkit_reserve',
     `${COUNTERS}${RECORDS}
@@ -144,8 +144,12 @@ local h = record(KEYS[1], now, 'r', 'a', 'ok', 'exp', 'max', 'to', 'h')
 if not h then return {'not_found'} end
 if h[3] == '1' then return {'already_verified', h[1], h[2], h[3]} end
 if now >= tonumber(h[4]) then return {'expired', h[1], h[2], h[3]} end
+local budgets = 4 + tonumber(ARGV[3])
+local function reopen()
+  for i = 4, budgets - 1 do redis.call('DEL', ARGV[i] .. h[6]) end
+end
 local left, wait = math.huge, 0
-for i = 3, #ARGV, 4 do
+for i = budgets, #ARGV, 4 do
   local key, limit = ARGV[i] .. h[6], tonumber(ARGV[i + 1]) or math.huge
   local n, reset = count(key, now)
   n = n or 0
@@ -163,15 +167,17 @@ end
 local a = redis.call('HINCRBY', KEYS[1], 'a', 1)
 if ARGV[2] ~= '' and h[7] == ARGV[2] then
   redis.call('HSET', KEYS[1], 'ok', '1')
+  reopen()
   return {'verified', h[1], a, '1'}
 end
-for i = 3, #ARGV, 4 do hit(ARGV[i] .. h[6], now, ARGV[i + 2], ARGV[i + 3] == '1') end
+for i = budgets, #ARGV, 4 do hit(ARGV[i] .. h[6], now, ARGV[i + 2], ARGV[i + 3] == '1') end
+if a >= tonumber(h[5]) or left <= 1 then reopen() end
 if left < math.huge then shown = string.format('%.0f', left - 1) end
 return {'reserved', h[1], a, h[3], shown, 0}`,
   ),
 
-  // KEYS[1] record. ARGV: now, then the failure key prefixes to refund. Reply: 1 for the call that marked it (and
-  // refunded), 0 if it already was or is gone.
+  // KEYS[1] record. ARGV: now, the number of reopen prefixes and those prefixes, then the failure key prefixes to
+  // refund. Reply: 1 for the call that marked it (and refunded and reopened), 0 if it already was or is gone.
   markVerified: script(
     'otpkit_verified',
     `${COUNTERS}${RECORDS}
@@ -179,7 +185,9 @@ local now = tonumber(ARGV[1])
 local h = record(KEYS[1], now, 'ok', 'to')
 if not h or h[1] == '1' then return 0 end
 redis.call('HSET', KEYS[1], 'ok', '1')
-for i = 2, #ARGV do unhit(ARGV[i] .. h[2], now) end
+local refunds = 3 + tonumber(ARGV[2])
+for i = 3, refunds - 1 do redis.call('DEL', ARGV[i] .. h[2]) end
+for i = refunds, #ARGV do unhit(ARGV[i] .. h[2], now) end
 return 1`,
   ),
 
@@ -300,7 +308,8 @@ export function redisScriptStore(options: RedisScriptStoreOptions): OtpStore {
   const recordKey = (id: string) => `${prefix}v:{${recordShard(id)}}${id.slice(SHARD_TAG_LENGTH)}`;
   const cluster = options.cluster ?? false;
   // On a cluster, the flow splits its hottest counters (the send budgets) in 16 pieces: about 5 per primary of 3.
-  const refunds = (budgets: readonly FailureBudget[]) => budgets.map((b) => prefix + b.prefix);
+  /** Counter prefixes under the store's prefix (the scripts append the record's recipient). */
+  const prefixed = (prefixes: readonly string[]) => prefixes.map((p) => prefix + p);
   /** One take script over rules that share a slot. */
   const takeIn = (group: readonly LimitRule[], now: number): Promise<TakeResult> => {
     const args: (string | number)[] = [now];
@@ -364,8 +373,8 @@ export function redisScriptStore(options: RedisScriptStoreOptions): OtpStore {
 
     delete: ({ id, now }) => run(S.delete, [recordKey(id)], [now], (reply) => num(reply) === 1),
 
-    reserveAttempt: ({ id, budgets, now, codeHash }) => {
-      const args: (string | number)[] = [now, codeHash ?? ''];
+    reserveAttempt: ({ id, budgets, now, codeHash, reopen = [] }) => {
+      const args: (string | number)[] = [now, codeHash ?? '', reopen.length, ...prefixed(reopen)];
       for (const b of budgets) {
         args.push(prefix + b.prefix, Number.isFinite(b.limit) ? b.limit : '', whole(b.windowMs), b.sliding ? '1' : '0');
       }
@@ -398,11 +407,16 @@ export function redisScriptStore(options: RedisScriptStoreOptions): OtpStore {
       });
     },
 
-    markVerified: ({ id, budgets, now }) =>
-      run(S.markVerified, [recordKey(id)], [now, ...refunds(budgets)], (reply) => num(reply) === 1),
+    markVerified: ({ id, budgets, now, reopen = [] }) =>
+      run(
+        S.markVerified,
+        [recordKey(id)],
+        [now, reopen.length, ...prefixed(reopen), ...prefixed(budgets.map((b) => b.prefix))],
+        (reply) => num(reply) === 1,
+      ),
 
     refundAttempt: ({ id, budgets, now }) =>
-      run(S.refundAttempt, [recordKey(id)], [now, ...refunds(budgets)], () => undefined),
+      run(S.refundAttempt, [recordKey(id)], [now, ...prefixed(budgets.map((b) => b.prefix))], () => undefined),
 
     take: async ({ rules, now }) => {
       // A window of 0 is no rule (as in memory): left out here, so `at` indexes `counted`.
