@@ -42,7 +42,7 @@ export function mapStore(): OtpStore {
     async delete({ id, now }) {
       return live(id, now) !== undefined && records.delete(id);
     },
-    async reserveAttempt({ id, budgets, now, codeHash }) {
+    async reserveAttempt({ id, budgets, now, codeHash, reopen = [] }) {
       const record = live(id, now);
       if (!record) return { status: 'not_found' };
       if (record.verified) return { status: 'already_verified', record: { ...record } };
@@ -60,20 +60,27 @@ export function mapStore(): OtpStore {
         return { status: 'exhausted', record: { ...record }, failuresLeft: Math.max(0, failuresLeft), retryAfterMs };
       }
       record.attempts += 1;
+      // The step that leaves no guess reopens (the resend gate): a right code, the last attempt, a full budget.
+      const forget = () => {
+        for (const prefix of reopen) counters.delete(prefix + recipientKey(record.to));
+      };
       // A right locally checked code: verified in the same step, no failure counted.
       if (codeHash !== undefined && record.codeHash === codeHash) {
         record.verified = true;
+        forget();
         return { status: 'verified', record: { ...record } };
       }
       for (const { prefix, windowMs, sliding } of budgets)
         hit(prefix + recipientKey(record.to), windowMs, now, sliding);
+      if (record.attempts >= record.maxAttempts || failuresLeft <= 1) forget();
       return { status: 'reserved', record: { ...record }, failuresLeft: failuresLeft - 1 };
     },
-    async markVerified({ id, budgets, now }) {
+    async markVerified({ id, budgets, now, reopen = [] }) {
       const record = live(id, now);
       if (!record || record.verified) return false;
       record.verified = true;
       refund(record, budgets, now);
+      for (const prefix of reopen) counters.delete(prefix + recipientKey(record.to));
       return true;
     },
     async refundAttempt({ id, budgets, now }) {
