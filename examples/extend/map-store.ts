@@ -4,7 +4,7 @@
 // `await` without interruption, which is what makes these methods atomic; a database store needs a transaction
 // or a conditional update in each method that reads and then writes.)
 // docs:write-store
-import { type FailureBudget, type OtpStore, recipientKey, type VerificationRecord } from '@otpkit/bff';
+import { type FailureBudget, type OtpStore, recipientKey, type VerificationRecord, windowOf } from '@otpkit/bff';
 
 export function mapStore(): OtpStore {
   const records = new Map<string, { record: VerificationRecord; until: number }>();
@@ -88,17 +88,23 @@ export function mapStore(): OtpStore {
       if (record) refund(record, budgets, now);
     },
     async take({ rules, now }) {
+      // What each counter held before, and the window each rule counts with (a rule's window may follow another's
+      // hits: `windowBy`).
+      const before = rules.map(({ key }) => hits(key, now));
+      const windowsMs = rules.map((rule) => windowOf(rule, rules, before));
       let refused: { retryAfterMs: number; key: string } | undefined;
-      for (const { key, limit, windowMs } of rules) {
-        if (windowMs <= 0) continue;
-        const n = hits(key, now);
-        if (limit > 0 && n < limit) continue;
-        const wait = n > 0 ? counters.get(key)!.reset - now : windowMs;
+      rules.forEach(({ key, limit }, i) => {
+        const n = before[i]!;
+        if (windowsMs[i]! <= 0 || (limit > 0 && n < limit)) return;
+        const wait = n > 0 ? counters.get(key)!.reset - now : windowsMs[i]!;
         if (!refused || wait > refused.retryAfterMs) refused = { retryAfterMs: wait, key };
-      }
+      });
       if (refused) return { ok: false, ...refused };
-      for (const { key, windowMs } of rules) if (windowMs > 0) hit(key, windowMs, now);
-      return { ok: true };
+      // `peek` rules are judged, never counted.
+      rules.forEach(({ key, peek }, i) => {
+        if (!peek && windowsMs[i]! > 0) hit(key, windowsMs[i]!, now);
+      });
+      return { ok: true, hits: before, windowsMs };
     },
     async hits({ key, now }) {
       return hits(key, now);

@@ -56,6 +56,7 @@ export {
   shardTag,
   type TakeResult,
   type VerificationRecord,
+  windowOf,
 } from './stores/types.js';
 export type {
   BotCheckOptions,

@@ -271,29 +271,15 @@ async function start(ctx: FlowContext, input: StartInput, caller: Caller) {
     clientIp: caller.clientIp,
     request: caller.request,
   });
-  const [failures, dailyFailures, sendsToday] = await Promise.all([
-    fromStore(ctx, (s) => s.hits({ key: FAILURE_PREFIX + recipientKey(to), now })),
-    fromStore(ctx, (s) => s.hits({ key: DAILY_FAILURE_PREFIX + recipientKey(to), now })),
-    fromStore(ctx, (s) => s.hits({ key: dailySendsKey(to), now })),
-  ]);
-  if (failures >= config.maxFailures || dailyFailures >= config.maxFailuresPerDay) {
-    // The store does not say when the failure window started; the whole window is an honest upper bound.
-    throw tagged(
-      'recipient_locked',
-      new OtpError('rate_limited', {
-        message: 'Too many wrong codes for this recipient. Try again later.',
-        retryAfter: seconds(dailyFailures >= config.maxFailuresPerDay ? DAY_MS : config.failureWindowMs),
-      }),
-    );
-  }
-  const doublings = Math.max(input.resendCount, sendsToday);
-  const waitMs = resendWaitMs({
-    cooldownMs: config.cooldownMs,
-    doublings,
+  // One store call before the provider: the recipient's lock, every send limit, and the resend gate, whose window
+  // the store picks by the sends of the day it counts in the same step.
+  const { failures, dailyFailures, doublings, waitMs } = await takeSendLimits(ctx, {
+    recipient,
+    resendCount: input.resendCount,
     ttlMs: policy.ttlMs,
-    blockedWhileValid: provider.resend === 'blocked-while-valid',
+    now,
+    clientIp: caller.clientIp,
   });
-  await takeSendLimits(ctx, { recipient, waitMs, now, clientIp: caller.clientIp });
 
   // The recipient's shard tag, then 128 random bits: a sharded store keeps the record beside its counters.
   const id = shardTag(to) + randomId();
@@ -358,6 +344,8 @@ async function start(ctx: FlowContext, input: StartInput, caller: Caller) {
 
 /** The event reason for each limit's key prefix (see limits.ts). */
 const REFUSAL_BY_LIMIT: Record<string, SendRefusedReason> = {
+  fw: 'recipient_locked',
+  fd: 'recipient_locked',
   g: 'resend_cooldown',
   ip: 'ip_limit',
   n: 'number_limit',
@@ -390,18 +378,50 @@ function budgetRules(config: FlowContext['config'], recipient: Recipient, shards
   return rules;
 }
 
-/** Counts the send on every limit that applies, all or nothing; refuses with the longest wait. */
+/**
+ * Counts the send on every limit that applies, all or nothing, in one store call; refuses with the longest wait.
+ * The recipient's wrong-code budgets are judged there too (peeked: verify counts them), and the resend gate's
+ * window doubles with the sends of the day, chosen by the store from the day's count in the same atomic step (two
+ * concurrent sends cannot both see the shorter cooldown).
+ */
 async function takeSendLimits(
   ctx: FlowContext,
-  input: { recipient: Recipient; waitMs: number; now: number; clientIp: string | undefined },
-): Promise<void> {
-  const { config, logger } = ctx;
+  input: { recipient: Recipient; resendCount: number; ttlMs: number; now: number; clientIp: string | undefined },
+): Promise<{ failures: number; dailyFailures: number; doublings: number; waitMs: number }> {
+  const { config, logger, provider } = ctx;
   const to = input.recipient.key;
+  const daily = dailySendsKey(to);
+  const wait = (sendsToday: number) =>
+    resendWaitMs({
+      cooldownMs: config.cooldownMs,
+      doublings: Math.max(input.resendCount, sendsToday),
+      ttlMs: input.ttlMs,
+      blockedWhileValid: provider.resend === 'blocked-while-valid',
+    });
+  // The gate's window for 0, 1, 2 … sends today, up to where it stops growing (the cap of a day).
+  const windowsMs = Array.from({ length: 64 }, (_, n) => wait(n));
+  while (windowsMs.length > 1 && windowsMs.at(-1) === windowsMs.at(-2)) windowsMs.pop();
+  const failures: LimitRule = {
+    key: FAILURE_PREFIX + recipientKey(to),
+    limit: config.maxFailures,
+    windowMs: config.failureWindowMs,
+    peek: true,
+  };
+  const dailyFailures: LimitRule = {
+    key: DAILY_FAILURE_PREFIX + recipientKey(to),
+    limit: config.maxFailuresPerDay,
+    windowMs: DAY_MS,
+    peek: true,
+  };
+  // Counts only (no limit): the doublings of the resend cooldown, over a day.
+  const sendsToday: LimitRule = { key: daily, limit: Number.POSITIVE_INFINITY, windowMs: DAY_MS };
+  const gate: LimitRule = { key: gateKey(to), limit: 1, windowMs: 0, windowBy: { by: daily, windowsMs } };
   const rules: LimitRule[] = [
+    failures,
+    dailyFailures,
+    sendsToday,
+    gate,
     { key: sendsKey(to), limit: config.numberLimit.limit, windowMs: config.numberLimit.windowMs },
-    // Counts only (no limit): the doublings of the resend cooldown, over a day.
-    { key: dailySendsKey(to), limit: Number.POSITIVE_INFINITY, windowMs: DAY_MS },
-    { key: gateKey(to), limit: 1, windowMs: input.waitMs },
     ...budgetRules(config, input.recipient, ctx.store.counterShards ?? 1),
   ];
   if (input.clientIp)
@@ -430,11 +450,21 @@ async function takeSendLimits(
     throw tagged(
       reason,
       new OtpError('rate_limited', {
-        message: 'Too many codes requested. Try again later.',
+        message:
+          reason === 'recipient_locked'
+            ? 'Too many wrong codes for this recipient. Try again later.'
+            : 'Too many codes requested. Try again later.',
         retryAfter: seconds(taken.retryAfterMs),
       }),
     );
   }
+  const held = (rule: LimitRule) => taken.hits[rules.indexOf(rule)] ?? 0;
+  return {
+    failures: held(failures),
+    dailyFailures: held(dailyFailures),
+    doublings: Math.max(input.resendCount, held(sendsToday)),
+    waitMs: taken.windowsMs[rules.indexOf(gate)] ?? wait(held(sendsToday)),
+  };
 }
 
 /** The provider's send, and for a locally checked code its keyed hash. */

@@ -429,7 +429,7 @@ export function describeStore(
         await reserve(record.id, t0, [budget(10, 10_000)]);
         await reserve(record.id, t0 + 1000, [budget(10, 10_000)]);
         expect(await take([rule(k, 2, 10_000)], t0 + 4000)).toEqual({ ok: false, retryAfterMs: 6000, key: k });
-        expect(await take([rule(k, 3, 10_000)], t0 + 4000)).toEqual({ ok: true });
+        expect(await take([rule(k, 3, 10_000)], t0 + 4000)).toMatchObject({ ok: true });
         expect(await store.hits({ key: k, now: t0 + 5000 })).toBe(3);
         expect(await store.hits({ key: k, now: t0 + 5000 })).toBe(3);
         expect(await store.hits({ key: key('never'), now: t0 })).toBe(0);
@@ -441,13 +441,71 @@ export function describeStore(
     describe('take and release', () => {
       it('allows `limit` hits per window, then refuses with the wait until the window ends', async () => {
         const k = key('send');
-        for (let i = 0; i < 3; i++) expect(await take([rule(k, 3, 10_000)], t0 + i)).toEqual({ ok: true });
+        for (let i = 0; i < 3; i++) expect(await take([rule(k, 3, 10_000)], t0 + i)).toMatchObject({ ok: true });
         expect(await take([rule(k, 3, 10_000)], t0 + 4000)).toEqual({ ok: false, retryAfterMs: 6000, key: k });
         expect(await store.hits({ key: k, now: t0 + 4000 })).toBe(3);
         // The window is judged by the caller's `now`: at its end there is room again, and a new window starts.
-        expect(await take([rule(k, 3, 10_000)], t0 + 10_000)).toEqual({ ok: true });
+        expect(await take([rule(k, 3, 10_000)], t0 + 10_000)).toMatchObject({ ok: true });
         expect(await store.hits({ key: k, now: t0 + 19_999 })).toBe(1);
         expect(await store.hits({ key: k, now: t0 + 20_000 })).toBe(0);
+      });
+
+      it('answers what each counter held before it counted, and the window each rule counted with', async () => {
+        const a = key('a');
+        const b = key('b');
+        expect(await take([rule(a, 5, 10_000), rule(b, 5, 20_000)], t0)).toEqual({
+          ok: true,
+          hits: [0, 0],
+          windowsMs: [10_000, 20_000],
+        });
+        await take([rule(a, 5, 10_000)], t0);
+        expect(await take([rule(b, 5, 20_000), rule(key('no'), 1, 0), rule(a, 5, 10_000)], t0 + 1)).toEqual({
+          ok: true,
+          hits: [1, 0, 2],
+          windowsMs: [20_000, 0, 10_000],
+        });
+      });
+
+      it('a peek rule is judged with the others and never counted', async () => {
+        const lock = key('lock');
+        const sends = key('sends');
+        await take([rule(lock, 5, 10_000)], t0);
+        const peek = { ...rule(lock, 2, 10_000), peek: true };
+        expect(await take([peek, rule(sends, 5)], t0)).toMatchObject({ ok: true, hits: [1, 0] });
+        expect(await take([peek, rule(sends, 5)], t0)).toMatchObject({ ok: true, hits: [1, 1] });
+        expect(await store.hits({ key: lock, now: t0 })).toBe(1);
+        await take([rule(lock, 5, 10_000)], t0 + 1000);
+        // Full now: it refuses with its own wait, and the other rule counts nothing.
+        expect(await take([peek, rule(sends, 5)], t0 + 2000)).toEqual({ ok: false, retryAfterMs: 8000, key: lock });
+        expect(await store.hits({ key: sends, now: t0 + 2000 })).toBe(2);
+        // A peek at a counter that does not exist is room, and creates nothing.
+        const none = key('none');
+        expect(await take([{ ...rule(none, 1, 10_000), peek: true }], t0)).toMatchObject({ ok: true, hits: [0] });
+        expect(await take([{ ...rule(none, 1, 10_000), peek: true }], t0)).toMatchObject({ ok: true });
+      });
+
+      it('windowBy: the window follows the hits another rule of the same take held before it', async () => {
+        // A resend gate whose cooldown doubles with the sends of the day, both counted in one take.
+        const to = makeRecord().to;
+        const day = `day:${recipientKey(to)}`;
+        const gate = `gate:${recipientKey(to)}`;
+        const send = (now: number) =>
+          take(
+            [
+              rule(day, Number.POSITIVE_INFINITY, 86_400_000),
+              { key: gate, limit: 1, windowMs: 0, windowBy: { by: day, windowsMs: [1000, 2000, 4000] } },
+            ],
+            now,
+          );
+        expect(await send(t0)).toEqual({ ok: true, hits: [0, 0], windowsMs: [86_400_000, 1000] });
+        expect(await send(t0 + 999)).toEqual({ ok: false, retryAfterMs: 1, key: gate });
+        expect(await send(t0 + 1000)).toEqual({ ok: true, hits: [1, 0], windowsMs: [86_400_000, 2000] });
+        expect(await send(t0 + 2999)).toMatchObject({ ok: false, retryAfterMs: 1, key: gate });
+        expect(await send(t0 + 3000)).toMatchObject({ ok: true, windowsMs: [86_400_000, 4000] });
+        // Past the list: its last window.
+        expect(await send(t0 + 7000)).toMatchObject({ ok: true, hits: [3, 0], windowsMs: [86_400_000, 4000] });
+        expect(await store.hits({ key: gate, now: t0 + 10_999 })).toBe(1);
+        expect(await store.hits({ key: gate, now: t0 + 11_000 })).toBe(0);
       });
 
       it('a window starts at the first hit and a later hit does not extend it', async () => {
@@ -466,13 +524,13 @@ export function describeStore(
         const open = key('ip');
         const short = key('cool');
         const long = key('num');
-        expect(await take([rule(short, 1, 5000), rule(long, 1, 9000)], t0)).toEqual({ ok: true });
+        expect(await take([rule(short, 1, 5000), rule(long, 1, 9000)], t0)).toMatchObject({ ok: true });
         const refused = await take([rule(open, 2), rule(short, 1, 5000), rule(long, 1, 9000)], t0 + 1000);
         expect(refused).toEqual({ ok: false, retryAfterMs: 8000, key: long });
         // `open` was not counted by the refused call: it still has both of its hits.
         expect(await store.hits({ key: open, now: t0 + 1000 })).toBe(0);
-        expect(await take([rule(open, 2)], t0 + 1000)).toEqual({ ok: true });
-        expect(await take([rule(open, 2)], t0 + 1000)).toEqual({ ok: true });
+        expect(await take([rule(open, 2)], t0 + 1000)).toMatchObject({ ok: true });
+        expect(await take([rule(open, 2)], t0 + 1000)).toMatchObject({ ok: true });
         expect(await take([rule(open, 2)], t0 + 1000)).toMatchObject({ ok: false, key: open });
         // Refused by the short rule only once the long one has room.
         expect(await take([rule(short, 1, 5000), rule(long, 1, 9000)], t0 + 4000)).toEqual({
@@ -490,11 +548,11 @@ export function describeStore(
       it('a limit of 0 always refuses for its whole window; a window of 0 is no rule; no rules is ok', async () => {
         const k = key('x');
         expect(await take([rule(k, 0, 7000)], t0)).toEqual({ ok: false, retryAfterMs: 7000, key: k });
-        expect(await take([rule(k, 0, 0)], t0)).toEqual({ ok: true });
+        expect(await take([rule(k, 0, 0)], t0)).toMatchObject({ ok: true });
         expect(await store.hits({ key: k, now: t0 })).toBe(0);
-        expect(await take([], t0)).toEqual({ ok: true });
+        expect(await take([], t0)).toMatchObject({ ok: true });
         const other = key('y');
-        expect(await take([rule(k, 0, 0), rule(other, 1, 7000)], t0)).toEqual({ ok: true });
+        expect(await take([rule(k, 0, 0), rule(other, 1, 7000)], t0)).toMatchObject({ ok: true });
         expect(await take([rule(k, 0, 0), rule(other, 1, 7000)], t0 + 2000)).toEqual({
           ok: false,
           retryAfterMs: 5000,
@@ -524,7 +582,7 @@ export function describeStore(
         await store.release({ keys: [key('never')], now: t0 });
         expect(await store.hits({ key: a, now: t0 })).toBe(0);
         expect(await store.hits({ key: c, now: t0 })).toBe(1);
-        expect(await take([rule(a, 1), rule(b, 1)], t0)).toEqual({ ok: true });
+        expect(await take([rule(a, 1), rule(b, 1)], t0)).toMatchObject({ ok: true });
       });
     });
   });

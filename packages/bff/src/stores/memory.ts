@@ -16,6 +16,7 @@ import {
   recipientKey,
   type TakeResult,
   type VerificationRecord,
+  windowOf,
 } from './types.js';
 
 export interface MemoryStoreOptions {
@@ -222,18 +223,23 @@ export function memoryStore(options: MemoryStoreOptions = {}): OtpStore {
 
     async take({ rules, now }): Promise<TakeResult> {
       at(now);
+      const before = rules.map((rule) => (rule.windowMs > 0 || rule.windowBy ? hits(rule.key, now) : 0));
+      const windowsMs = rules.map((rule) => windowOf(rule, rules, before));
       let refused: { retryAfterMs: number; key: string } | undefined;
-      for (const rule of rules) {
-        if (rule.windowMs <= 0) continue;
-        const n = hits(rule.key, now);
+      rules.forEach((rule, i) => {
+        const n = before[i] ?? 0;
+        const windowMs = windowsMs[i] ?? 0;
+        if (windowMs <= 0) return;
         if (rule.limit <= 0 || n >= rule.limit) {
-          const wait = n > 0 ? counters.resetOf(rule.key) - now : rule.windowMs;
+          const wait = n > 0 ? counters.resetOf(rule.key) - now : windowMs;
           if (!refused || wait > refused.retryAfterMs) refused = { retryAfterMs: wait, key: rule.key };
         }
-      }
+      });
       if (refused) return { ok: false, ...refused };
       // All or nothing: room for every new counter is made (or refused) before any is counted.
-      const counted = rules.filter((rule) => rule.windowMs > 0);
+      const counted = rules.flatMap((rule, i) =>
+        !rule.peek && (windowsMs[i] ?? 0) > 0 ? [{ key: rule.key, windowMs: windowsMs[i] ?? 0 }] : [],
+      );
       roomForCounters(
         fresh(
           counted.map((rule) => rule.key),
@@ -242,7 +248,7 @@ export function memoryStore(options: MemoryStoreOptions = {}): OtpStore {
       );
       for (const rule of counted) hit(rule.key, now, rule.windowMs, false);
       arm();
-      return { ok: true };
+      return { ok: true, hits: before, windowsMs };
     },
 
     async hits({ key, now }) {

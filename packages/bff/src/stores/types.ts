@@ -63,9 +63,30 @@ export interface LimitRule {
   key: string;
   limit: number;
   windowMs: number;
+  /** Judged like every rule, never counted: the take only reads it (the recipient's wrong-code budgets, which
+   * reserveAttempt counts, so that a send is refused while they are full). */
+  peek?: boolean | undefined;
+  /**
+   * The window grows with another rule of the same take: it is `windowsMs[n]`, `n` being the hits the rule keyed
+   * `by` held before this take (the last entry for more). So the resend gate's cooldown doubles with each send of
+   * the day, decided in the same atomic step that counts the send. `windowMs` is then unused.
+   */
+  windowBy?: { by: string; windowsMs: readonly number[] } | undefined;
 }
 
-export type TakeResult = { ok: true } | { ok: false; retryAfterMs: number; key: string };
+/** `hits`: what each rule's counter held before this take counted (in the order of `rules`; 0 for a rule with a
+ * window of 0), and `windowsMs`: the window each rule was counted with. */
+export type TakeResult =
+  | { ok: true; hits: number[]; windowsMs: number[] }
+  | { ok: false; retryAfterMs: number; key: string };
+
+/** The window a rule counts with, given what every rule's counter held before the take (see `windowBy`). */
+export function windowOf(rule: LimitRule, rules: readonly LimitRule[], hits: readonly number[]): number {
+  if (!rule.windowBy) return rule.windowMs;
+  const { by, windowsMs } = rule.windowBy;
+  const n = hits[rules.findIndex((r) => r.key === by)] ?? 0;
+  return windowsMs[Math.min(n, windowsMs.length - 1)] ?? rule.windowMs;
+}
 
 /**
  * Where verifications and counters live.
@@ -135,8 +156,9 @@ export interface OtpStore {
    */
   refundAttempt(input: { id: string; budgets: readonly FailureBudget[]; now: number }): Promise<void>;
   /**
-   * Atomically: if every rule still has room at `now`, counts one hit on each and resolves ok; else nothing is
-   * counted and the longest wait is returned (with the key of the rule that imposes it).
+   * Atomically: if every rule still has room at `now`, counts one hit on each (but `peek` rules) and resolves ok with
+   * what each held before; else nothing is counted and the longest wait is returned (with the key of the rule that
+   * imposes it). A send's limits, its cooldown and the recipient's lock are one take: one round trip.
    */
   take(input: { rules: readonly LimitRule[]; now: number }): Promise<TakeResult>;
   /** Hits on the counter `key` in its current window at `now` (0 once the window has ended). Counters written by

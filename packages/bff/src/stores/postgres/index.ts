@@ -366,17 +366,19 @@ SELECT 1 AS won FROM m`,
 ), ${REFUND}
 SELECT (SELECT count(*) FROM refunded) AS refunded`,
 
-    // $1 now, $2 the rules as JSON [{k, l, w}] (l null: no limit). If a counter row is missing, inserts it (as an
-    // empty counter: hits 0, which every statement reads as "no window"; its resets_at a minute ahead so that a
-    // concurrent cleanup, which deletes rows whose resets_at has passed, leaves it for the retry to lock) and
-    // answers 'retry', locking nothing; otherwise locks every row in key order, judges them
-    // all, and counts one hit on each only if every rule has room. Reply: status, and for 'refused' the longest
-    // wait and its key (the first rule that imposes it).
-    take: `WITH e AS (
-  SELECT x.v->>'k' AS key, (x.v->>'l')::float8 AS lim, (x.v->>'w')::bigint AS win, x.i
+    // $1 now, $2 the rules as JSON [{k, l, w, p, b, ws}] (l null: no limit; p: peek, judged and never counted; b and
+    // ws: the window is ws[n], n the hits of rule b (1-based) before this take, the last for more). If a counter row
+    // is missing, inserts it (as an empty counter: hits 0, which every statement reads as "no window"; its resets_at
+    // a minute ahead so that a concurrent cleanup, which deletes rows whose resets_at has passed, leaves it for the
+    // retry to lock) and answers 'retry', locking nothing; otherwise locks every row in key order, judges them all,
+    // and counts one hit on each counted rule only if every rule has room. Reply: status; for 'refused' the longest
+    // wait and its key (the first rule that imposes it); for 'ok' each rule's [hits before, window] in order.
+    take: `WITH e0 AS (
+  SELECT x.v->>'k' AS key, (x.v->>'l')::float8 AS lim, (x.v->>'w')::bigint AS win0,
+    coalesce((x.v->>'p')::boolean, false) AS peek, (x.v->>'b')::int AS by, x.v->'ws' AS ws, x.i
   FROM jsonb_array_elements($2::text::jsonb) WITH ORDINALITY AS x(v, i)
 ), keys AS (
-  SELECT DISTINCT key FROM e
+  SELECT DISTINCT key FROM e0
 ), missing AS (
   SELECT k.key FROM keys k WHERE NOT EXISTS (SELECT 1 FROM ${C} c WHERE c.key = k.key)
 ), added AS (
@@ -388,11 +390,16 @@ SELECT (SELECT count(*) FROM refunded) AS refunded`,
   ORDER BY c.key FOR UPDATE
 ), complete AS (
   SELECT (SELECT count(*) FROM locked) = (SELECT count(*) FROM keys) AS ok
+), cur AS (
+  SELECT e0.*, l.resets_at, CASE WHEN l.resets_at > $1::text::bigint AND l.hits > 0 THEN l.hits ELSE 0 END AS n
+  FROM e0 JOIN locked l ON l.key = e0.key
+), e AS (
+  SELECT c.*, CASE WHEN c.ws IS NULL THEN c.win0 ELSE (c.ws->>least(
+    coalesce((SELECT b.n FROM cur b WHERE b.i = c.by), 0), jsonb_array_length(c.ws) - 1)::int)::bigint END AS win
+  FROM cur c
 ), refusal AS (
-  SELECT e.key, CASE WHEN l.resets_at > $1::text::bigint AND l.hits > 0 THEN l.resets_at - $1::text::bigint ELSE e.win END
-    AS wait
-  FROM e JOIN locked l ON l.key = e.key
-  WHERE e.lim <= 0 OR (CASE WHEN l.resets_at > $1::text::bigint THEN l.hits ELSE 0 END) >= e.lim
+  SELECT e.key, CASE WHEN e.n > 0 THEN e.resets_at - $1::text::bigint ELSE e.win END AS wait
+  FROM e WHERE e.win > 0 AND (e.lim <= 0 OR e.n >= e.lim)
   ORDER BY wait DESC, e.i LIMIT 1
 ), go AS (
   SELECT (SELECT ok FROM complete) AND NOT EXISTS (SELECT 1 FROM refusal) AS ok
@@ -400,13 +407,15 @@ SELECT (SELECT count(*) FROM refunded) AS refunded`,
   UPDATE ${C} c SET
     hits = CASE WHEN c.resets_at > $1::text::bigint AND c.hits > 0 THEN c.hits + h.n ELSE h.n END,
     resets_at = CASE WHEN c.resets_at > $1::text::bigint AND c.hits > 0 THEN c.resets_at ELSE $1::text::bigint + h.win END
-  FROM (SELECT key, count(*)::int AS n, (array_agg(win ORDER BY i))[1] AS win FROM e GROUP BY key) h
+  FROM (SELECT key, count(*)::int AS n, (array_agg(win ORDER BY i))[1] AS win FROM e WHERE NOT peek AND win > 0
+    GROUP BY key) h
   WHERE c.key = h.key AND (SELECT ok FROM go)
   RETURNING 1
 )
 SELECT CASE WHEN NOT (SELECT ok FROM complete) THEN 'retry' WHEN (SELECT ok FROM go) THEN 'ok' ELSE 'refused' END
     AS status,
-  (SELECT wait FROM refusal) AS wait, (SELECT key FROM refusal) AS key, (SELECT count(*) FROM counted) AS counted`,
+  (SELECT wait FROM refusal) AS wait, (SELECT key FROM refusal) AS key, (SELECT count(*) FROM counted) AS counted,
+  (SELECT json_agg(json_build_array(n, win) ORDER BY i)::text FROM e) AS taken`,
 
     hits: `SELECT CASE WHEN resets_at > $2::text::bigint THEN hits ELSE 0 END AS hits FROM ${C} WHERE key = $1::text`,
 
@@ -533,21 +542,37 @@ export function postgresStore(options: PostgresStoreOptions): OtpStore {
 
     take: ({ rules, now }) =>
       run(async (): Promise<TakeResult> => {
+        const hits = rules.map(() => 0);
+        const windowsMs = rules.map((rule) => rule.windowMs);
         // A window of 0 is no rule (as in memory and Redis).
-        const counted = rules.filter((rule: LimitRule) => rule.windowMs > 0);
-        if (counted.length === 0) return { ok: true };
+        const counted = rules.filter((rule: LimitRule) => rule.windowMs > 0 || rule.windowBy);
+        if (counted.length === 0) return { ok: true, hits, windowsMs };
         const json = JSON.stringify(
           counted.map((rule) => ({
             k: rule.key,
             l: Number.isFinite(rule.limit) ? rule.limit : null,
-            w: whole(rule.windowMs),
+            w: rule.windowMs > 0 ? whole(rule.windowMs) : 0,
+            ...(rule.peek ? { p: true } : {}),
+            ...(rule.windowBy
+              ? {
+                  b: counted.findIndex((r) => r.key === rule.windowBy?.by) + 1,
+                  ws: rule.windowBy.windowsMs.map(whole),
+                }
+              : {}),
           })),
         );
         for (let tries = 0; tries < TAKE_TRIES; tries++) {
           const [row] = await query(SQL.take, [at(now), json]);
           switch (row?.status) {
-            case 'ok':
-              return { ok: true };
+            case 'ok': {
+              const taken = JSON.parse(String(row.taken)) as [number, number][];
+              counted.forEach((rule, i) => {
+                const at = rules.indexOf(rule);
+                hits[at] = num(taken[i]?.[0]);
+                windowsMs[at] = num(taken[i]?.[1]);
+              });
+              return { ok: true, hits, windowsMs };
+            }
             case 'refused': {
               const key = row.key;
               if (typeof key !== 'string' || !counted.some((rule) => rule.key === key)) {

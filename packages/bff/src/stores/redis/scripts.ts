@@ -202,28 +202,45 @@ for i = 2, #ARGV do unhit(ARGV[i] .. h[1], now) end
 return 1`,
   ),
 
-  // KEYS: one counter per rule. ARGV: now, then limit ('' for none) and windowMs (> 0) per rule. All-or-nothing: nothing is counted
-  // unless every rule has room. Reply: {1}, or {0, longest wait in ms, 1-based index of its rule}.
+  // KEYS: one counter per rule. ARGV: now, then 3 per rule: limit ('' for none), windowMs, and its mode: '' (count
+  // it), 'peek' (judge it, never count it), or 'i,w0,w1,…' (its window is w[n], n the hits of rule i before this
+  // take, the last w for more). All-or-nothing: nothing is counted unless every rule has room. Reply: {1, then each
+  // rule's hits before and window}, or {0, longest wait in ms, 1-based index of its rule}.
   take: script(
     'otpkit_take',
     `${COUNTERS}
 local now = tonumber(ARGV[1])
-local worst, worstAt = -1, 0
+local n, resets, wins = {}, {}, {}
 for i, key in ipairs(KEYS) do
-  local limit, window = tonumber(ARGV[2 * i]) or math.huge, tonumber(ARGV[2 * i + 1])
-  if window > 0 then
-    local n, reset = count(key, now)
-    if limit <= 0 or (n and n >= limit) then
-      local wait = n and (reset - now) or window
-      if wait > worst then worst, worstAt = wait, i end
-    end
+  local c, r = count(key, now)
+  n[i], resets[i] = c or 0, r
+end
+for i = 1, #KEYS do
+  local mode, w = ARGV[3 * i + 1], tonumber(ARGV[3 * i])
+  if mode ~= '' and mode ~= 'peek' then
+    local list = {}
+    for v in string.gmatch(mode, '[^,]+') do list[#list + 1] = tonumber(v) end
+    local by = table.remove(list, 1)
+    w = list[math.min((n[by] or 0) + 1, #list)]
+  end
+  wins[i] = w
+end
+local worst, worstAt = -1, 0
+for i = 1, #KEYS do
+  local limit = tonumber(ARGV[3 * i - 1]) or math.huge
+  if wins[i] > 0 and (limit <= 0 or n[i] >= limit) then
+    local wait = (n[i] > 0 and resets[i] - now) or wins[i]
+    if wait > worst then worst, worstAt = wait, i end
   end
 end
 if worstAt > 0 then return {0, worst, worstAt} end
+local reply = {1}
 for i, key in ipairs(KEYS) do
-  if tonumber(ARGV[2 * i + 1]) > 0 then hit(key, now, ARGV[2 * i + 1], false) end
+  if wins[i] > 0 and ARGV[3 * i + 1] ~= 'peek' then hit(key, now, string.format('%.0f', wins[i]), false) end
+  reply[#reply + 1] = n[i]
+  reply[#reply + 1] = wins[i]
 end
-return {1}`,
+return reply`,
   ),
 
   // KEYS[1] counter. ARGV: now. Reply: its hits in the window at now.
@@ -310,20 +327,30 @@ export function redisScriptStore(options: RedisScriptStoreOptions): OtpStore {
   // On a cluster, the flow splits its hottest counters (the send budgets) in 16 pieces: about 5 per primary of 3.
   /** Counter prefixes under the store's prefix (the scripts append the record's recipient). */
   const prefixed = (prefixes: readonly string[]) => prefixes.map((p) => prefix + p);
-  /** One take script over rules that share a slot. */
-  const takeIn = (group: readonly LimitRule[], now: number): Promise<TakeResult> => {
+  /** One take script over rules that share a slot (a rule's `windowBy` names a rule of the same group: both keys
+   * are about one recipient). Resolves, for ok, each rule's hits before and window, in the group's order. */
+  const takeIn = (group: readonly LimitRule[], now: number) => {
     const args: (string | number)[] = [now];
-    for (const rule of group) args.push(Number.isFinite(rule.limit) ? rule.limit : '', whole(rule.windowMs));
+    for (const rule of group) {
+      const by = rule.windowBy;
+      const mode = rule.peek
+        ? 'peek'
+        : by
+          ? [group.findIndex((r) => r.key === by.by) + 1, ...by.windowsMs.map(whole)].join(',')
+          : '';
+      args.push(Number.isFinite(rule.limit) ? rule.limit : '', rule.windowMs > 0 ? whole(rule.windowMs) : 0, mode);
+    }
     return run(
       S.take,
       group.map((rule) => prefix + rule.key),
       args,
-      (reply): TakeResult => {
-        const [ok, wait, at] = list(reply);
-        if (num(ok) === 1) return { ok: true };
+      (reply) => {
+        const [ok, ...rest] = list(reply);
+        if (num(ok) === 1) return { ok: true as const, counts: rest.map(num) };
+        const [wait, at] = rest;
         const rule = group[num(at) - 1];
         if (!rule) throw new TypeError(`Redis replied rule ${String(at)} of ${group.length}`);
-        return { ok: false, retryAfterMs: num(wait), key: rule.key };
+        return { ok: false as const, retryAfterMs: num(wait), key: rule.key };
       },
     );
   };
@@ -418,10 +445,12 @@ export function redisScriptStore(options: RedisScriptStoreOptions): OtpStore {
     refundAttempt: ({ id, budgets, now }) =>
       run(S.refundAttempt, [recordKey(id)], [now, ...prefixed(budgets.map((b) => b.prefix))], () => undefined),
 
-    take: async ({ rules, now }) => {
-      // A window of 0 is no rule (as in memory): left out here, so `at` indexes `counted`.
-      const counted = rules.filter((rule: LimitRule) => rule.windowMs > 0);
-      if (counted.length === 0) return { ok: true };
+    take: async ({ rules, now }): Promise<TakeResult> => {
+      const hits = rules.map(() => 0);
+      const windowsMs = rules.map((rule) => rule.windowMs);
+      // A window of 0 is no rule (as in memory): left out here.
+      const counted = rules.filter((rule: LimitRule) => rule.windowMs > 0 || rule.windowBy);
+      if (counted.length === 0) return { ok: true, hits, windowsMs };
       // One script per hash slot (only on Redis Cluster; one script for all rules on a single Redis). Each is atomic
       // on its own; if any refuses, the others give back what they counted. So no counter ever goes past its limit
       // (each is judged atomically where it lives), but a take refused in one slot holds room in the others for the
@@ -433,18 +462,24 @@ export function redisScriptStore(options: RedisScriptStoreOptions): OtpStore {
       for (const result of results) {
         if (!result.ok && (!refused || result.retryAfterMs > refused.retryAfterMs)) refused = result;
       }
-      if (!refused) return { ok: true };
-      const taken = groups.filter((_, i) => results[i]?.ok);
-      await Promise.all(
-        taken.map((group) =>
-          run(
-            S.untake,
-            group.map((rule) => prefix + rule.key),
-            [now],
-            () => undefined,
-          ),
-        ),
-      );
+      if (!refused) {
+        groups.forEach((group, g) => {
+          const result = results[g];
+          if (!result?.ok) return;
+          group.forEach((rule, i) => {
+            const at = rules.indexOf(rule);
+            hits[at] = result.counts[2 * i] ?? 0;
+            windowsMs[at] = result.counts[2 * i + 1] ?? rule.windowMs;
+          });
+        });
+        return { ok: true, hits, windowsMs };
+      }
+      // Peek rules were never counted: nothing to give back there.
+      const taken = groups
+        .filter((_, i) => results[i]?.ok)
+        .map((group) => group.filter((rule) => !rule.peek).map((rule) => prefix + rule.key))
+        .filter((keys) => keys.length > 0);
+      await Promise.all(taken.map((keys) => run(S.untake, keys, [now], () => undefined)));
       return refused;
     },
 
