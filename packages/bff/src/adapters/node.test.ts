@@ -390,6 +390,31 @@ describe.each(mounts)('the real handler through toNodeHandler in $name', (mount)
     expect(((await res.json()) as { error: { code: string } }).error.code).toBe('method_not_allowed');
   });
 
+  it('hooks and a trustProxy function get a real Request with the headers the browser sent', async () => {
+    const requests: Request[] = [];
+    const { otp, sim, limitKeys } = realOtp({
+      trustProxy: (request) => request.headers.get('x-client-ip') ?? undefined,
+      beforeSend: ({ request }) => {
+        if (request) requests.push(request);
+      },
+      onVerified: ({ request }) => {
+        if (request) requests.push(request);
+      },
+    });
+    const base = await serve(mount, otp);
+    const headers = { 'content-type': 'application/json', 'x-client-ip': '203.0.113.7', 'x-trace': 'abc' };
+    const sent = await fetch(`${base}/send`, { method: 'POST', headers, body: JSON.stringify({ to }) });
+    const { verificationId } = (await sent.json()) as { verificationId: string };
+    const body = JSON.stringify({ verificationId, code: sim.lastCode(to) });
+    expect((await fetch(`${base}/verify`, { method: 'POST', headers, body })).status).toBe(200);
+    expect(limitKeys).toContain('ip:4:203.0.113.7');
+    expect(requests.map((r) => [r instanceof Request, r.method, new URL(r.url).pathname.split('/').at(-1)])).toEqual([
+      [true, 'POST', 'send'],
+      [true, 'POST', 'verify'],
+    ]);
+    expect(requests.map((r) => r.headers.get('x-trace'))).toEqual(['abc', 'abc']);
+  });
+
   it("limits sends by the socket's IP", async () => {
     const { otp, limitKeys } = realOtp({ ipLimit: { limit: 1, windowSeconds: 60 } });
     const base = await serve(mount, otp);

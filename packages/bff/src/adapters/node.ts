@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Readable } from 'node:stream';
 import type { TLSSocket } from 'node:tls';
-import { bridgeOf, type Reply } from '../bridge.js';
+import { bridgeOf, type Reply, type RequestHead } from '../bridge.js';
 import { errorReply, OtpError } from '../errors.js';
 import type { OtpHandler } from '../types.js';
 
@@ -45,7 +45,7 @@ export function toNodeHandler(otp: Pick<OtpHandler, 'handle'>) {
         );
       }
     }
-    let request: BridgedRequest;
+    let request: NodeRequestHead;
     let bodyText: string | undefined;
     try {
       ({ request, bodyText } = toRequest(req, bridged !== undefined, small));
@@ -64,7 +64,9 @@ export function toNodeHandler(otp: Pick<OtpHandler, 'handle'>) {
 
     try {
       const clientIp = req.socket.remoteAddress;
-      const answer = bridged ? await bridged(request, { clientIp }, bodyText) : await otp.handle(request, { clientIp });
+      const answer = bridged
+        ? await bridged(request, { clientIp }, bodyText)
+        : await otp.handle(request.toRequest(), { clientIp });
       if (!(answer instanceof Response)) return writeReply(res, answer);
       // Contract bodies are small JSON: buffering costs nothing, gives Content-Length (no chunked framing), and a
       // body that fails to read still becomes a clean 500 below instead of a half-written answer.
@@ -134,26 +136,52 @@ export function toExpress(otp: Pick<OtpHandler, 'handle'>) {
 }
 
 /**
- * The Request the bridge hands over. Its `signal` (aborted when the client goes away) is made on first read:
- * undici's Request follows a signal given to its constructor with listeners, a WeakRef and a FinalizationRegistry
- * entry, which cost about as much as the rest of the Request together, and the handler itself never reads it.
+ * What the bridge hands over (see RequestHead): the URL, method and Node's own parsed headers, read in place. The
+ * Request is built only if something asks for it, with a signal that aborts when the client goes away.
  */
-class BridgedRequest extends Request {
+class NodeRequestHead implements RequestHead {
   #controller: AbortController | undefined;
   #gone = false;
+  #request: Request | undefined;
 
-  override get signal(): AbortSignal {
-    if (!this.#controller) {
+  constructor(
+    readonly url: string,
+    readonly method: string,
+    readonly headers: { get(name: string): string | null },
+    readonly init: RequestInit & { duplex?: 'half' },
+    readonly rawHeaders: readonly string[],
+  ) {}
+
+  toRequest(): Request {
+    if (!this.#request) {
+      const headers = new Headers();
+      const raw = this.rawHeaders;
+      for (let i = 0; i + 1 < raw.length; i += 2) {
+        const name = raw[i]!;
+        if (!name.startsWith(':')) headers.append(name, raw[i + 1]!); // HTTP/2 pseudo-headers are not headers
+      }
       this.#controller = new AbortController();
       if (this.#gone) this.#controller.abort();
+      this.#request = new Request(this.url, { ...this.init, headers, signal: this.#controller.signal });
     }
-    return this.#controller.signal;
+    return this.#request;
   }
 
   clientGone(): void {
     this.#gone = true;
     this.#controller?.abort();
   }
+}
+
+/** Node's parsed headers (names lower-cased; repeated ones joined, as Headers.get joins them) read as Headers. */
+function nodeHeaders(req: NodeRequest): { get(name: string): string | null } {
+  return {
+    get(name: string) {
+      const value = req.headers[name.toLowerCase()];
+      if (value === undefined) return null;
+      return Array.isArray(value) ? value.join(', ') : value;
+    },
+  };
 }
 
 /** The contract's body cap (http/request.ts): a body declared within it is read here whole. */
@@ -195,7 +223,7 @@ function toRequest(
   req: NodeRequest,
   textBody: boolean,
   small?: Buffer,
-): { request: BridgedRequest; bodyText?: string } {
+): { request: NodeRequestHead; bodyText?: string } {
   // Only the socket decides the scheme: X-Forwarded-Proto is the client's word unless a proxy is trusted, and
   // that decision belongs to the handler's `trustProxy`.
   const scheme = (req.socket as TLSSocket).encrypted ? 'https' : 'http';
@@ -204,15 +232,8 @@ function toRequest(
   // keeps the full path. Either works because the handler routes on the last segment.
   const url = new URL(req.originalUrl ?? req.url ?? '/', `${scheme}://${host}`);
 
-  const headers = new Headers();
-  const raw = req.rawHeaders;
-  for (let i = 0; i + 1 < raw.length; i += 2) {
-    const name = raw[i]!;
-    if (!name.startsWith(':')) headers.append(name, raw[i + 1]!); // HTTP/2 pseudo-headers are not headers
-  }
-
   const method = req.method ?? 'GET';
-  const init: RequestInit & { duplex?: 'half' } = { method, headers };
+  const init: RequestInit & { duplex?: 'half' } = { method };
   let bodyText: string | undefined;
   if (method !== 'GET' && method !== 'HEAD') {
     const { body } = req;
@@ -235,7 +256,7 @@ function toRequest(
       init.duplex = 'half';
     }
   }
-  return { request: new BridgedRequest(url, init), bodyText };
+  return { request: new NodeRequestHead(url.href, method, nodeHeaders(req), init, req.rawHeaders), bodyText };
 }
 
 function writeReply(res: ServerResponse, reply: Reply): void {

@@ -1,4 +1,4 @@
-import { BRIDGE, type Reply, toWebResponse } from '../bridge.js';
+import { asRequest, BRIDGE, type Reply, type RequestHead, toWebResponse } from '../bridge.js';
 import { resolveOptions } from '../config.js';
 import { ROUTES, type Route } from '../contract.js';
 import { deriveKeys, type HandlerKeys } from '../crypto.js';
@@ -57,22 +57,37 @@ export function createOtpHandler(options: OtpHandlerOptions): OtpHandler {
     request: context.request,
     clientIp: context.request ? clientIp(context.request, context.clientIp, config.trustProxy) : context.clientIp,
   });
+  /** The caller of an HTTP request: its Request made only if a hook reads it (see RequestHead). */
+  const callerOf = (head: Request | RequestHead, socketIp: string | undefined): Caller => {
+    let request: Request | undefined;
+    return {
+      get request() {
+        request ??= asRequest(head);
+        return request;
+      },
+      clientIp: clientIp(head, socketIp, config.trustProxy),
+    };
+  };
   // Each step in an OpenTelemetry span when the app has the API (flow/telemetry.ts); else just the step.
   const sent = () => 'sent';
   const routes = {
-    send: (input: unknown, context?: RequestContext) => traced('send', () => send(ctx, input, caller(context)), sent),
-    verify: (input: unknown, context?: RequestContext) =>
+    send: (input: unknown, who: Caller) => traced('send', () => send(ctx, input, who), sent),
+    verify: (input: unknown, who: Caller) =>
       traced(
         'verify',
-        () => verify(ctx, input, caller(context)),
+        () => verify(ctx, input, who),
         (r) => (r.verified ? 'verified' : 'wrong_code'),
       ),
-    resend: (input: unknown, context?: RequestContext) =>
-      traced('resend', () => resend(ctx, input, caller(context)), sent),
+    resend: (input: unknown, who: Caller) => traced('resend', () => resend(ctx, input, who), sent),
     // A read of the store, no provider call: no span of its own.
-    status: (input: unknown) => deliveryState(ctx, input),
+    status: (input: unknown, _who: Caller) => deliveryState(ctx, input),
   } satisfies Record<Route, unknown>;
-  const api: OtpApi = routes;
+  const api: OtpApi = {
+    send: (input, context) => routes.send(input, caller(context)),
+    verify: (input, context) => routes.verify(input, caller(context)),
+    resend: (input, context) => routes.resend(input, caller(context)),
+    status: (input) => routes.status(input, {}),
+  };
 
   const jwks = async () => structuredClone((await ctx.proofKeys()).jwks);
   const expected = (options: ProofCheckOptions = {}) => ({
@@ -82,7 +97,7 @@ export function createOtpHandler(options: OtpHandlerOptions): OtpHandler {
 
   /** The HTTP contract. `bodyText`: the body, already read by the adapter's framework (the Request has none). */
   async function answer(
-    request: Request,
+    request: Request | RequestHead,
     context: Omit<RequestContext, 'request'>,
     bodyText?: string,
   ): Promise<Reply | Response> {
@@ -110,8 +125,8 @@ export function createOtpHandler(options: OtpHandlerOptions): OtpHandler {
         // Request (a rare route: its cost does not matter).
         const withBody =
           bodyText === undefined
-            ? request
-            : new Request(request.url, { method: request.method, headers: request.headers, body: bodyText });
+            ? asRequest(request)
+            : new Request(request.url, { method: request.method, headers: asRequest(request).headers, body: bodyText });
         return await providerCallback(ctx, withBody);
       }
       if (!isRoute(segment)) throw new OtpError('not_found', { message: 'Unknown route.' });
@@ -135,9 +150,11 @@ export function createOtpHandler(options: OtpHandlerOptions): OtpHandler {
       // A bot check's token can pass the contract's 2 KiB on its own: send and resend may then carry 8 KiB.
       const limits = config.botCheck !== undefined && segment !== 'verify' ? { maxBytes: MAX_BOT_BODY_BYTES } : {};
       const body =
-        bodyText === undefined ? await readJsonBody(request, limits) : parseJsonBodyText(request, bodyText, limits);
+        bodyText === undefined
+          ? await readJsonBody(asRequest(request), limits)
+          : parseJsonBodyText(request, bodyText, limits);
       // The flow checks the body's fields itself (server code calling `otp.api` gets the same checks).
-      const result = await routes[segment](body, { ...context, request });
+      const result = await routes[segment](body, callerOf(request, context.clientIp));
       return { status: 200, headers: JSON_HEADERS, body: JSON.stringify(result) };
     } catch (error) {
       return toErrorReply(error, logger, provider.name);

@@ -1,4 +1,5 @@
 // Reading a Request: the origin check, the body and the client's address. The flow never sees a Request.
+import { asRequest, type RequestHead } from '../bridge.js';
 import { utf8 } from '../crypto.js';
 import { OtpError } from '../errors.js';
 
@@ -12,7 +13,7 @@ export const MAX_BOT_BODY_BYTES = 8192;
  * `http://localhost:3000/...` while a browser on `http://127.0.0.1:3000` sends that as its Origin. The Host header is
  * set by the browser itself (a page cannot forge it), so an Origin naming the same host is the request's own.
  */
-function sameHost(origin: string, request: Request): boolean {
+function sameHost(origin: string, request: Request | RequestHead): boolean {
   const host = request.headers.get('host');
   if (!host) return false;
   try {
@@ -27,7 +28,7 @@ function sameHost(origin: string, request: Request): boolean {
  * the request's own nor allow-listed is a foreign page. `Sec-Fetch-Site: cross-site` catches the same without an
  * Origin header.
  */
-export function checkOrigin(request: Request, allowedOrigins: ReadonlySet<string>): void {
+export function checkOrigin(request: Request | RequestHead, allowedOrigins: ReadonlySet<string>): void {
   const origin = request.headers.get('origin');
   if (origin !== null) {
     if (origin === new URL(request.url).origin || allowedOrigins.has(origin) || sameHost(origin, request)) return;
@@ -90,7 +91,7 @@ export async function readJsonBody(request: Request, options: BodyOptions = {}):
  * The same checks and answers as readJsonBody, for a body a framework has already read (the adapters' bridge hands
  * it over as text): Content-Type, the cap (on the text's UTF-8 bytes), JSON.
  */
-export function parseJsonBodyText(request: Request, text: string, options: BodyOptions = {}): unknown {
+export function parseJsonBodyText(request: Request | RequestHead, text: string, options: BodyOptions = {}): unknown {
   const maxBytes = checkBodyHeaders(request, options);
   // At least one byte per UTF-16 unit and at most three: the exact count only when the length alone cannot tell.
   if (
@@ -104,7 +105,7 @@ export function parseJsonBodyText(request: Request, text: string, options: BodyO
 }
 
 /** Content-Type, then a declared Content-Length: the cap in bytes, or undefined when the declared length passes it. */
-function checkBodyHeaders(request: Request, options: BodyOptions): number | undefined {
+function checkBodyHeaders(request: Request | RequestHead, options: BodyOptions): number | undefined {
   const maxBytes = options.maxBytes ?? MAX_BODY_BYTES;
   const type = request.headers.get('content-type')?.split(';')[0]?.trim().toLowerCase();
   if (type !== 'application/json' && !options.anyContentType) {
@@ -132,11 +133,11 @@ function parseJson(text: string): unknown {
  * X-Forwarded-For the LAST entry is the one our own proxy appended; everything left of it came from the client.
  */
 export function clientIp(
-  request: Request,
+  request: Request | RequestHead,
   socketIp: string | undefined,
   trustProxy: boolean | ((request: Request) => string | undefined),
 ): string | undefined {
-  if (typeof trustProxy === 'function') return trustProxy(request) ?? socketIp;
+  if (typeof trustProxy === 'function') return trustProxy(asRequest(request)) ?? socketIp;
   if (!trustProxy) return socketIp;
   const forwarded = request.headers
     .get('x-forwarded-for')
