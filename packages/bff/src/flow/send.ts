@@ -261,16 +261,18 @@ async function start(ctx: FlowContext, input: StartInput, caller: Caller) {
   await checkBot(ctx, input.botToken, { clientIp: caller.clientIp, action, purpose: input.purpose });
   const now = config.now();
   checkProviderChannel(ctx, recipient, input.channel);
-  await beforeSend(ctx, {
-    to,
-    kind: recipient.kind,
-    country: recipient.kind === 'phone' ? recipient.country : undefined,
-    type: recipient.kind === 'phone' ? recipient.type : undefined,
-    purpose: input.purpose,
-    resend: input.previous !== undefined,
-    clientIp: caller.clientIp,
-    request: caller.request,
-  });
+  // Only when the app has the hook: reading `request` builds it (see RequestHead).
+  if (config.beforeSend)
+    await beforeSend(ctx, {
+      to,
+      kind: recipient.kind,
+      country: recipient.kind === 'phone' ? recipient.country : undefined,
+      type: recipient.kind === 'phone' ? recipient.type : undefined,
+      purpose: input.purpose,
+      resend: input.previous !== undefined,
+      clientIp: caller.clientIp,
+      request: caller.request,
+    });
   // One store call before the provider: the recipient's lock, every send limit, and the resend gate, whose window
   // the store picks by the sends of the day it counts in the same step.
   const { failures, dailyFailures, doublings, waitMs } = await takeSendLimits(ctx, {
