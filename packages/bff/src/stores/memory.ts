@@ -10,7 +10,6 @@ import {
 } from './memory-packing.js';
 import { multiInstanceReason } from './platform.js';
 import {
-  type FailureBudget,
   type OtpStore,
   type ReserveResult,
   recipientKey,
@@ -137,12 +136,7 @@ export function memoryStore(options: MemoryStoreOptions = {}): OtpStore {
     if (counters.size() + n > maxCounters)
       throw new MemoryStoreFullError(`otpkit memory store: ${maxCounters} live limit counters (maxCounters)`);
   };
-  /** How many of `keys` have no live counter yet (each would need room). */
-  const fresh = (keys: readonly string[], now: number) => keys.filter((key) => hits(key, now) === 0).length;
-  const { hits, hit, forget } = counters;
-  const refund = (s: Stored, budgets: readonly FailureBudget[], now: number) => {
-    for (const b of budgets) counters.unhit(b.prefix + recipientKey(s.to), now);
-  };
+  const { hits } = counters;
   // Callers get copies: a record is changed only through the store's methods.
   const copy = (s: Stored): VerificationRecord => {
     const { until: _until, ...record } = s;
@@ -172,37 +166,31 @@ export function memoryStore(options: MemoryStoreOptions = {}): OtpStore {
       if (s.verified) return { status: 'already_verified', record: copy(s) };
       if (now >= s.expiresAt) return { status: 'expired', record: copy(s) };
       const to = recipientKey(s.to);
+      const tally = counters.batch(now);
       let failuresLeft = Number.POSITIVE_INFINITY;
       let retryAfterMs = 0;
       for (const b of budgets) {
-        const n = hits(b.prefix + to, now);
+        const c = tally.get(b.prefix + to);
+        const n = c?.count ?? 0;
         failuresLeft = Math.min(failuresLeft, b.limit - n);
-        if (n >= b.limit)
-          retryAfterMs = Math.max(retryAfterMs, n > 0 ? counters.resetOf(b.prefix + to) - now : b.windowMs);
+        if (n >= b.limit) retryAfterMs = Math.max(retryAfterMs, c ? c.reset - now : b.windowMs);
       }
       if (s.attempts >= s.maxAttempts || failuresLeft <= 0) {
         return { status: 'exhausted', record: copy(s), failuresLeft: Math.max(0, failuresLeft), retryAfterMs };
       }
       const right = codeHash !== undefined && s.codeHash === codeHash;
       // Room for the failure counters first, so a full store refuses before anything is counted.
-      if (!right)
-        roomForCounters(
-          fresh(
-            budgets.map((b) => b.prefix + to),
-            now,
-          ),
-        );
+      if (!right) roomForCounters(budgets.filter((b) => !tally.get(b.prefix + to)).length);
       s.attempts += 1;
-      if (right) {
-        s.verified = true;
-        save(s);
-        for (const prefix of reopen) forget(prefix + to);
-        return { status: 'verified', record: copy(s) };
-      }
+      if (right) s.verified = true;
+      else for (const b of budgets) tally.hit(b.prefix + to, b.windowMs, b.sliding);
+      // The step that leaves no guess reopens (see OtpStore.reserveAttempt).
+      if (right || s.attempts >= s.maxAttempts || failuresLeft <= 1)
+        for (const prefix of reopen) tally.forget(prefix + to);
       save(s);
-      for (const b of budgets) hit(b.prefix + to, now, b.windowMs, b.sliding);
-      if (s.attempts >= s.maxAttempts || failuresLeft <= 1) for (const prefix of reopen) forget(prefix + to);
+      tally.commit();
       arm();
+      if (right) return { status: 'verified', record: copy(s) };
       return { status: 'reserved', record: copy(s), failuresLeft: failuresLeft - 1 };
     },
 
@@ -211,19 +199,27 @@ export function memoryStore(options: MemoryStoreOptions = {}): OtpStore {
       if (!s || s.verified) return false;
       s.verified = true;
       save(s);
-      refund(s, budgets, now);
-      for (const prefix of reopen) forget(prefix + recipientKey(s.to));
+      const to = recipientKey(s.to);
+      const tally = counters.batch(now);
+      for (const b of budgets) tally.unhit(b.prefix + to);
+      for (const prefix of reopen) tally.forget(prefix + to);
+      tally.commit();
       return true;
     },
 
     async refundAttempt({ id, budgets, now }) {
       const s = live(id, at(now));
-      if (s) refund(s, budgets, now);
+      if (!s) return;
+      const tally = counters.batch(now);
+      for (const b of budgets) tally.unhit(b.prefix + recipientKey(s.to));
+      tally.commit();
     },
 
     async take({ rules, now }): Promise<TakeResult> {
       at(now);
-      const before = rules.map((rule) => (rule.windowMs > 0 || rule.windowBy ? hits(rule.key, now) : 0));
+      const tally = counters.batch(now);
+      const held = rules.map((rule) => (rule.windowMs > 0 || rule.windowBy ? tally.get(rule.key) : undefined));
+      const before = held.map((c) => c?.count ?? 0);
       const windowsMs = rules.map((rule) => windowOf(rule, rules, before));
       let refused: { retryAfterMs: number; key: string } | undefined;
       rules.forEach((rule, i) => {
@@ -231,22 +227,17 @@ export function memoryStore(options: MemoryStoreOptions = {}): OtpStore {
         const windowMs = windowsMs[i] ?? 0;
         if (windowMs <= 0) return;
         if (rule.limit <= 0 || n >= rule.limit) {
-          const wait = n > 0 ? counters.resetOf(rule.key) - now : windowMs;
+          const c = held[i];
+          const wait = c ? c.reset - now : windowMs;
           if (!refused || wait > refused.retryAfterMs) refused = { retryAfterMs: wait, key: rule.key };
         }
       });
       if (refused) return { ok: false, ...refused };
       // All or nothing: room for every new counter is made (or refused) before any is counted.
-      const counted = rules.flatMap((rule, i) =>
-        !rule.peek && (windowsMs[i] ?? 0) > 0 ? [{ key: rule.key, windowMs: windowsMs[i] ?? 0 }] : [],
-      );
-      roomForCounters(
-        fresh(
-          counted.map((rule) => rule.key),
-          now,
-        ),
-      );
-      for (const rule of counted) hit(rule.key, now, rule.windowMs, false);
+      const counted = rules.filter((rule, i) => !rule.peek && (windowsMs[i] ?? 0) > 0);
+      roomForCounters(new Set(counted.filter((rule) => !tally.get(rule.key)).map((rule) => rule.key)).size);
+      for (const rule of counted) tally.hit(rule.key, windowsMs[rules.indexOf(rule)] ?? 0, false);
+      tally.commit();
       arm();
       return { ok: true, hits: before, windowsMs };
     },
@@ -256,8 +247,9 @@ export function memoryStore(options: MemoryStoreOptions = {}): OtpStore {
     },
 
     async release({ keys, now }) {
-      at(now);
-      for (const key of keys) forget(key);
+      const tally = counters.batch(at(now));
+      for (const key of keys) tally.forget(key);
+      tally.commit();
     },
   };
 }
@@ -298,44 +290,65 @@ function windowCounters(base: () => number) {
     const [group, prefix] = groupOf(key);
     return read(group, now).find((c) => c.prefix === prefix)?.count ?? 0;
   };
-  /** Applies `change` to the counter under `key` (undefined when it has none) and stores what it returns. */
-  const update = (key: string, now: number, change: (c: Counter | undefined) => Counter | undefined) => {
-    const [group, prefix] = groupOf(key);
-    const list = read(group, now);
-    const i = list.findIndex((c) => c.prefix === prefix);
-    const next = change(i < 0 ? undefined : list[i]);
-    if (i < 0 && next) {
-      list.push(next);
-      size += 1;
-    } else if (i >= 0 && next) list[i] = next;
-    else if (i >= 0) {
-      list.splice(i, 1);
-      size -= 1;
-    } else return;
-    write(group, list);
-  };
   return {
     hits,
-    /** Forgets the counter under `key`, ended or not. */
-    forget: (key: string) => update(key, Number.NEGATIVE_INFINITY, () => undefined),
-    /** One hit; a new window starts at the first hit, and later hits extend it only when `sliding`. */
-    hit(key: string, now: number, windowMs: number, sliding: boolean) {
-      update(key, now, (c) =>
-        c
-          ? { prefix: c.prefix, reset: sliding ? now + windowMs : c.reset, count: c.count + 1 }
-          : { prefix: groupOf(key)[1], reset: now + windowMs, count: 1 },
-      );
-    },
-    /** One hit taken back (a refund), never below 0; the window is left as it is. */
-    unhit(key: string, now: number) {
-      update(key, now, (c) => (c && c.count > 1 ? { ...c, count: c.count - 1 } : undefined));
-    },
-    /** When the window of a counter with hits ends. */
-    resetOf(key: string) {
-      const [group, prefix] = groupOf(key);
-      const fields = groups.get(group);
-      if (fields === undefined) return 0;
-      return unpackCounters(fields, base()).find((c) => c.prefix === prefix)?.reset ?? 0;
+    /**
+     * The counters of one store call: each group is read once, changed in place, and written back once by
+     * `commit` (a reservation touches one recipient's group for both its budgets and its resend gate).
+     */
+    batch(now: number) {
+      const touched = new Map<string, { list: Counter[]; was: number; dirty: boolean }>();
+      const at = (key: string) => {
+        const [group, prefix] = groupOf(key);
+        let entry = touched.get(group);
+        if (!entry) {
+          const list = read(group, now);
+          entry = { list, was: list.length, dirty: false };
+          touched.set(group, entry);
+        }
+        return { entry, prefix, i: entry.list.findIndex((c) => c.prefix === prefix) };
+      };
+      return {
+        /** The counter under `key` while its window is open. */
+        get: (key: string): Counter | undefined => {
+          const { entry, i } = at(key);
+          return entry.list[i];
+        },
+        /** One hit; a new window starts at the first hit, and later hits extend it only when `sliding`. */
+        hit(key: string, windowMs: number, sliding: boolean) {
+          const { entry, prefix, i } = at(key);
+          const c = entry.list[i];
+          if (!c) entry.list.push({ prefix, reset: now + windowMs, count: 1 });
+          else {
+            c.count += 1;
+            if (sliding) c.reset = now + windowMs;
+          }
+          entry.dirty = true;
+        },
+        /** One hit taken back (a refund), never below 0; the window is left as it is. */
+        unhit(key: string) {
+          const { entry, i } = at(key);
+          const c = entry.list[i];
+          if (!c) return;
+          if (c.count > 1) c.count -= 1;
+          else entry.list.splice(i, 1);
+          entry.dirty = true;
+        },
+        /** Forgets the counter under `key`. */
+        forget(key: string) {
+          const { entry, i } = at(key);
+          if (i < 0) return;
+          entry.list.splice(i, 1);
+          entry.dirty = true;
+        },
+        commit() {
+          for (const [group, { list, was, dirty }] of touched) {
+            if (!dirty) continue;
+            size += list.length - was;
+            write(group, list);
+          }
+        },
+      };
     },
     /** Drops every group whose last window has ended at `now` (reads only each group's first field). */
     sweep(now: number) {
