@@ -174,7 +174,7 @@ export default async function run() {
       '',
       `- Target: a locally checked verify in 1 round trip, a provider-checked one in 2: ${verdict(local.wrong <= 1 && local.right <= 1 && trips.wrong <= 2 && trips.right <= 2)}. reserveAttempt reserves the attempt and counts the failure on the recipient's budgets in the same step, so a wrong code is ONE script; for a local code the handler passes the guess's keyed hash and the same script marks a right one verified. A provider-checked right code: reserveAttempt, the provider, then markVerified (which gives the failure back).`,
       `- A send: ONE script before the provider (the recipient's wrong-code lock, read; every send limit; the resend`,
-      "  gate, whose window the same script picks by the sends of the day it counts), then one that writes the record:",
+      '  gate, whose window the same script picks by the sends of the day it counts), then one that writes the record:',
       `  ${trips.send.toFixed(0)} commands, ${trips.send.toFixed(0)} round trips (before #14: 4 commands, 3 round trips). Target (one round trip): ${verdict(trips.send <= 1 && local.send <= 1)}.`,
       "  The record is written after the provider answers because a provider-checked code's record holds the provider's",
       '  message id; writing it in the first script would still need a second call for the id. On Redis Cluster the',
