@@ -4,7 +4,14 @@
 // `await` without interruption, which is what makes these methods atomic; a database store needs a transaction
 // or a conditional update in each method that reads and then writes.)
 // docs:write-store
-import { type FailureBudget, type OtpStore, recipientKey, type VerificationRecord, windowOf } from '@otpkit/bff';
+import {
+  createdBy,
+  type FailureBudget,
+  type OtpStore,
+  recipientKey,
+  type VerificationRecord,
+  windowOf,
+} from '@otpkit/bff';
 
 export function mapStore(): OtpStore {
   const records = new Map<string, { record: VerificationRecord; until: number }>();
@@ -87,7 +94,7 @@ export function mapStore(): OtpStore {
       const record = live(id, now);
       if (record) refund(record, budgets, now);
     },
-    async take({ rules, now }) {
+    async take({ rules, now, create }) {
       // What each counter held before, and the window each rule counts with (a rule's window may follow another's
       // hits: `windowBy`).
       const before = rules.map(({ key }) => hits(key, now));
@@ -104,7 +111,11 @@ export function mapStore(): OtpStore {
       rules.forEach(({ key, peek }, i) => {
         if (!peek && windowsMs[i]! > 0) hit(key, windowsMs[i]!, now);
       });
-      return { ok: true, hits: before, windowsMs };
+      const result = { ok: true as const, hits: before, windowsMs };
+      // A send's record, saved in the same step (its resend fields as its gate rule decided).
+      if (create)
+        records.set(create.record.id, { record: createdBy(create, rules, result, now), until: now + create.ttlMs });
+      return result;
     },
     async hits({ key, now }) {
       return hits(key, now);

@@ -45,6 +45,7 @@ export type {
 export { type UnimtxChannel, type UnimtxOptions, unimtx } from './providers/unimtx.js';
 export { type MemoryStoreOptions, memoryStore } from './stores/memory.js';
 export {
+  createdBy,
   type FailureBudget,
   type LimitRule,
   type OtpStore,
@@ -54,6 +55,7 @@ export {
   SHARD_TAG_LENGTH,
   shardHash,
   shardTag,
+  type TakeCreate,
   type TakeResult,
   type VerificationRecord,
   windowOf,

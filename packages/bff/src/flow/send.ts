@@ -275,19 +275,46 @@ async function start(ctx: FlowContext, input: StartInput, caller: Caller) {
     });
   // One store call before the provider: the recipient's lock, every send limit, and the resend gate, whose window
   // the store picks by the sends of the day it counts in the same step.
+  // The recipient's shard tag, then 128 random bits: a sharded store keeps the record beside its counters.
+  const id = shardTag(to) + randomId();
+  // A code checked here (made here, or a test number's fixed one) exists before the provider is called, and so does
+  // its record: the same store call as the limits saves it, and the send costs one round trip. A provider's code
+  // is known by the message id it answers with: its record is saved after.
+  const code =
+    config.testNumbers.get(to) ?? (provider.codeSource === 'local' ? randomCode(provider.codeLength) : undefined);
+  const draft: VerificationRecord = {
+    id,
+    to,
+    channel: input.channel ?? (recipient.kind === 'email' ? 'email' : 'sms'),
+    locale: input.locale,
+    // Absent means the default purpose (every reader says `?? DEFAULT_PURPOSE`): one field less in every record.
+    purpose: input.purpose === DEFAULT_PURPOSE ? undefined : input.purpose,
+    messageId: undefined,
+    codeHash: code === undefined ? undefined : await hmac((await ctx.keys()).code, `${id}:${code}`),
+    codeLength: provider.codeLength,
+    createdAt: now,
+    expiresAt: now + policy.ttlMs,
+    // Decided by the store with the gate (see TakeCreate.resendBy); the same values come back below.
+    resendAt: now,
+    resendCount: input.resendCount,
+    attempts: 0,
+    maxAttempts: policy.maxAttempts,
+    verified: false,
+  };
   const { failures, dailyFailures, doublings, waitMs } = await takeSendLimits(ctx, {
     recipient,
     resendCount: input.resendCount,
     ttlMs: policy.ttlMs,
     now,
     clientIp: caller.clientIp,
+    create: code === undefined ? undefined : { record: draft, ttlMs: draft.expiresAt - now + RECORD_GRACE_MS },
   });
 
-  // The recipient's shard tag, then 128 random bits: a sharded store keeps the record beside its counters.
-  const id = shardTag(to) + randomId();
   const sent = await deliver(ctx, {
     id,
     to,
+    code,
+    saved: code !== undefined,
     channel: input.channel,
     locale: input.locale,
     purpose: input.purpose,
@@ -296,27 +323,20 @@ async function start(ctx: FlowContext, input: StartInput, caller: Caller) {
     now,
   });
   // A same-code provider re-sent a code that lives no longer than it did before.
-  const sameCode = provider.resend === 'same-code' && input.previous?.messageId === sent.messageId;
+  const sameCode =
+    code === undefined && provider.resend === 'same-code' && input.previous?.messageId === sent.messageId;
   const record: VerificationRecord = {
-    id,
-    to,
+    ...draft,
     channel: sent.channel,
-    locale: input.locale,
-    // Absent means the default purpose (every reader says `?? DEFAULT_PURPOSE`): one field less in every record.
-    purpose: input.purpose === DEFAULT_PURPOSE ? undefined : input.purpose,
-    messageId: sent.codeHash === undefined ? sent.messageId : undefined,
-    codeHash: sent.codeHash,
-    codeLength: provider.codeLength,
-    createdAt: now,
-    expiresAt: sameCode && input.previous ? input.previous.expiresAt : now + policy.ttlMs,
+    messageId: code === undefined ? sent.messageId : undefined,
+    expiresAt: sameCode && input.previous ? input.previous.expiresAt : draft.expiresAt,
     resendAt: now + waitMs,
     resendCount: doublings,
-    attempts: 0,
-    maxAttempts: policy.maxAttempts,
-    verified: false,
   };
   const ttlMs = record.expiresAt - now + RECORD_GRACE_MS;
-  await fromStore(ctx, (s) => s.create({ record, ttlMs, now }));
+  // Saved now: a provider's code, or (rarely) a local one that went by another channel than the one assumed.
+  if (code === undefined || record.channel !== draft.channel)
+    await fromStore(ctx, (s) => s.create({ record, ttlMs, now }));
   if (config.trackDelivery && sent.messageId) {
     // Marks the message id as ours for as long as the record lives, so that a delivery callback can tell our
     // messages from unknown ones (see flow/delivery.ts). A same-code resend finds the mark already there.
@@ -388,7 +408,15 @@ function budgetRules(config: FlowContext['config'], recipient: Recipient, shards
  */
 async function takeSendLimits(
   ctx: FlowContext,
-  input: { recipient: Recipient; resendCount: number; ttlMs: number; now: number; clientIp: string | undefined },
+  input: {
+    recipient: Recipient;
+    resendCount: number;
+    ttlMs: number;
+    now: number;
+    clientIp: string | undefined;
+    /** The new verification's record, when it is whole already (a code checked here): saved by the same take. */
+    create: { record: VerificationRecord; ttlMs: number } | undefined;
+  },
 ): Promise<{ failures: number; dailyFailures: number; doublings: number; waitMs: number }> {
   const { config, logger, provider } = ctx;
   const to = input.recipient.key;
@@ -438,7 +466,8 @@ async function takeSendLimits(
       'no client IP known: the per-IP send limit is skipped. Pass context.clientIp from your adapter or set trustProxy.',
     );
   }
-  const taken = await fromStore(ctx, (s) => s.take({ rules, now: input.now }));
+  const create = input.create && { ...input.create, resendBy: gate.key };
+  const taken = await fromStore(ctx, (s) => s.take({ rules, now: input.now, create }));
   if (!taken.ok) {
     const limit = taken.key.split(':')[0] ?? '';
     const reason = REFUSAL_BY_LIMIT[limit] ?? 'number_limit';
@@ -475,6 +504,10 @@ async function deliver(
   input: {
     id: string;
     to: string;
+    /** The code to deliver when it is made here (a local code, a test number's); else the provider makes it. */
+    code: string | undefined;
+    /** Whether the record is saved already (with the limits): a failed send removes it. */
+    saved: boolean;
     channel: Channel | undefined;
     locale: Locale | undefined;
     purpose: string;
@@ -482,7 +515,7 @@ async function deliver(
     waitMs: number;
     now: number;
   },
-): Promise<ProviderSendResult & { codeHash?: string }> {
+): Promise<ProviderSendResult> {
   const { provider } = ctx;
   const common = {
     to: input.to,
@@ -492,28 +525,24 @@ async function deliver(
     purpose: input.purpose,
     channel: input.channel,
   };
-  const testCode = ctx.config.testNumbers.get(input.to);
-  if (testCode !== undefined) {
+  if (ctx.config.testNumbers.has(input.to)) {
     // Never reaches the provider: the code is the configured one, checked here like a locally generated one.
     ctx.logger.warn('test number: no message sent, the fixed code applies', { to: maskRecipient(input.to) });
-    return {
-      messageId: 'test-number',
-      channel: 'sms',
-      codeHash: await hmac((await ctx.keys()).code, `${input.id}:${testCode}`),
-    };
+    return { messageId: 'test-number', channel: 'sms' };
   }
   try {
-    if (provider.codeSource === 'local') {
-      const code = randomCode(provider.codeLength);
-      const sent = await fromProvider(ctx, (signal) => provider.send({ ...common, code, signal }));
-      return { ...sent, codeHash: await hmac((await ctx.keys()).code, `${input.id}:${code}`) };
-    }
-    return await fromProvider(ctx, (signal) => provider.send({ ...common, signal }));
+    const { code } = input;
+    if (provider.codeSource !== 'local')
+      return await fromProvider(ctx, (signal) => provider.send({ ...common, signal }));
+    // Made (and its hash saved) in start: a code made here would not be the one the record knows.
+    if (code === undefined) throw new Error('otpkit: a locally checked code is made before its send');
+    return await fromProvider(ctx, (signal) => provider.send({ ...common, code, signal }));
   } catch (error) {
     const err = error as OtpError;
     if (err.code === 'rate_limited') {
       // The provider's own frequency limit. Our gate stays closed (it ends when a code sent now could no longer be
       // valid); the browser is told the longer of the provider's wait and ours.
+      if (input.saved) await fromStore(ctx, (s) => s.delete({ id: input.id, now: input.now }));
       throw tagged(
         'provider_rate_limited',
         new OtpError('rate_limited', {
@@ -528,6 +557,8 @@ async function deliver(
     // message is the lesser harm. The send still counts against the per-number limit and doubles the next cooldown,
     // so retries stay bounded.)
     await fromStore(ctx, (s) => s.release({ keys: [gateKey(input.to)], now: input.now }));
+    // A record saved with the limits leads nowhere now: its id never reaches the browser.
+    if (input.saved) await fromStore(ctx, (s) => s.delete({ id: input.id, now: input.now }));
     throw err;
   }
 }

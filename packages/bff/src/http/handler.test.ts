@@ -842,11 +842,16 @@ describe('engagelab custom mode: the code stays out of the store', () => {
   it('the store holds a keyed hash of the code, never the code or a message id', async () => {
     const created: unknown[] = [];
     const inner = memoryStore();
+    // A local code's record is saved by the take that counts the send (one store call): caught at either door.
     const store: OtpStore = {
       ...inner,
       create: (input) => {
         created.push(structuredClone(input.record));
         return inner.create(input);
+      },
+      take: (input) => {
+        if (input.create) created.push(structuredClone(input.create.record));
+        return inner.take(input);
       },
     };
     const t = setup('engagelab custom', { store });

@@ -508,6 +508,38 @@ export function describeStore(
         expect(await store.hits({ key: gate, now: t0 + 11_000 })).toBe(0);
       });
 
+      it('create: the take that admits a send saves its record, with the resend fields its gate decided', async () => {
+        const record = makeRecord({ createdAt: t0, resendCount: 1, resendAt: 0 });
+        const day = `day:${recipientKey(record.to)}`;
+        const gate = `gate:${recipientKey(record.to)}`;
+        const rules = [
+          rule(day, Number.POSITIVE_INFINITY, 86_400_000),
+          { key: gate, limit: 1, windowMs: 0, windowBy: { by: day, windowsMs: [1000, 2000, 4000, 8000] } },
+        ];
+        const create = { record, ttlMs: TTL, resendBy: gate };
+        expect(await store.take({ rules, now: t0, create })).toMatchObject({ ok: true, windowsMs: [86_400_000, 1000] });
+        // Its own resendCount (1) is more than the day's sends before it (0).
+        expect(await store.get({ id: record.id, now: t0 })).toEqual({ ...record, resendAt: t0 + 1000, resendCount: 1 });
+        // Refused (the gate is closed): nothing is saved.
+        const refused = makeRecord({ to: record.to, createdAt: t0 + 500 });
+        const closed = { record: refused, ttlMs: TTL, resendBy: gate };
+        expect(await store.take({ rules, now: t0 + 500, create: closed })).toMatchObject({ ok: false, key: gate });
+        expect(await store.get({ id: refused.id, now: t0 + 500 })).toBeNull();
+        // Later sends of the day: the doublings come from the day's count.
+        await take(rules, t0 + 1000);
+        const third = makeRecord({ to: record.to, createdAt: t0 + 3000, resendCount: 0 });
+        expect(await store.take({ rules, now: t0 + 3000, create: { ...create, record: third } })).toMatchObject({
+          ok: true,
+          hits: [2, 0],
+        });
+        expect(await store.get({ id: third.id, now: t0 + 3000 })).toMatchObject({
+          resendAt: t0 + 7000,
+          resendCount: 2,
+        });
+        // It lives ttlMs from the take's now.
+        expect(await store.get({ id: third.id, now: t0 + 3000 + TTL })).toBeNull();
+      });
+
       it('a window starts at the first hit and a later hit does not extend it', async () => {
         const k = key('send');
         await take([rule(k, 10, 10_000)], t0);

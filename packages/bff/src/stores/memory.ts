@@ -10,6 +10,7 @@ import {
 } from './memory-packing.js';
 import { multiInstanceReason } from './platform.js';
 import {
+  createdBy,
   type OtpStore,
   type ReserveResult,
   recipientKey,
@@ -215,7 +216,7 @@ export function memoryStore(options: MemoryStoreOptions = {}): OtpStore {
       tally.commit();
     },
 
-    async take({ rules, now }): Promise<TakeResult> {
+    async take({ rules, now, create }): Promise<TakeResult> {
       at(now);
       const tally = counters.batch(now);
       const held = rules.map((rule) => (rule.windowMs > 0 || rule.windowBy ? tally.get(rule.key) : undefined));
@@ -236,10 +237,13 @@ export function memoryStore(options: MemoryStoreOptions = {}): OtpStore {
       // All or nothing: room for every new counter is made (or refused) before any is counted.
       const counted = rules.filter((rule, i) => !rule.peek && (windowsMs[i] ?? 0) > 0);
       roomForCounters(new Set(counted.filter((rule) => !tally.get(rule.key)).map((rule) => rule.key)).size);
+      if (create) roomForRecord(create.record.id);
       for (const rule of counted) tally.hit(rule.key, windowsMs[rules.indexOf(rule)] ?? 0, false);
       tally.commit();
+      const result = { ok: true as const, hits: before, windowsMs };
+      if (create) save({ ...createdBy(create, rules, result, now), until: now + create.ttlMs });
       arm();
-      return { ok: true, hits: before, windowsMs };
+      return result;
     },
 
     async hits({ key, now }) {

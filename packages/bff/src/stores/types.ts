@@ -74,6 +74,36 @@ export interface LimitRule {
   windowBy?: { by: string; windowsMs: readonly number[] } | undefined;
 }
 
+/** A record for `take` to save when it admits the send (see OtpStore.take). */
+export interface TakeCreate {
+  record: VerificationRecord;
+  /** It disappears `ttlMs` after the take's `now`. */
+  ttlMs: number;
+  /**
+   * The key of the take's rule that is the resend gate: the record's `resendAt` becomes `now` plus the window that
+   * rule counted with, and its `resendCount` the larger of its own and the hits its `windowBy.by` counter held
+   * before (the cooldown's doublings), as the send's answer says.
+   */
+  resendBy: string;
+}
+
+/** The record a take saves: `create.record` with the resend fields its gate rule decided. */
+export function createdBy(
+  create: TakeCreate,
+  rules: readonly LimitRule[],
+  result: { hits: readonly number[]; windowsMs: readonly number[] },
+  now: number,
+): VerificationRecord {
+  const i = rules.findIndex((r) => r.key === create.resendBy);
+  const by = rules[i]?.windowBy?.by;
+  const doublings = by === undefined ? 0 : (result.hits[rules.findIndex((r) => r.key === by)] ?? 0);
+  return {
+    ...create.record,
+    resendAt: now + (result.windowsMs[i] ?? 0),
+    resendCount: Math.max(create.record.resendCount, doublings),
+  };
+}
+
 /** `hits`: what each rule's counter held before this take counted (in the order of `rules`; 0 for a rule with a
  * window of 0), and `windowsMs`: the window each rule was counted with. */
 export type TakeResult =
@@ -159,8 +189,11 @@ export interface OtpStore {
    * Atomically: if every rule still has room at `now`, counts one hit on each (but `peek` rules) and resolves ok with
    * what each held before; else nothing is counted and the longest wait is returned (with the key of the rule that
    * imposes it). A send's limits, its cooldown and the recipient's lock are one take: one round trip.
+   *
+   * `create`: a record saved in the same step when the take admits it (nothing saved when it refuses), so a send
+   * whose record is whole before the provider is called (a locally checked code) costs one round trip in all.
    */
-  take(input: { rules: readonly LimitRule[]; now: number }): Promise<TakeResult>;
+  take(input: { rules: readonly LimitRule[]; now: number; create?: TakeCreate | undefined }): Promise<TakeResult>;
   /** Hits on the counter `key` in its current window at `now` (0 once the window has ended). Counters written by
    * `take` and the failure budgets of `reserveAttempt` are the same kind of counter. */
   hits(input: { key: string; now: number }): Promise<number>;

@@ -372,7 +372,10 @@ SELECT (SELECT count(*) FROM refunded) AS refunded`,
     // a minute ahead so that a concurrent cleanup, which deletes rows whose resets_at has passed, leaves it for the
     // retry to lock) and answers 'retry', locking nothing; otherwise locks every row in key order, judges them all,
     // and counts one hit on each counted rule only if every rule has room. Reply: status; for 'refused' the longest
-    // wait and its key (the first rule that imposes it); for 'ok' each rule's [hits before, window] in order.
+    // wait and its key (the first rule that imposes it); for 'ok' each rule's [hits before, window] in order. $3: the
+    // record to save when the take admits the send (JSON, or null), its resend fields decided here by its gate rule;
+    // with one, a few rows that ended before now are deleted on the way, as create does ($4 of them at most).
+    //
     take: `WITH e0 AS (
   SELECT x.v->>'k' AS key, (x.v->>'l')::float8 AS lim, (x.v->>'w')::bigint AS win0,
     coalesce((x.v->>'p')::boolean, false) AS peek, (x.v->>'b')::int AS by, x.v->'ws' AS ws, x.i
@@ -411,10 +414,38 @@ SELECT (SELECT count(*) FROM refunded) AS refunded`,
     GROUP BY key) h
   WHERE c.key = h.key AND (SELECT ok FROM go)
   RETURNING 1
+), rec AS (
+  SELECT x->>'id' AS id, x->'data' AS data, x->>'recipient' AS recipient, (x->>'attempts')::int AS attempts,
+    (x->>'maxAttempts')::int AS max_attempts, (x->>'verified')::boolean AS verified,
+    (x->>'expiresAt')::bigint AS expires_at, (x->>'ttl')::bigint AS ttl, (x->>'gate')::int AS gate,
+    (x->>'resendCount')::int AS resend_count
+  FROM (SELECT $3::text::jsonb AS x) q WHERE jsonb_typeof(x) = 'object'
+), gone AS (
+  DELETE FROM ${R} WHERE id IN (
+    SELECT id FROM ${R} WHERE EXISTS (SELECT 1 FROM rec) AND gone_at <= $1::text::bigint
+      AND id <> (SELECT id FROM rec)
+    ORDER BY gone_at LIMIT $4::text::int FOR UPDATE SKIP LOCKED)
+), ended AS (
+  DELETE FROM ${C} WHERE key IN (
+    SELECT key FROM ${C} WHERE EXISTS (SELECT 1 FROM rec) AND resets_at <= $1::text::bigint
+      AND key NOT IN (SELECT key FROM keys)
+    ORDER BY resets_at LIMIT $4::text::int FOR UPDATE SKIP LOCKED)
+), saved AS (
+  INSERT INTO ${R} AS r (id, data, recipient, attempts, max_attempts, verified, expires_at, gone_at)
+  SELECT rec.id, rec.data || jsonb_build_object('resendAt', $1::text::bigint + g.win,
+      'resendCount', greatest(rec.resend_count, coalesce(b.n, 0))),
+    rec.recipient, rec.attempts, rec.max_attempts, rec.verified, rec.expires_at, $1::text::bigint + rec.ttl
+  FROM rec JOIN e g ON g.i = rec.gate LEFT JOIN e b ON b.i = g.by
+  WHERE (SELECT ok FROM go)
+  ON CONFLICT (id) DO UPDATE SET data = excluded.data, recipient = excluded.recipient, attempts = excluded.attempts,
+    max_attempts = excluded.max_attempts, verified = excluded.verified, expires_at = excluded.expires_at,
+    gone_at = excluded.gone_at
+  RETURNING 1
 )
 SELECT CASE WHEN NOT (SELECT ok FROM complete) THEN 'retry' WHEN (SELECT ok FROM go) THEN 'ok' ELSE 'refused' END
     AS status,
   (SELECT wait FROM refusal) AS wait, (SELECT key FROM refusal) AS key, (SELECT count(*) FROM counted) AS counted,
+  (SELECT count(*) FROM saved) AS saved,
   (SELECT json_agg(json_build_array(n, win) ORDER BY i)::text FROM e) AS taken`,
 
     hits: `SELECT CASE WHEN resets_at > $2::text::bigint THEN hits ELSE 0 END AS hits FROM ${C} WHERE key = $1::text`,
@@ -540,7 +571,7 @@ export function postgresStore(options: PostgresStoreOptions): OtpStore {
         await query(SQL.refundAttempt, [id, at(now), prefixes(budgets)]);
       }),
 
-    take: ({ rules, now }) =>
+    take: ({ rules, now, create }) =>
       run(async (): Promise<TakeResult> => {
         const hits = rules.map(() => 0);
         const windowsMs = rules.map((rule) => rule.windowMs);
@@ -561,15 +592,29 @@ export function postgresStore(options: PostgresStoreOptions): OtpStore {
               : {}),
           })),
         );
+        // The record the take saves when it admits the send (its resend fields written by the statement).
+        const record = create && {
+          id: create.record.id,
+          data: { ...create.record, resendAt: undefined, resendCount: undefined },
+          recipient: recipientKey(create.record.to),
+          attempts: create.record.attempts,
+          maxAttempts: create.record.maxAttempts,
+          verified: create.record.verified,
+          expiresAt: at(create.record.expiresAt),
+          ttl: whole(create.ttlMs),
+          gate: counted.findIndex((r) => r.key === create.resendBy) + 1,
+          resendCount: create.record.resendCount,
+        };
+        if (record && record.gate === 0) throw new TypeError(`take: create.resendBy ${create?.resendBy} is not a rule`);
         for (let tries = 0; tries < TAKE_TRIES; tries++) {
-          const [row] = await query(SQL.take, [at(now), json]);
+          const [row] = await query(SQL.take, [at(now), json, JSON.stringify(record ?? null), batch]);
           switch (row?.status) {
             case 'ok': {
               const taken = JSON.parse(String(row.taken)) as [number, number][];
               counted.forEach((rule, i) => {
-                const at = rules.indexOf(rule);
-                hits[at] = num(taken[i]?.[0]);
-                windowsMs[at] = num(taken[i]?.[1]);
+                const index = rules.indexOf(rule);
+                hits[index] = num(taken[i]?.[0]);
+                windowsMs[index] = num(taken[i]?.[1]);
               });
               return { ok: true, hits, windowsMs };
             }

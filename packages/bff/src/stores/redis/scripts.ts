@@ -10,6 +10,7 @@ import {
   recipientKey,
   recordShard,
   SHARD_TAG_LENGTH,
+  type TakeCreate,
   type TakeResult,
   type VerificationRecord,
 } from '../types.js';
@@ -202,32 +203,35 @@ for i = 2, #ARGV do unhit(ARGV[i] .. h[1], now) end
 return 1`,
   ),
 
-  // KEYS: one counter per rule. ARGV: now, then 3 per rule: limit ('' for none), windowMs, and its mode: '' (count
-  // it), 'peek' (judge it, never count it), or 'i,w0,w1,…' (its window is w[n], n the hits of rule i before this
-  // take, the last w for more). All-or-nothing: nothing is counted unless every rule has room. Reply: {1, then each
-  // rule's hits before and window}, or {0, longest wait in ms, 1-based index of its rule}.
+  // KEYS: one counter per rule, then (a send that saves its record in the same step) the record. ARGV: now, the
+  // number of rules, then 3 per rule: limit ('' for none), windowMs, and its mode: '' (count it), 'peek' (judge it,
+  // never count it), or 'i,w0,w1,…' (its window is w[n], n the hits of rule i before this take, the last w for more);
+  // then, with a record: the gate rule's index, the record's JSON without its resend fields and closing brace,
+  // attempts, verified '1'/'0', expiresAt, maxAttempts, to, ttlMs, codeHash ('' for none), resendCount. All-or-nothing:
+  // nothing is counted or saved unless every rule has room. Reply: {1, then each rule's hits before and window}, or
+  // {0, longest wait in ms, 1-based index of its rule}.
   take: script(
     'otpkit_take',
     `${COUNTERS}
-local now = tonumber(ARGV[1])
-local n, resets, wins = {}, {}, {}
-for i, key in ipairs(KEYS) do
-  local c, r = count(key, now)
+local now, rules = tonumber(ARGV[1]), tonumber(ARGV[2])
+local n, resets, wins, bys = {}, {}, {}, {}
+for i = 1, rules do
+  local c, r = count(KEYS[i], now)
   n[i], resets[i] = c or 0, r
 end
-for i = 1, #KEYS do
-  local mode, w = ARGV[3 * i + 1], tonumber(ARGV[3 * i])
+for i = 1, rules do
+  local mode, w = ARGV[3 * i + 2], tonumber(ARGV[3 * i + 1])
   if mode ~= '' and mode ~= 'peek' then
     local list = {}
     for v in string.gmatch(mode, '[^,]+') do list[#list + 1] = tonumber(v) end
-    local by = table.remove(list, 1)
-    w = list[math.min((n[by] or 0) + 1, #list)]
+    bys[i] = table.remove(list, 1)
+    w = list[math.min((n[bys[i]] or 0) + 1, #list)]
   end
   wins[i] = w
 end
 local worst, worstAt = -1, 0
-for i = 1, #KEYS do
-  local limit = tonumber(ARGV[3 * i - 1]) or math.huge
+for i = 1, rules do
+  local limit = tonumber(ARGV[3 * i]) or math.huge
   if wins[i] > 0 and (limit <= 0 or n[i] >= limit) then
     local wait = (n[i] > 0 and resets[i] - now) or wins[i]
     if wait > worst then worst, worstAt = wait, i end
@@ -235,10 +239,22 @@ for i = 1, #KEYS do
 end
 if worstAt > 0 then return {0, worst, worstAt} end
 local reply = {1}
-for i, key in ipairs(KEYS) do
-  if wins[i] > 0 and ARGV[3 * i + 1] ~= 'peek' then hit(key, now, string.format('%.0f', wins[i]), false) end
+for i = 1, rules do
+  if wins[i] > 0 and ARGV[3 * i + 2] ~= 'peek' then hit(KEYS[i], now, string.format('%.0f', wins[i]), false) end
   reply[#reply + 1] = n[i]
   reply[#reply + 1] = wins[i]
+end
+if #KEYS > rules then
+  local c, key = 3 * rules + 3, KEYS[rules + 1]
+  local g = tonumber(ARGV[c])
+  local doublings = (bys[g] and n[bys[g]]) or 0
+  local json = ARGV[c + 1] .. ',"resendAt":' .. string.format('%.0f', now + wins[g]) .. ',"resendCount":' ..
+    string.format('%.0f', math.max(tonumber(ARGV[c + 9]), doublings)) .. '}'
+  redis.call('DEL', key)
+  redis.call('HSET', key, 'r', json, 'a', ARGV[c + 2], 'ok', ARGV[c + 3], 'exp', ARGV[c + 4], 'max', ARGV[c + 5],
+    'to', ARGV[c + 6], 'u', string.format('%.0f', now + tonumber(ARGV[c + 7])))
+  if ARGV[c + 8] ~= '' then redis.call('HSET', key, 'h', ARGV[c + 8]) end
+  redis.call('PEXPIRE', key, ARGV[c + 7])
 end
 return reply`,
   ),
@@ -328,9 +344,10 @@ export function redisScriptStore(options: RedisScriptStoreOptions): OtpStore {
   /** Counter prefixes under the store's prefix (the scripts append the record's recipient). */
   const prefixed = (prefixes: readonly string[]) => prefixes.map((p) => prefix + p);
   /** One take script over rules that share a slot (a rule's `windowBy` names a rule of the same group: both keys
-   * are about one recipient). Resolves, for ok, each rule's hits before and window, in the group's order. */
-  const takeIn = (group: readonly LimitRule[], now: number) => {
-    const args: (string | number)[] = [now];
+   * are about one recipient), saving `create`'s record when given (its gate rule is in this group). Resolves, for
+   * ok, each rule's hits before and window, in the group's order. */
+  const takeIn = (group: readonly LimitRule[], now: number, create?: TakeCreate) => {
+    const args: (string | number)[] = [now, group.length];
     for (const rule of group) {
       const by = rule.windowBy;
       const mode = rule.peek
@@ -340,19 +357,35 @@ export function redisScriptStore(options: RedisScriptStoreOptions): OtpStore {
           : '';
       args.push(Number.isFinite(rule.limit) ? rule.limit : '', rule.windowMs > 0 ? whole(rule.windowMs) : 0, mode);
     }
-    return run(
-      S.take,
-      group.map((rule) => prefix + rule.key),
-      args,
-      (reply) => {
-        const [ok, ...rest] = list(reply);
-        if (num(ok) === 1) return { ok: true as const, counts: rest.map(num) };
-        const [wait, at] = rest;
-        const rule = group[num(at) - 1];
-        if (!rule) throw new TypeError(`Redis replied rule ${String(at)} of ${group.length}`);
-        return { ok: false as const, retryAfterMs: num(wait), key: rule.key };
-      },
-    );
+    const keys = group.map((rule) => prefix + rule.key);
+    if (create) {
+      const { record } = create;
+      const ms = whole(create.ttlMs);
+      // The resend fields are the script's to write (the gate decides them): the JSON goes without them and without
+      // its closing brace.
+      const json = JSON.stringify({ ...record, resendAt: undefined, resendCount: undefined });
+      keys.push(recordKey(record.id));
+      args.push(
+        group.findIndex((r) => r.key === create.resendBy) + 1,
+        json.slice(0, -1),
+        record.attempts,
+        record.verified ? '1' : '0',
+        record.expiresAt,
+        record.maxAttempts,
+        recipientKey(record.to),
+        ms,
+        record.codeHash ?? '',
+        record.resendCount,
+      );
+    }
+    return run(S.take, keys, args, (reply) => {
+      const [ok, ...rest] = list(reply);
+      if (num(ok) === 1) return { ok: true as const, counts: rest.map(num) };
+      const [wait, at] = rest;
+      const rule = group[num(at) - 1];
+      if (!rule) throw new TypeError(`Redis replied rule ${String(at)} of ${group.length}`);
+      return { ok: false as const, retryAfterMs: num(wait), key: rule.key };
+    });
   };
 
   // The one place errors are wrapped: the cause stays attached for the server's log (the flow logs the chain).
@@ -445,7 +478,7 @@ export function redisScriptStore(options: RedisScriptStoreOptions): OtpStore {
     refundAttempt: ({ id, budgets, now }) =>
       run(S.refundAttempt, [recordKey(id)], [now, ...prefixed(budgets.map((b) => b.prefix))], () => undefined),
 
-    take: async ({ rules, now }): Promise<TakeResult> => {
+    take: async ({ rules, now, create }): Promise<TakeResult> => {
       const hits = rules.map(() => 0);
       const windowsMs = rules.map((rule) => rule.windowMs);
       // A window of 0 is no rule (as in memory): left out here.
@@ -457,7 +490,12 @@ export function redisScriptStore(options: RedisScriptStoreOptions): OtpStore {
       // moment between its scripts: it may refuse a concurrent take there that had room (never admit one that had
       // not).
       const groups = cluster ? bySlot(counted, (rule) => prefix + rule.key) : [counted];
-      const results = await Promise.all(groups.map((group) => takeIn(group, now)));
+      // The record goes with its gate rule: the same slot (both carry the recipient's shard tag).
+      const withRecord = create ? groups.findIndex((group) => group.some((r) => r.key === create.resendBy)) : -1;
+      if (create && withRecord < 0) throw new TypeError(`take: create.resendBy ${create.resendBy} is not a rule`);
+      const results = await Promise.all(
+        groups.map((group, g) => takeIn(group, now, g === withRecord ? create : undefined)),
+      );
       let refused: { ok: false; retryAfterMs: number; key: string } | undefined;
       for (const result of results) {
         if (!result.ok && (!refused || result.retryAfterMs > refused.retryAfterMs)) refused = result;
@@ -467,13 +505,15 @@ export function redisScriptStore(options: RedisScriptStoreOptions): OtpStore {
           const result = results[g];
           if (!result?.ok) return;
           group.forEach((rule, i) => {
-            const at = rules.indexOf(rule);
-            hits[at] = result.counts[2 * i] ?? 0;
-            windowsMs[at] = result.counts[2 * i + 1] ?? rule.windowMs;
+            const index = rules.indexOf(rule);
+            hits[index] = result.counts[2 * i] ?? 0;
+            windowsMs[index] = result.counts[2 * i + 1] ?? rule.windowMs;
           });
         });
         return { ok: true, hits, windowsMs };
       }
+      // A record saved where its slot admitted the take goes again: the take as a whole refused.
+      if (create && results[withRecord]?.ok) await run(S.delete, [recordKey(create.record.id)], [now], () => undefined);
       // Peek rules were never counted: nothing to give back there.
       const taken = groups
         .filter((_, i) => results[i]?.ok)
