@@ -1,6 +1,7 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
+import { OtpError } from '../errors.js';
 import { platformFetch, postJson } from './kit.js';
 
 describe('postJson', () => {
@@ -15,7 +16,7 @@ describe('postJson', () => {
     return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   };
 
-  it('never follows a redirect: the signed body does not go elsewhere, and the 3xx is the answer', async () => {
+  it('never follows a redirect: the signed body does not go elsewhere, and the call fails as unavailable', async () => {
     let reached = 0;
     const elsewhere = await listen((_req, res) => {
       reached += 1;
@@ -25,7 +26,7 @@ describe('postJson', () => {
       res.writeHead(307, { location: `${elsewhere}/v1/messages` });
       res.end();
     });
-    const reply = await postJson({
+    const call = postJson({
       provider: 'EngageLab',
       fetch: platformFetch,
       url: `${provider}/v1/messages`,
@@ -33,7 +34,7 @@ describe('postJson', () => {
       signal: AbortSignal.timeout(5000),
       body: { to: '+8618701235678' },
     });
-    expect(reply).toEqual({ status: 307, body: undefined });
+    await expect(call).rejects.toSatisfy((e) => e instanceof OtpError && e.code === 'provider_unavailable');
     expect(reached).toBe(0);
   });
 
