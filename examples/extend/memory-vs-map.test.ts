@@ -95,7 +95,34 @@ describe.each([1, 2, 3, 4])('memoryStore answers as mapStore does (seed %i)', (s
         call = (s) => s.refundAttempt({ id, budgets: b, now });
       } else if (roll < 0.9) {
         const r = rules();
-        call = (s) => s.take({ rules: r, now });
+        // Sometimes a send's take that saves its record, its resend fields decided by a windowBy rule.
+        const gate = r.find((rule) => rule.windowBy);
+        const create =
+          gate && next() < 0.6
+            ? {
+                record: {
+                  id: `sent-${step}`,
+                  to: pick(recipients),
+                  channel: 'sms' as const,
+                  locale: undefined,
+                  purpose: undefined,
+                  messageId: undefined,
+                  codeHash: 'right',
+                  codeLength: 6,
+                  createdAt: now,
+                  expiresAt: now + 5000,
+                  resendAt: now,
+                  resendCount: Math.floor(next() * 3),
+                  attempts: 0,
+                  maxAttempts: 3,
+                  verified: false,
+                },
+                ttlMs: 8000,
+                resendBy: gate.key,
+              }
+            : undefined;
+        if (create) ids.push(create.record.id);
+        call = (s) => s.take({ rules: r, now, create });
       } else if (roll < 0.97) {
         const key = pick(keys);
         call = (s) => s.hits({ key, now });
