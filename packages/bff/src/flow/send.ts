@@ -273,8 +273,6 @@ async function start(ctx: FlowContext, input: StartInput, caller: Caller) {
       clientIp: caller.clientIp,
       request: caller.request,
     });
-  // One store call before the provider: the recipient's lock, every send limit, and the resend gate, whose window
-  // the store picks by the sends of the day it counts in the same step.
   // The recipient's shard tag, then 128 random bits: a sharded store keeps the record beside its counters.
   const id = shardTag(to) + randomId();
   // A code checked here (made here, or a test number's fixed one) exists before the provider is called, and so does
@@ -301,6 +299,8 @@ async function start(ctx: FlowContext, input: StartInput, caller: Caller) {
     maxAttempts: policy.maxAttempts,
     verified: false,
   };
+  // One store call before the provider: the recipient's lock, every send limit, and the resend gate, whose window
+  // the store picks by the sends of the day it counts in the same step (and the record, when it is whole).
   const { failures, dailyFailures, doublings, waitMs } = await takeSendLimits(ctx, {
     recipient,
     resendCount: input.resendCount,
