@@ -8,6 +8,7 @@ import { createEngageLabSimulator } from '@otpkit/bff/testing';
 import { Cluster, Redis } from 'ioredis';
 import { startRedisCluster } from '../scripts/redis-cluster.mjs';
 import { startRedis } from '../scripts/redis-server.mjs';
+import { RAISED_LIMITS } from './common/raised-limits.mjs';
 import { call, load, newNumber, openVerifications } from './in-process/load.mjs';
 import { summarize, VERIFICATIONS } from './runtimes/load.mjs';
 
@@ -35,14 +36,7 @@ function handler(store, mode = 'platform') {
     }),
     secret: SECRET,
     store,
-    // Budgets raised so that every verify in the load stays a wrong-code 200 (the provider is asked each time).
-    maxAttempts: 1_000_000_000,
-    maxFailuresPerNumber: 1_000_000_000,
-    maxFailuresPerNumberPerDay: 1_000_000_000,
-    // Consecutive numbers from one country: the pumping budgets would refuse them after 10.
-    prefixVelocity: { digits: 2, limit: 1_000_000, windowSeconds: 3600 },
-    countryBudget: { default: 1_000_000 },
-    sendBudget: { perHour: 1_000_000, perDay: 1_000_000 },
+    ...RAISED_LIMITS,
     logger: quiet,
   });
 }

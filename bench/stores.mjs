@@ -17,6 +17,7 @@ import { Redis } from 'ioredis';
 import pg from 'pg';
 import { startPostgres } from '../scripts/postgres-server.mjs';
 import { startRedis } from '../scripts/redis-server.mjs';
+import { RAISED_LIMITS } from './common/raised-limits.mjs';
 import { call, load, newNumber, openVerifications } from './in-process/load.mjs';
 import { summarize, VERIFICATIONS } from './runtimes/load.mjs';
 
@@ -30,7 +31,6 @@ const STORES = ['memoryStore', 'redisStore (ioredis)', 'redisStore (@upstash/red
 /** The stores' short names, for the order of the rounds. */
 const SHORT = ['memory', 'ioredis', 'Upstash', 'Postgres'];
 const ORDER = [...STORES, ...[...STORES].reverse()];
-const many = 1_000_000_000;
 
 const sim = createEngageLabSimulator();
 
@@ -41,12 +41,7 @@ function handler(store) {
     secret: 'stores-bench-secret-0123456789abcdef0123',
     store,
     logger: { info() {}, warn() {}, error: (message, fields) => console.error(message, fields) },
-    maxAttempts: many,
-    maxFailuresPerNumber: many,
-    maxFailuresPerNumberPerDay: many,
-    prefixVelocity: { digits: 2, limit: many, windowSeconds: 3600 },
-    countryBudget: { default: many },
-    sendBudget: { perHour: many, perDay: many },
+    ...RAISED_LIMITS,
   });
 }
 

@@ -3,9 +3,9 @@ import { randomBytes } from 'node:crypto';
 import { createOtpHandler, engagelab } from '@otpkit/bff';
 import { toExpress } from '@otpkit/bff/node';
 import express from 'express';
+import { RAISED_LIMITS } from '../common/raised-limits.mjs';
 
 const upstream = JSON.parse(process.argv[2]);
-const many = 1_000_000_000;
 const otp = createOtpHandler({
   provider: engagelab({
     devKey: upstream.devKey,
@@ -14,17 +14,7 @@ const otp = createOtpHandler({
     baseUrl: upstream.url,
   }),
   secret: randomBytes(32),
-  // Budgets high enough that every measured verify stays a wrong-code 200 that calls the provider: the common
-  // verify path. With the defaults the 6th wrong code would be answered 429 without an upstream call.
-  maxAttempts: many,
-  maxFailuresPerNumber: many,
-  maxFailuresPerNumberPerDay: many,
-  numberLimit: { limit: many, windowSeconds: 3600 },
-  ipLimit: { limit: many, windowSeconds: 3600 },
-  // The setup opens its verifications on consecutive numbers of one country: the pumping budgets would refuse them.
-  prefixVelocity: { digits: 2, limit: many, windowSeconds: 3600 },
-  countryBudget: { default: many },
-  sendBudget: { perHour: many, perDay: many },
+  ...RAISED_LIMITS,
 });
 
 const app = express();

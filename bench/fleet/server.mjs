@@ -6,9 +6,9 @@ import { createOtpHandler, engagelab } from '@otpkit/bff';
 import { toNodeHandler } from '@otpkit/bff/node';
 import { redisStore } from '@otpkit/bff/redis';
 import { Cluster, Redis } from 'ioredis';
+import { RAISED_LIMITS } from '../common/raised-limits.mjs';
 
 const { upstream, redis, prefix } = JSON.parse(process.argv[2]);
-const many = 1_000_000_000;
 const client = redis.cluster
   ? new Cluster(
       redis.cluster.map((url) => {
@@ -24,14 +24,7 @@ const otp = createOtpHandler({
   trustProxy: true,
   // Budgets high enough that every measured verify stays a wrong-code 200 that calls the provider (as in the bff
   // section), and that the setup's sends from one address to consecutive numbers are not refused.
-  maxAttempts: many,
-  maxFailuresPerNumber: many,
-  maxFailuresPerNumberPerDay: many,
-  numberLimit: { limit: many, windowSeconds: 3600 },
-  ipLimit: { limit: many, windowSeconds: 3600 },
-  prefixVelocity: { digits: 2, limit: many, windowSeconds: 3600 },
-  countryBudget: { default: many },
-  sendBudget: { perHour: many, perDay: many },
+  ...RAISED_LIMITS,
 });
 const server = createServer(toNodeHandler(otp));
 server.keepAliveTimeout = 60_000;

@@ -4,8 +4,7 @@
 // entry (node.mjs, bun.mjs, deno.mjs, worker.mjs) by bench/runtimes.mjs, so each runtime runs the same code.
 import { createOtpHandler, engagelab, memoryStore } from '@otpkit/bff';
 import { createEngageLabSimulator } from '@otpkit/bff/testing';
-
-const many = 1_000_000_000;
+import { RAISED_LIMITS } from '../common/raised-limits.mjs';
 
 /** Made on first use: a Worker may not use crypto at module scope. */
 export function createApp() {
@@ -16,13 +15,6 @@ export function createApp() {
     // One process (one isolate on workerd): the memory store holds.
     store: memoryStore({ singleInstance: true }),
     logger: { info() {}, warn() {}, error: (message, fields) => console.error(message, fields) },
-    maxAttempts: many,
-    maxFailuresPerNumber: many,
-    maxFailuresPerNumberPerDay: many,
-    numberLimit: { limit: many, windowSeconds: 3600 },
-    ipLimit: { limit: many, windowSeconds: 3600 },
-    prefixVelocity: { digits: 2, limit: many, windowSeconds: 3600 },
-    countryBudget: { default: many },
-    sendBudget: { perHour: many, perDay: many },
+    ...RAISED_LIMITS,
   });
 }
