@@ -10,6 +10,7 @@ import { createOtpHandler } from '../../http/handler.js';
 import { engagelab } from '../../providers/engagelab.js';
 import { createEngageLabSimulator } from '../../testing/index.js';
 import { describeStore, makeRecord } from '../conformance.js';
+import { everyStoreCall, rejection } from '../store-calls.test-helpers.js';
 import { type OtpStore, recipientKey, type VerificationRecord } from '../types.js';
 import { cleanup, migrate, type PostgresClient, postgresSchema, postgresStore } from './index.js';
 
@@ -309,46 +310,7 @@ describe('postgresStore on Postgres', () => {
 describe('postgresStore errors (fails closed, the cause kept)', () => {
   const r = record();
   const now = Date.now();
-  const everyMethod = (store: OtpStore): [string, () => Promise<unknown>][] => [
-    ['create', () => store.create({ record: r, ttlMs: 1000, now })],
-    ['get', () => store.get({ id: r.id, now })],
-    ['delete', () => store.delete({ id: r.id, now })],
-    [
-      'reserveAttempt',
-      () =>
-        store.reserveAttempt({
-          id: r.id,
-          budgets: [{ prefix: 'fail:', limit: 10, windowMs: 1000, sliding: false }],
-          now,
-        }),
-    ],
-    [
-      'markVerified',
-      () =>
-        store.markVerified({
-          id: r.id,
-          budgets: [{ prefix: 'fail:', limit: 10, windowMs: 1000, sliding: false }],
-          now,
-        }),
-    ],
-    [
-      'refundAttempt',
-      () =>
-        store.refundAttempt({
-          id: r.id,
-          budgets: [{ prefix: 'fail:', limit: 10, windowMs: 1000, sliding: false }],
-          now,
-        }),
-    ],
-    ['hits', () => store.hits({ key: 'k', now })],
-    ['take', () => store.take({ rules: [{ key: 'k', limit: 1, windowMs: 1000 }], now })],
-    ['release', () => store.release({ keys: ['k'], now })],
-  ];
-  const rejection = (promise: Promise<unknown>) =>
-    promise.then(
-      () => new Error('resolved'),
-      (error: unknown) => error,
-    );
+  const everyMethod = (store: OtpStore) => everyStoreCall(store, r, now);
   const expectUnavailable = async (store: OtpStore, cause: RegExp) => {
     for (const [name, call] of everyMethod(store)) {
       const error = await rejection(call());

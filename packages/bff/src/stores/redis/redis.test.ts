@@ -9,6 +9,7 @@ import { testRedis } from '../../../../../scripts/redis-server.mjs';
 import { freePort } from '../../../../../scripts/server-process.mjs';
 import { describeError, OtpError } from '../../errors.js';
 import { describeStore, makeRecord } from '../conformance.js';
+import { everyStoreCall, rejection } from '../store-calls.test-helpers.js';
 import { type OtpStore, recipientKey, type VerificationRecord } from '../types.js';
 import { type RedisStore, redisStore } from './index.js';
 import { REDIS_SCRIPTS, type RedisEval, redisScriptStore } from './scripts.js';
@@ -302,46 +303,7 @@ describe('redisStore on Redis', () => {
 describe('redisScriptStore errors', () => {
   const r = record();
   const now = Date.now();
-  const everyMethod = (store: OtpStore): [string, () => Promise<unknown>][] => [
-    ['create', () => store.create({ record: r, ttlMs: 1000, now })],
-    ['get', () => store.get({ id: r.id, now })],
-    ['delete', () => store.delete({ id: r.id, now })],
-    [
-      'reserveAttempt',
-      () =>
-        store.reserveAttempt({
-          id: r.id,
-          budgets: [{ prefix: 'fail:', limit: 10, windowMs: 1000, sliding: false }],
-          now,
-        }),
-    ],
-    [
-      'markVerified',
-      () =>
-        store.markVerified({
-          id: r.id,
-          budgets: [{ prefix: 'fail:', limit: 10, windowMs: 1000, sliding: false }],
-          now,
-        }),
-    ],
-    [
-      'refundAttempt',
-      () =>
-        store.refundAttempt({
-          id: r.id,
-          budgets: [{ prefix: 'fail:', limit: 10, windowMs: 1000, sliding: false }],
-          now,
-        }),
-    ],
-    ['hits', () => store.hits({ key: 'k', now })],
-    ['take', () => store.take({ rules: [{ key: 'k', limit: 1, windowMs: 1000 }], now })],
-    ['release', () => store.release({ keys: ['k'], now })],
-  ];
-  const rejection = (promise: Promise<unknown>) =>
-    promise.then(
-      () => new Error('resolved'),
-      (error: unknown) => error,
-    );
+  const everyMethod = (store: OtpStore) => everyStoreCall(store, r, now);
 
   it("wraps the evaluator's error once, as provider_unavailable with the error as its cause", async () => {
     const boom = new Error('NOAUTH Authentication required.');
@@ -398,41 +360,7 @@ describe('redisStore when Redis is down (fails closed)', () => {
   it('every method rejects quickly with OtpError provider_unavailable', async () => {
     const r = record();
     const now = Date.now();
-    const calls: [string, () => Promise<unknown>][] = [
-      ['create', () => store.create({ record: r, ttlMs: 1000, now })],
-      ['get', () => store.get({ id: r.id, now })],
-      ['delete', () => store.delete({ id: r.id, now })],
-      [
-        'reserveAttempt',
-        () =>
-          store.reserveAttempt({
-            id: r.id,
-            budgets: [{ prefix: 'fail:', limit: 10, windowMs: 1000, sliding: false }],
-            now,
-          }),
-      ],
-      [
-        'markVerified',
-        () =>
-          store.markVerified({
-            id: r.id,
-            budgets: [{ prefix: 'fail:', limit: 10, windowMs: 1000, sliding: false }],
-            now,
-          }),
-      ],
-      [
-        'refundAttempt',
-        () =>
-          store.refundAttempt({
-            id: r.id,
-            budgets: [{ prefix: 'fail:', limit: 10, windowMs: 1000, sliding: false }],
-            now,
-          }),
-      ],
-      ['hits', () => store.hits({ key: 'k', now })],
-      ['take', () => store.take({ rules: [{ key: 'k', limit: 1, windowMs: 1000 }], now })],
-      ['release', () => store.release({ keys: ['k'], now })],
-    ];
+    const calls = everyStoreCall(store, r, now);
     for (const [name, call] of calls) {
       const started = Date.now();
       const error = await call().then(
