@@ -53,11 +53,8 @@ export function createOtpHandler(options: OtpHandlerOptions): OtpHandler {
     logger,
     warned: new Set(),
   };
-  const caller = (context: RequestContext = {}): Caller => ({
-    request: context.request,
-    clientIp: context.request ? clientIp(context.request, context.clientIp, config.trustProxy) : context.clientIp,
-  });
-  /** The caller of an HTTP request: its Request made only if a hook reads it (see RequestHead). */
+  /** Who asked, with the client IP that trustProxy gives; a request head's Request is made only if a hook reads it
+   * (see RequestHead). */
   const callerOf = (head: Request | RequestHead, socketIp: string | undefined): Caller => {
     let request: Request | undefined;
     return {
@@ -68,6 +65,9 @@ export function createOtpHandler(options: OtpHandlerOptions): OtpHandler {
       clientIp: clientIp(head, socketIp, config.trustProxy),
     };
   };
+  /** The caller of server code calling `otp.api`, which may pass the request it is answering. */
+  const caller = (context: RequestContext = {}): Caller =>
+    context.request ? callerOf(context.request, context.clientIp) : { clientIp: context.clientIp };
   // Each step in an OpenTelemetry span when the app has the API (flow/telemetry.ts); else just the step.
   const sent = () => 'sent';
   const routes = {
